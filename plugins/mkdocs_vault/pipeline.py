@@ -1,0 +1,218 @@
+"""The stages in order: vault files -> notes -> names resolved over all notes -> publish filter -> index.
+
+`VaultState` runs them and keeps their results between runs, so `mkdocs serve` re-reads only changed
+files and updates the index one note at a time. It knows nothing of MkDocs: the plugin and the CLI
+both drive it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from .clock import Clock
+from .diagnostics import INFO, WARNING, Diagnostics
+from .index.build import IndexBuilder, build_index, connect, replace_notes
+from .links.resolve import LinkResolver
+from .publish import PublishDecision, decide
+from .urls import UrlMap
+from .vault.loader import Vault, VaultLoader
+
+# URLs the generated pages use; notes never take them.
+RESERVED_URLS = ("tags", "timeline", "tasks", "graph", "directory", "assets", "search")
+
+
+@dataclass
+class Options:
+    """The plugin options the stages need, independent of MkDocs' config classes."""
+
+    exclude: list[str] = field(default_factory=list)
+    publish_by_default: bool = True
+    private_keys: list[str] = field(default_factory=list)
+    unresolved_links: str = WARNING
+    today: str | None = None
+    timezone: str | None = None
+    file_times: str = "filesystem"
+    skip_templates: bool = True
+    home: str | None = None
+
+    @classmethod
+    def from_config(cls, config: object) -> Options:
+        get = config.get if hasattr(config, "get") else lambda k, d=None: getattr(config, k, d)
+        return cls(
+            exclude=list(get("exclude") or []),
+            publish_by_default=bool(get("publish_by_default", True)),
+            private_keys=list(get("private_keys") or []),
+            unresolved_links=get("unresolved_links") or WARNING,
+            today=get("today"),
+            timezone=get("timezone"),
+            file_times=get("file_times") or "filesystem",
+            home=get("home"),
+        )
+
+
+class VaultState:
+    """Everything known about one vault for one build, reusable across rebuilds."""
+
+    def __init__(self, root: Path | str, options: Options | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.options = options or Options()
+        self.diagnostics = Diagnostics()
+        self.clock = Clock(self.options.today, self.options.timezone, self.options.file_times, self.root)
+        self.loader = VaultLoader(
+            self.root, self.clock, self.diagnostics, self.options.exclude, self.options.skip_templates
+        )
+        self.vault: Vault | None = None
+        self.resolver: LinkResolver | None = None
+        self.decision = PublishDecision()
+        self.urls: UrlMap | None = None
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.timings: dict[str, float] = {}
+        self.changed: set[str] = set()  # notes and attachments changed by the last refresh
+        self._state_cache: dict[tuple[str, str], tuple[str | None, str]] = {}
+
+    # -- the stages -------------------------------------------------------------------------------
+    def refresh(self) -> VaultState:
+        """Run every stage; after the first run only changed files are re-read and re-indexed."""
+        t0 = time.perf_counter()
+        previous = self.vault
+        vault = self.loader.load()
+        t1 = time.perf_counter()
+        names_changed = previous is None or _names_changed(previous, vault)
+        if names_changed or self.resolver is None:
+            self.resolver = LinkResolver(
+                list(vault.notes) + list(vault.attachments),
+                {p: n.aliases for p, n in vault.notes.items()},
+                vault.settings.attachment_folder,
+            )
+        self._state_cache.clear()
+        self.vault = vault
+        self._resolve_links(vault if names_changed else None)
+        t2 = time.perf_counter()
+        was_published = set(self.decision.notes)
+        self.decision = decide(vault.notes, vault.attachments, self.options.publish_by_default)
+        self.urls = UrlMap(
+            {p: vault.notes[p].frontmatter for p in self.decision.notes},
+            self.decision.attachments,
+            RESERVED_URLS,
+            self.options.home,
+        )
+        t3 = time.perf_counter()
+        self._index(previous, was_published, names_changed)
+        t4 = time.perf_counter()
+        self.changed = set(vault.changed)
+        self.timings.update(load=t1 - t0, resolve=t2 - t1, publish=t3 - t2, index=t4 - t3)
+        return self
+
+    def _resolve_links(self, full: Vault | None) -> None:
+        """Resolve every link of every note (or only of changed notes when no name changed)."""
+        assert self.vault is not None and self.resolver is not None
+        notes = self.vault.notes
+        paths = notes.keys() if full is not None else [p for p in self.vault.changed if p in notes]
+        level = INFO if self.options.unresolved_links == "info" else WARNING
+        for path in paths:
+            note = notes[path]
+            self.diagnostics.forget([path], ("unresolved-link", "ambiguous-link"))
+            for link in note.links:
+                if not link.target:
+                    link.resolved = path  # [[#Heading]] on the same page
+                    continue
+                res = self.resolver.resolve(link.target, path)
+                link.resolved = res.path
+                where = link.line + 1
+                if res.path is None:
+                    self.diagnostics.report(
+                        path, where, "unresolved-link", f"unresolved link [[{link.target}]]", level
+                    )
+                elif res.ambiguous:
+                    self.diagnostics.report(
+                        path, where, "ambiguous-link",
+                        f"[[{link.target}]] matches {len(res.candidates)} files; using {res.path} "
+                        f"(candidates: {', '.join(res.candidates)})",
+                        INFO,
+                    )
+
+    def link_state(self, target: str, source: str) -> tuple[str | None, str]:
+        """(published target path or None, 'resolved' | 'unresolved' | 'unpublished')."""
+        key = (target, source)
+        cached = self._state_cache.get(key)
+        if cached is not None:
+            return cached
+        assert self.resolver is not None and self.vault is not None
+        path = self.resolver.resolve(target, source).path
+        if path is None:
+            result: tuple[str | None, str] = (None, "unresolved")
+        elif path in self.vault.notes:
+            result = (path, "resolved") if self.vault.notes[path].published else (None, "unpublished")
+        else:
+            attachment = self.vault.attachments.get(path)
+            result = (path, "resolved") if attachment is not None else (None, "unresolved")
+        self._state_cache[key] = result
+        return result
+
+    def url_of(self, path: str) -> str | None:
+        if self.urls is None:
+            return None
+        if self.urls.has_note(path):
+            return self.urls.note_url(path)
+        if self.urls.has_attachment(path):
+            return self.urls.attachment_url(path)
+        return None
+
+    def builder(self) -> IndexBuilder:
+        return IndexBuilder(self.link_state, self.url_of, self.options.private_keys, self.clock.tz)
+
+    def _index(self, previous: Vault | None, was_published: set[str], full: bool) -> None:
+        assert self.vault is not None
+        published = [self.vault.notes[p] for p in sorted(self.decision.notes)]
+        if self.con is None or previous is None or full:
+            # A change of names can change what any link resolves to: rebuild the whole index.
+            if self.con is not None:
+                self.con.close()
+            self.con = connect()
+            build_index(self.con, self.builder(), published)
+            return
+        now_published = set(self.decision.notes)
+        changed = [self.vault.notes[p] for p in sorted(self.vault.changed & now_published)]
+        became_published = [self.vault.notes[p] for p in sorted(now_published - was_published)]
+        removed = sorted(was_published - now_published)
+        replace_notes(self.con, self.builder(), {n.path: n for n in changed + became_published}.values(), removed)
+
+    # -- views for the later stages ------------------------------------------------------------------
+    def published_notes(self) -> list:
+        assert self.vault is not None
+        return [self.vault.notes[p] for p in sorted(self.decision.notes)]
+
+    def write_index(self, out: Path | str) -> None:
+        """Write the index to a DuckDB file for users' own SQL."""
+        out = Path(out)
+        if out.exists():
+            out.unlink()
+        target = connect(str(out))
+        target.close()
+        assert self.con is not None
+        self.con.execute(f"ATTACH '{_sql_string(str(out))}' AS target_db")
+        try:
+            for table in ("notes", "fields", "tags", "links", "list_items", "headings"):
+                self.con.execute(f"INSERT INTO target_db.{table} SELECT * FROM {table}")  # noqa: S608
+        finally:
+            self.con.execute("DETACH target_db")
+
+
+def _sql_string(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _names_changed(before: Vault, after: Vault) -> bool:
+    """Did the set of files, or any note's aliases, change? Then links must be re-resolved everywhere."""
+    if before.notes.keys() != after.notes.keys() or before.attachments.keys() != after.attachments.keys():
+        return True
+    return any(before.notes[p].aliases != after.notes[p].aliases for p in after.changed if p in after.notes)
+
+
+def note_paths(notes: Iterable) -> list[str]:
+    return [n.path for n in notes]

@@ -1,0 +1,116 @@
+"""MkDocs glue: each event hands its work to a stage. No parsing and no SQL here.
+
+Event plan (MkDocs 1.6 order):
+- on_startup: marks the plugin as kept across `mkdocs serve` rebuilds, so the loaded vault, the index
+  and the per-file cache survive between them.
+- on_config: builds the stages, adds our Markdown extensions and template folder.
+- on_files: runs the pipeline (load -> resolve -> publish -> index), then replaces every file MkDocs
+  found in docs_dir by the published notes at their URLs, the published attachments and our
+  generated pages. Nothing unpublished is in `files` after this, so nothing else can copy it.
+- on_nav: a small navigation (home, sections, generated pages), never every note.
+- on_page_read_source: supplies each note's body (decoded by our loader; MkDocs' reader never runs).
+- on_page_markdown: tells the Markdown extensions which note is rendering.
+- on_env: the second rendering phase: every page is rendered, so link placeholders become links.
+- on_post_build: logs the diagnostics and the timings, writes the optional report and index file.
+"""
+
+from __future__ import annotations
+
+import time
+from importlib import resources
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from .config import VaultConfig
+from .pipeline import Options, VaultState
+from .site import SiteBuilder
+
+log = get_plugin_logger(__name__)
+
+
+class VaultPlugin(BasePlugin[VaultConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.state: VaultState | None = None
+        self.site: SiteBuilder | None = None
+        self._state_key: tuple | None = None
+        self._started = 0.0
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup makes MkDocs keep this instance across serve rebuilds.
+        self.command = command
+        self.dirty = dirty
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._started = time.perf_counter()
+        options = Options.from_config(self.config)
+        key = (str(Path(config.docs_dir).resolve()), repr(options))
+        if self.state is None or self._state_key != key:
+            self.state = VaultState(config.docs_dir, options)
+            self._state_key = key
+        self.site = SiteBuilder(self.state, self.config, config)
+        self.site.configure_markdown(config)
+        overrides = str(resources.files("mkdocs_vault.overrides"))
+        dirs = config.theme.dirs
+        if overrides not in dirs:
+            # After the site's own custom_dir (if any), before Material's templates.
+            position = 1 if config.theme.custom_dir else 0
+            dirs.insert(position, overrides)
+        for css in ("assets/stylesheets/vault.css",):
+            if css not in config.extra_css:
+                config.extra_css.append(css)
+        return config
+
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.state is not None and self.site is not None
+        self.state.refresh()
+        return self.site.files(files)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        assert self.site is not None
+        return self.site.nav(nav, files)
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        assert self.site is not None
+        return self.site.source_of(page.file)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        assert self.site is not None
+        return self.site.before_render(page, markdown)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        assert self.site is not None
+        return self.site.after_render(page, html)
+
+    @event_priority(-50)
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        assert self.site is not None
+        self.site.finish_pages(files)
+        return env
+
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        assert self.site is not None
+        return self.site.page_context(context, page)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.state is not None and self.site is not None
+        self.site.post_build()
+        state = self.state
+        state.diagnostics.log_to(log)
+        warnings = state.diagnostics.count("warning") + state.diagnostics.count("error")
+        infos = state.diagnostics.count("info")
+        t = state.timings
+        log.info(
+            "%d published notes, %d held back; %d warnings, %d infos; load %.2fs, resolve %.2fs, "
+            "index %.2fs, queries %.2fs, build %.2fs",
+            len(state.decision.notes), len(state.decision.held_notes), warnings, infos,
+            t.get("load", 0), t.get("resolve", 0), t.get("index", 0), t.get("queries", 0),
+            time.perf_counter() - self._started,
+        )

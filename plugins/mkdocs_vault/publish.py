@@ -1,0 +1,84 @@
+"""The one predicate that decides what is published.
+
+Applied after names are resolved over every note (so a link finds the right note even when that note
+is unpublished) and before the index is built, so no later stage can see an unpublished note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .vault.model import Attachment, Note
+
+_FALSE = ("false", "no", "off", "0")
+_TRUE = ("true", "yes", "on", "1")
+
+
+def publish_flag(frontmatter: Mapping[str, Any]) -> bool | None:
+    """The note's own `publish` property as a boolean, or None when it does not say."""
+    value = frontmatter.get("publish")
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _FALSE:
+            return False
+        if text in _TRUE:
+            return True
+    return None
+
+
+def is_published(note: Note, publish_by_default: bool = True) -> tuple[bool, str]:
+    """(published?, reason). A note with invalid frontmatter is published by the default rule: its
+    body is the user's text, and the invalid block itself never goes out."""
+    flag = publish_flag(note.frontmatter)
+    if flag is False:
+        return False, "publish: false"
+    if flag is True:
+        return True, "publish: true"
+    if publish_by_default:
+        return True, "published by default"
+    return False, "publish_by_default is false and the note does not say publish: true"
+
+
+@dataclass
+class PublishDecision:
+    notes: dict[str, str] = field(default_factory=dict)  # published note path -> reason
+    held_notes: dict[str, str] = field(default_factory=dict)  # unpublished note path -> reason
+    attachments: dict[str, str] = field(default_factory=dict)
+    held_attachments: dict[str, str] = field(default_factory=dict)
+
+
+def decide(
+    notes: Mapping[str, Note],
+    attachments: Mapping[str, Attachment],
+    publish_by_default: bool = True,
+    excluded: Iterable[str] = (),
+) -> PublishDecision:
+    """Mark every note and attachment published or not; attachments go out only when a published note
+    links to or embeds them (links must already be resolved)."""
+    decision = PublishDecision()
+    for path in sorted(notes):
+        note = notes[path]
+        ok, reason = is_published(note, publish_by_default)
+        note.published = ok
+        (decision.notes if ok else decision.held_notes)[path] = reason
+    used: dict[str, str] = {}
+    for path in sorted(decision.notes):
+        for link in notes[path].links:
+            if link.resolved and link.resolved in attachments and link.resolved not in used:
+                used[link.resolved] = f"used by {path}"
+    for path in sorted(attachments):
+        attachment = attachments[path]
+        attachment.published = path in used
+        if attachment.published:
+            decision.attachments[path] = used[path]
+        else:
+            decision.held_attachments[path] = "not used by any published note"
+    for path in sorted(excluded):
+        decision.held_notes.setdefault(path, "excluded by the exclude option or Obsidian's excluded files")
+    return decision

@@ -1,0 +1,204 @@
+"""The MkDocs-facing half of the plugin: which files MkDocs sees, the navigation, each page's source,
+and the second rendering phase. `plugin.py` calls into this; the stages it calls know nothing of MkDocs.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from .config import VaultConfig
+from .pipeline import VaultState
+
+
+def _inside(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([os.path.abspath(path), folder]) == folder
+    except ValueError:
+        return False
+
+
+class SiteBuilder:
+    def __init__(self, state: VaultState, options: VaultConfig, config: MkDocsConfig) -> None:
+        self.state = state
+        self.options = options
+        self.config = config
+        self.note_of_uri: dict[str, str] = {}  # MkDocs src_uri -> vault note path
+        self.generated: dict[str, tuple[str, str]] = {}  # src_uri -> (title, markdown)
+        self.sections: list[tuple[str, str]] = []  # (title, src_uri) of the top-level section pages
+        self.home_uri = "index.md"
+
+    # -- Markdown -----------------------------------------------------------------------------------
+    def configure_markdown(self, config: MkDocsConfig) -> None:
+        """Add the extensions our notes need, unless the site configured them itself."""
+        from .extensions import configure
+
+        configure(config, self)
+
+    # -- files --------------------------------------------------------------------------------------
+    def files(self, files: Files) -> Files:
+        state = self.state
+        assert state.vault is not None and state.urls is not None
+        docs_dir = os.path.abspath(self.config.docs_dir)
+        for file in list(files):
+            # Everything MkDocs found in the vault goes: we add back only what is published.
+            if file.abs_src_path and _inside(file.abs_src_path, docs_dir):
+                files.remove(file)
+        self.note_of_uri.clear()
+        self.generated.clear()
+        for path in state.decision.notes:
+            uri = state.urls.note_src_uri(path)
+            file = File(uri, None, self.config.site_dir, self.config.use_directory_urls)
+            file.abs_src_path = str(state.root / path)
+            file.inclusion = InclusionLevel.INCLUDED
+            files.append(file)
+            self.note_of_uri[uri] = path
+        for path in state.decision.attachments:
+            url = state.urls.attachment_url(path)
+            file = File(url, None, self.config.site_dir, self.config.use_directory_urls)
+            file.abs_src_path = str(state.root / path)
+            files.append(file)
+        for uri, (title, markdown) in self._generated_pages().items():
+            self.generated[uri] = (title, markdown)
+            files.append(File.generated(self.config, uri, content=markdown))
+        return files
+
+    def _generated_pages(self) -> dict[str, tuple[str, str]]:
+        """Section pages for the top-level folders without a note of their own, and a home page when
+        the vault has no index.md."""
+        from .pages.sections import home_page, section_page, top_level_sections
+
+        state = self.state
+        assert state.vault is not None and state.urls is not None
+        taken = {state.urls.note_src_uri(p) for p in state.decision.notes}
+        pages: dict[str, tuple[str, str]] = {}
+        self.sections = []
+        notes = state.published_notes()
+        for folder, members in top_level_sections(notes):
+            uri = state.urls.section_src_uri(folder)
+            if uri not in taken:
+                pages[uri] = section_page(folder, members, uri, state.url_of)
+            self.sections.append((folder, uri))
+        if "index.md" not in taken:
+            pages["index.md"] = home_page(self.sections, notes, state.url_of)
+        return pages
+
+    def source_of(self, file: File) -> str | None:
+        path = self.note_of_uri.get(file.src_uri)
+        if path is not None:
+            assert self.state.vault is not None
+            return self.state.vault.notes[path].body
+        generated = self.generated.get(file.src_uri)
+        if generated is not None:
+            return generated[1]
+        return None
+
+    # -- navigation -----------------------------------------------------------------------------------
+    def nav(self, nav: Navigation, files: Files) -> Navigation:
+        items: list[Page] = []
+        home = files.get_file_from_path(self.home_uri)
+        if home is not None and home.page is not None:
+            items.append(home.page)
+        for _title, uri in self.sections:
+            file = files.get_file_from_path(uri)
+            if file is not None and file.page is not None and file.page not in items:
+                items.append(file.page)
+        for page in nav.pages:
+            page.previous_page = page.next_page = None
+            page.parent = None
+        for a, b in zip(items, items[1:]):
+            a.next_page, b.previous_page = b, a
+        return Navigation(items, items)
+
+    # -- rendering --------------------------------------------------------------------------------------
+    def note_for(self, page: Page) -> str | None:
+        return self.note_of_uri.get(page.file.src_uri)
+
+    def before_render(self, page: Page, markdown: str) -> str:
+        path = self.note_for(page)
+        assert self.state.vault is not None
+        if path is not None:
+            note = self.state.vault.notes[path]
+            page.meta = {k: v for k, v in page.meta.items() if k == "title"}
+            page.meta["title"] = note.title
+            if not page.title or page.title == page.file.name:
+                page.title = note.title
+        elif page.file.src_uri in self.generated:
+            page.title = self.generated[page.file.src_uri][0]
+        from .extensions import set_current
+
+        set_current(self, path)
+        return markdown
+
+    def after_render(self, page: Page, html_text: str) -> str:
+        return html_text
+
+    def finish_pages(self, files: Files) -> None:
+        """Second phase: every page is rendered, so link placeholders can become real links."""
+        from .extensions import finish
+
+        for file in files.documentation_pages():
+            page = file.page
+            if page is not None and page.content is not None:
+                page.content = finish(self, page, self.note_of_uri.get(file.src_uri))
+
+    def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
+        path = self.note_for(page)
+        if path is not None:
+            assert self.state.vault is not None
+            note = self.state.vault.notes[path]
+            context["vault_note"] = {
+                "path": note.path,
+                "folder": note.folder,
+                "breadcrumbs": self._breadcrumbs(page, note.folder),
+            }
+        return context
+
+    def _breadcrumbs(self, page: Page, folder: str) -> list[dict[str, str | None]]:
+        """The note's folder path above its title; a top-level folder links to its section page."""
+        crumbs: list[dict[str, str | None]] = []
+        parts = folder.split("/") if folder else []
+        section = dict(self.sections)
+        for i, part in enumerate(parts):
+            href = None
+            if i == 0 and part in section:
+                target = section[part]
+                href = get_relative_url(_uri_to_url(target), page.url or ".")
+            crumbs.append({"title": part, "href": href})
+        return crumbs
+
+    def post_build(self) -> None:
+        site_dir = Path(self.config.site_dir)
+        if self.options.publish_report:
+            from .pages.report import publish_report
+
+            # Beside mkdocs.yml, never inside site/: the report names notes that are held back.
+            out = Path(self.config.config_file_path or ".").parent / self.options.publish_report
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(publish_report(self.state), encoding="utf-8")
+        if self.options.index_file:
+            self.state.write_index(self.options.index_file)
+
+
+def _uri_to_url(src_uri: str) -> str:
+    if src_uri == "index.md":
+        return ""
+    return posixpath.dirname(src_uri) + "/" if src_uri.endswith("/index.md") else src_uri[:-3] + "/"
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

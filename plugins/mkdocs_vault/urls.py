@@ -1,0 +1,139 @@
+"""Where each published note and attachment lands in the site.
+
+A note's URL is its vault path with each segment slugified (lower case; spaces and punctuation become
+`-`; Unicode letters and digits are kept), served as a directory URL: `Projects/Apollo Rollout.md` ->
+`projects/apollo-rollout/`. A `permalink` frontmatter key overrides it. When two notes would land on the
+same URL, the one whose path sorts first keeps it and the others get `-2`, `-3`, ... in path order, so
+the result never depends on the order files were read in. Attachments keep their extension.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+_DASHES = re.compile(r"-{2,}")
+
+
+def slugify_segment(text: str) -> str:
+    """Lower-case a path segment, keep letters/digits of any script, turn everything else into `-`."""
+    text = unicodedata.normalize("NFC", text).lower()
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat[0] in ("L", "N") or ch == "_":
+            out.append(ch)
+        elif cat in ("Mn", "Mc"):
+            out.append(ch)  # combining marks belong to the letter before them
+        else:
+            out.append("-")
+    slug = _DASHES.sub("-", "".join(out)).strip("-")
+    return slug or "-"
+
+
+def _note_slug(path: str) -> str:
+    """`Projects/Apollo Rollout.md` -> `projects/apollo-rollout`; a folder's `index.md` -> the folder."""
+    parts = path.split("/")
+    stem = parts[-1][:-3] if parts[-1].lower().endswith(".md") else parts[-1]
+    segments = [slugify_segment(p) for p in parts[:-1]]
+    if stem.lower() != "index":
+        segments.append(slugify_segment(stem))
+    return "/".join(segments)
+
+
+def _clean_permalink(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    parts = [slugify_segment(p) for p in value.strip().strip("/").split("/") if p.strip() not in ("", ".", "..")]
+    return "/".join(p for p in parts if p != "-") if parts else ""
+
+
+def _attachment_slug(path: str) -> str:
+    parts = path.split("/")
+    name = parts[-1]
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        stem, ext = name, ""
+    leaf = slugify_segment(stem) + (("." + slugify_segment(ext)) if ext else "")
+    return "/".join([slugify_segment(p) for p in parts[:-1]] + [leaf])
+
+
+class UrlMap:
+    """Maps vault paths to site URLs (directory style, no leading slash; the home page is "")."""
+
+    def __init__(
+        self,
+        notes: Mapping[str, Mapping[str, object]] | Iterable[str],
+        attachments: Iterable[str] = (),
+        reserved: Iterable[str] = (),
+        home: str | None = None,
+    ) -> None:
+        """`notes` maps each note path to its frontmatter (for `permalink`), or is a plain list of paths.
+        `reserved` are URLs the plugin's own generated pages use; notes never take them. `home` is the
+        note served as the site's home page (default: a root `index.md`)."""
+        frontmatters = notes if isinstance(notes, Mapping) else {p: {} for p in notes}
+        taken: set[str] = {r.strip("/") for r in reserved}
+        if home is not None and home in frontmatters:
+            self_home = home
+        else:
+            self_home = None
+        self._note_url: dict[str, str] = {}
+        wanted: dict[str, list[str]] = {}
+        for path in sorted(frontmatters):
+            fm = frontmatters[path] or {}
+            base = _clean_permalink(fm.get("permalink")) if "permalink" in fm else None
+            if path == self_home:
+                base = ""
+            elif base is None:
+                base = _note_slug(path)
+            wanted.setdefault(base, []).append(path)
+        # Permalinks and plain slugs compete for the same space: first come (in path order) first served.
+        for base in sorted(wanted):
+            # The chosen home note keeps the root URL even if a root index.md also wants it.
+            for path in sorted(wanted[base], key=lambda p: (p != self_home, p)):
+                url = base
+                n = 2
+                while url in taken:
+                    url = f"{base}-{n}" if base else f"index-{n}"
+                    n += 1
+                taken.add(url)
+                self._note_url[path] = url
+        self._attachment_url: dict[str, str] = {}
+        used_files = set()
+        for path in sorted(attachments):
+            url = _attachment_slug(path)
+            stem, dot, ext = url.rpartition(".")
+            n = 2
+            while url in used_files or url in taken:
+                url = f"{stem}-{n}.{ext}" if dot else f"{url}-{n}"
+                n += 1
+            used_files.add(url)
+            self._attachment_url[path] = url
+
+    def note_url(self, path: str) -> str:
+        """Directory URL without leading slash and with a trailing slash, "" for the home page."""
+        url = self._note_url[path]
+        return f"{url}/" if url else ""
+
+    def note_src_uri(self, path: str) -> str:
+        """The MkDocs `src_uri` that makes MkDocs write the page at `note_url(path)`."""
+        url = self._note_url[path]
+        return f"{url}/index.md" if url else "index.md"
+
+    @staticmethod
+    def section_src_uri(folder: str) -> str:
+        """Where the listing page of a top-level folder goes (unless a note already has that URL)."""
+        return f"{slugify_segment(folder)}/index.md"
+
+    def attachment_url(self, path: str) -> str:
+        return self._attachment_url[path]
+
+    def has_note(self, path: str) -> bool:
+        return path in self._note_url
+
+    def has_attachment(self, path: str) -> bool:
+        return path in self._attachment_url
+
+    def notes(self) -> dict[str, str]:
+        return {p: self.note_url(p) for p in self._note_url}

@@ -1,0 +1,155 @@
+"""Frontmatter: split it off the note and read it as Obsidian does (YAML 1.2 core schema).
+
+PyYAML implements YAML 1.1, where `no` is False, `12:30` is 750 and `2025-10-06` is a date; Obsidian
+reads 1.2, where all three stay strings. `Yaml12Loader` is PyYAML's safe loader with the 1.1 implicit
+resolvers replaced by the 1.2 core ones. Aliases are capped, so a "billion laughs" block is rejected
+instead of expanding, and so is nesting deep enough to exhaust the stack.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import frontmatter as python_frontmatter
+import yaml
+
+MAX_ALIASES = 200
+MAX_DEPTH = 60
+
+
+class FrontmatterError(ValueError):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line  # 0-based line within the YAML block, if known
+
+
+class Yaml12Loader(yaml.SafeLoader):
+    """Safe loader with YAML 1.2 core-schema scalars and a cap on aliases and depth."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                raise FrontmatterError(f"more than {MAX_ALIASES} YAML aliases (alias bomb?)", mark.line)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise FrontmatterError(f"YAML nested deeper than {MAX_DEPTH} levels", mark.line)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+Yaml12Loader.yaml_implicit_resolvers = {}
+_RESOLVERS = [
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+.0123456789"),
+    ),
+]
+for _tag, _pattern, _first in _RESOLVERS:
+    Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = loader.construct_scalar(node)
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text)
+
+
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+    text = str(loader.construct_scalar(node)).lower()
+    if text.endswith(".inf"):
+        return -math.inf if text.startswith("-") else math.inf
+    if text == ".nan":
+        return math.nan
+    return float(text)
+
+
+def _construct_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool:
+    return str(loader.construct_scalar(node)).lower() == "true"
+
+
+def _construct_str_key_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    # Keys such as `2025` or `true` are ints/bools to YAML but property names to Obsidian.
+    loader.flatten_mapping(node)
+    result: dict = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key)
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+Yaml12Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+Yaml12Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+Yaml12Loader.add_constructor("tag:yaml.org,2002:map", _construct_str_key_map)
+# An explicit !!timestamp or !!binary tag is kept as the text written: Obsidian has no such types.
+Yaml12Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+Yaml12Loader.add_constructor("tag:yaml.org,2002:binary", lambda loader, node: loader.construct_scalar(node))
+
+
+@dataclass(slots=True)
+class SplitNote:
+    yaml_text: str | None  # None when the note has no frontmatter block
+    body: str
+    body_line: int  # file line on which the body starts
+    yaml_line: int = 1  # file line of the first YAML line
+
+
+_handler = python_frontmatter.YAMLHandler()
+
+
+def split(text: str) -> SplitNote:
+    """Separate a leading `---` block from the body. Obsidian only treats a block as frontmatter when the
+    very first line is exactly `---` and a later line closes it."""
+    first, _, _ = text.partition("\n")
+    if first.rstrip("\r") != "---" or not _handler.detect(text):
+        return SplitNote(None, text, 0)
+    lines = text.split("\n")
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r") in ("---", "..."):
+            yaml_text = "\n".join(lines[1:i])
+            body = "\n".join(lines[i + 1 :])
+            return SplitNote(yaml_text, body, i + 1)
+    return SplitNote(None, text, 0)
+
+
+def parse_yaml(yaml_text: str) -> dict[str, Any]:
+    """Parse a frontmatter block. Raises FrontmatterError (with a 0-based line in the block) if invalid."""
+    if not yaml_text.strip():
+        return {}
+    try:
+        data = yaml.load(yaml_text, Loader=Yaml12Loader)  # noqa: S506 - Yaml12Loader is a SafeLoader
+    except FrontmatterError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or str(exc)
+        raise FrontmatterError(f"invalid YAML: {problem}", mark.line if mark else None) from None
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
+        raise FrontmatterError(f"invalid YAML: {exc.__class__.__name__}", None) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FrontmatterError("frontmatter is not a mapping of keys to values", 0)
+    return data

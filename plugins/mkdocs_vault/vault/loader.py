@@ -1,0 +1,345 @@
+"""Vault files -> `Note` and `Attachment` objects.
+
+The loader owns reading: every `.md` file is decoded here (invalid UTF-8 becomes replacement characters
+with a warning, a binary file named `.md` is skipped with a warning), so no file can abort a build.
+Results are cached per file on (size, mtime), so a rebuild under `mkdocs serve` re-reads only what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..clock import Clock
+from ..diagnostics import Diagnostics
+from . import frontmatter as fm
+from .model import Attachment, Link, Note
+from .scan import find_links, scan_body, split_link_text
+from .settings import ALWAYS_SKIPPED, ObsidianSettings, read_settings
+
+_FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_LOADER_KINDS = ("encoding", "binary", "frontmatter", "read")
+
+
+@dataclass
+class Vault:
+    root: Path
+    notes: dict[str, Note] = field(default_factory=dict)
+    attachments: dict[str, Attachment] = field(default_factory=dict)
+    settings: ObsidianSettings = field(default_factory=ObsidianSettings)
+    changed: set[str] = field(default_factory=set)  # paths added, modified or removed by the last load
+
+
+def _matches(rel_path: str, patterns: Iterable[str]) -> bool:
+    """fnmatch globs against the vault-relative path; a pattern also matches everything below a folder."""
+    for pattern in patterns:
+        pattern = pattern.strip()
+        if not pattern:
+            continue
+        folder = pattern.rstrip("/")
+        if fnmatch.fnmatchcase(rel_path, pattern) or fnmatch.fnmatchcase(rel_path, folder + "/*"):
+            return True
+    return False
+
+
+def decode_text(data: bytes) -> tuple[str, int | None]:
+    """UTF-8 text (BOM dropped) and the 1-based line of the first invalid byte, or None if all was valid."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return data.decode("utf-8", errors="replace"), data.count(b"\n", 0, exc.start) + 1
+
+
+def looks_binary(data: bytes) -> bool:
+    return b"\x00" in data[:8192]
+
+
+def _string_list(value: Any, separators: str) -> list[str]:
+    """Obsidian/Dataview accept a YAML list, or one string split on separators, for tags and aliases."""
+    if value is None or value is False:
+        return []
+    if isinstance(value, list):
+        out: list[str] = []
+        for item in value:
+            if item is not None and item != "":
+                out.extend(_string_list(item, separators))
+        return out
+    if isinstance(value, dict):
+        return []
+    return [part.strip() for part in re.split(separators, str(value)) if part.strip()]
+
+
+def frontmatter_tags(data: dict[str, Any]) -> list[str]:
+    tags: list[str] = []
+    for key, value in data.items():
+        if isinstance(key, str) and key.lower() in ("tags", "tag"):
+            for tag in _string_list(value, r"[,\s]+"):
+                tags.append(tag if tag.startswith("#") else "#" + tag)
+    return tags
+
+
+def frontmatter_aliases(data: dict[str, Any]) -> list[str]:
+    aliases: list[str] = []
+    for key, value in data.items():
+        if isinstance(key, str) and key.lower() in ("alias", "aliases") and value:
+            if isinstance(value, list):
+                aliases.extend(str(v).strip() for v in value if v is not None and str(v).strip())
+            else:
+                aliases.extend(_string_list(value, r","))
+    return aliases
+
+
+def with_parents(tags: Iterable[str]) -> list[str]:
+    out: dict[str, None] = {}
+    for tag in tags:
+        parts = tag.lstrip("#").split("/")
+        for i in range(1, len(parts) + 1):
+            out["#" + "/".join(parts[:i])] = None
+    return list(out)
+
+
+def _frontmatter_links(data: dict[str, Any], yaml_text: str, yaml_line: int) -> list[Link]:
+    """Wikilinks written in frontmatter string values (Obsidian 1.4+ counts them as the note's links)."""
+    lines = yaml_text.split("\n")
+    links: list[Link] = []
+    search_from = 0
+
+    def line_of(needle: str) -> int:
+        nonlocal search_from
+        for i in range(search_from, len(lines)):
+            if needle in lines[i]:
+                search_from = i
+                return yaml_line + i
+        for i in range(len(lines)):
+            if needle in lines[i]:
+                return yaml_line + i
+        return yaml_line
+
+    def walk(value: Any, key: str) -> None:
+        if isinstance(value, str):
+            if "[[" in value:
+                for link in find_links(value, 0):
+                    if link.markdown:
+                        continue
+                    link.line = line_of("[[" + value.split("[[", 1)[1].split("]]", 1)[0])
+                    link.origin, link.key = "frontmatter", key
+                    links.append(link)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, key)
+        elif isinstance(value, dict):
+            for sub in value.values():
+                walk(sub, key)
+
+    for key, value in data.items():
+        walk(value, str(key))
+    return links
+
+
+def parse_iso_day(value: Any) -> dt.date | dt.datetime | None:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                return dt.date.fromisoformat(text)
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return None
+
+
+def note_day(data: dict[str, Any], name: str) -> dt.date | dt.datetime | None:
+    """The note's date: a `date`/`day` property, else a YYYY-MM-DD in the file name (Dataview's file.day)."""
+    for key, value in data.items():
+        if isinstance(key, str) and key.lower() in ("date", "day"):
+            if isinstance(value, list) and value:
+                value = value[0]
+            if isinstance(value, str) and value.strip().startswith("[["):
+                target, _, _ = split_link_text(value.strip()[2:].rstrip("]"))
+                value = target
+                m = _FILE_DATE.search(value)
+                value = m.group(0) if m else None
+            day = parse_iso_day(value)
+            if day is not None:
+                return day
+    m = _FILE_DATE.search(name)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    return None
+
+
+def parse_note(path: str, text: str, diagnostics: Diagnostics) -> Note:
+    """Build a Note from decoded text. Frontmatter problems are reported, never raised."""
+    split = fm.split(text)
+    note = Note(path=path, text=text, body=split.body, body_line=split.body_line)
+    data: dict[str, Any] = {}
+    if split.yaml_text is not None:
+        try:
+            data = fm.parse_yaml(split.yaml_text)
+        except fm.FrontmatterError as exc:
+            line = split.yaml_line + (exc.line or 0) + 1
+            diagnostics.report(
+                path, line, "frontmatter",
+                f"{exc}; the frontmatter block is ignored and left out of the page",
+            )
+            note.frontmatter_valid = False
+            data = {}
+    note.frontmatter = data
+    note.aliases = frontmatter_aliases(data)
+    body = scan_body(split.body, split.body_line)
+    fm_links = _frontmatter_links(data, split.yaml_text or "", split.yaml_line) if data else []
+    note.links = fm_links + body.links
+    note.headings = body.headings
+    note.block_ids = body.block_ids
+    note.fields = body.fields
+    note.list_items = body.list_items
+    # Dataview lists body tags before frontmatter tags (it reads Obsidian's cache first).
+    note.etags = list(dict.fromkeys(body.tags + frontmatter_tags(data)))
+    note.tags = with_parents(note.etags)
+    note.day = note_day(data, note.name)
+    return note
+
+
+class VaultLoader:
+    """Reads a vault folder; keeps a per-file cache between loads."""
+
+    def __init__(
+        self,
+        root: Path | str,
+        clock: Clock,
+        diagnostics: Diagnostics,
+        exclude: Iterable[str] = (),
+        skip_templates: bool = True,
+    ) -> None:
+        """`skip_templates=False` keeps the templates folder, as Dataview itself indexes it (the
+        conformance runner needs that); a published site never wants template files."""
+        self.root = Path(root).resolve()
+        self.skip_templates = skip_templates
+        self.clock = clock
+        self.diagnostics = diagnostics
+        self.exclude = list(exclude)
+        self._cache: dict[str, tuple[int, int, Note | None]] = {}
+        self._attachments: dict[str, tuple[int, int]] = {}
+
+    def _walk(self, settings: ObsidianSettings) -> Iterable[tuple[str, Path]]:
+        skipped_roots = set(ALWAYS_SKIPPED)
+        if self.skip_templates:
+            skipped_roots.add(settings.templates_folder)
+        for dirpath, dirnames, filenames in os.walk(self.root, followlinks=False):
+            rel_dir = os.path.relpath(dirpath, self.root)
+            rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/")
+            keep = []
+            for d in sorted(dirnames):
+                rel = f"{rel_dir}/{d}" if rel_dir else d
+                if d.startswith(".") or rel in skipped_roots or os.path.islink(os.path.join(dirpath, d)):
+                    continue
+                if _matches(rel, self.exclude) or settings.is_ignored(rel):
+                    continue
+                keep.append(d)
+            dirnames[:] = keep
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                rel = f"{rel_dir}/{name}" if rel_dir else name
+                full = Path(dirpath) / name
+                if full.is_symlink():
+                    target = os.path.realpath(full)
+                    if not target.startswith(str(self.root) + os.sep):
+                        self.diagnostics.report(
+                            rel, None, "symlink", "symbolic link leads outside the vault; not published", "info"
+                        )
+                        continue
+                if _matches(rel, self.exclude) or settings.is_ignored(rel):
+                    continue
+                yield rel, full
+
+    def load(self) -> Vault:
+        settings = read_settings(self.root)
+        for problem in settings.problems:
+            self.diagnostics.report(".obsidian", None, "settings", problem)
+        vault = Vault(self.root, settings=settings)
+        seen_notes: set[str] = set()
+        seen_attachments: set[str] = set()
+        for rel, full in self._walk(settings):
+            try:
+                stat = full.stat()
+            except OSError as exc:
+                self.diagnostics.report(rel, None, "read", f"cannot be read: {exc.strerror}")
+                continue
+            if rel.lower().endswith(".md"):
+                seen_notes.add(rel)
+                note = self._load_note(rel, full, stat, vault.changed)
+                if note is not None:
+                    vault.notes[rel] = note
+            else:
+                seen_attachments.add(rel)
+                key = (stat.st_size, stat.st_mtime_ns)
+                if self._attachments.get(rel) != key:
+                    vault.changed.add(rel)
+                    self._attachments[rel] = key
+                vault.attachments[rel] = Attachment(rel, stat.st_size)
+        for gone in set(self._cache) - seen_notes:
+            del self._cache[gone]
+            self.diagnostics.forget([gone])
+            vault.changed.add(gone)
+        for gone in set(self._attachments) - seen_attachments:
+            del self._attachments[gone]
+            vault.changed.add(gone)
+        return vault
+
+    def _load_note(self, rel: str, full: Path, stat: os.stat_result, changed: set[str]) -> Note | None:
+        key = (stat.st_size, stat.st_mtime_ns)
+        cached = self._cache.get(rel)
+        if cached and cached[:2] == key:
+            return cached[2]
+        changed.add(rel)
+        self.diagnostics.forget([rel], _LOADER_KINDS)
+        note = self.read_note(rel, full, stat)
+        self._cache[rel] = (key[0], key[1], note)
+        return note
+
+    def read_note(self, rel: str, full: Path, stat: os.stat_result | None = None) -> Note | None:
+        try:
+            data = full.read_bytes()
+            stat = stat or full.stat()
+        except OSError as exc:
+            self.diagnostics.report(rel, None, "read", f"cannot be read: {exc.strerror}")
+            return None
+        if looks_binary(data):
+            self.diagnostics.report(rel, None, "binary", "binary data in a .md file; skipped")
+            return None
+        text, bad_line = decode_text(data)
+        if bad_line is not None:
+            self.diagnostics.report(
+                rel, bad_line, "encoding", "not valid UTF-8; invalid bytes shown as \ufffd"
+            )
+        text = text.replace("\r\n", "\n")
+        note = parse_note(rel, text, self.diagnostics)
+        note.size = stat.st_size
+        note.ctime, note.mtime = self.clock.file_times_of(rel, stat)
+        return note
+
+
+def load_vault(
+    root: Path | str,
+    clock: Clock | None = None,
+    diagnostics: Diagnostics | None = None,
+    exclude: Iterable[str] = (),
+    skip_templates: bool = True,
+) -> Vault:
+    """Read a whole vault once (no cache kept): the simple entry point for tests and the CLI."""
+    clock = clock or Clock(vault_root=Path(root))
+    return VaultLoader(root, clock, diagnostics or Diagnostics(), exclude, skip_templates).load()

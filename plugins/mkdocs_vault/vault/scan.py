@@ -1,0 +1,363 @@
+"""Read the metadata Obsidian and Dataview see in a note body: headings, block ids, tags, links, inline
+fields, list items and tasks.
+
+This is a line scanner rather than a Markdown parser, because it must report file lines and follow the
+rules Obsidian's metadata cache and Dataview's importer follow, not how Python-Markdown would render the
+note. Fenced code, math blocks, `%%comments%%` and code spans are blanked out first, so nothing inside
+them counts (a `[[link]]` in code stays literal, as in Obsidian).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import unquote
+
+from .model import BlockId, Heading, InlineField, Link, ListItem
+
+_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+_MATH_FENCE = re.compile(r"^[ \t>]*\$\$")
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
+_LIST_ITEM = re.compile(r"^([ \t>]*)(\d+[.)]|[-*+])(?:[ \t]+|$)(?:\[(.)\](?:[ \t]+|$))?(.*)$")
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+_MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]+>|[^()\s]+)(?:\s+\"[^\"]*\")?\s*\)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# Obsidian tags: after start or whitespace; letters, digits, `_`, `-`, `/` and other non-punctuation symbols.
+_TAG = re.compile(r"(?:(?<=^)|(?<=[\s(\[{,]))#([^\s#!\"$%&'()*+,.:;<=>?@\[\\\]^`{|}~]+)")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_INLINE_COMMENT = re.compile(r"%%.*?%%")
+_EMOJI_DATES = (
+    ("created", re.compile("\u2795\\s*(\\d{4}-\\d{2}-\\d{2})")),
+    ("start", re.compile("\U0001f6eb\\s*(\\d{4}-\\d{2}-\\d{2})")),
+    ("scheduled", re.compile("[\u23f3\u231b]\\s*(\\d{4}-\\d{2}-\\d{2})")),
+    ("due", re.compile("[\U0001f4c5\U0001f4c6\U0001f5d3]\ufe0f?\\s*(\\d{4}-\\d{2}-\\d{2})")),
+    ("completion", re.compile("\u2705\\s*(\\d{4}-\\d{2}-\\d{2})")),
+)
+_WRAPPERS = {"[": "]", "(": ")"}
+MAX_LINE = 32768  # Dataview skips longer lines for fields; we do the same for every kind of metadata
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
+
+
+def visible_text(line: str) -> str:
+    """The line with code spans and inline comments blanked (same length, so columns still line up)."""
+    if "`" in line:
+        line = _CODE_SPAN.sub(_blank, line)
+    if "%%" in line:
+        line = _INLINE_COMMENT.sub(_blank, line)
+    return line
+
+
+def _indent_width(prefix: str) -> int:
+    width = 0
+    for ch in prefix:
+        width = width + 4 - (width % 4) if ch == "\t" else width + 1
+    return width
+
+
+def is_valid_tag(name: str) -> bool:
+    """Obsidian needs at least one character that is not a digit (`#123` is not a tag)."""
+    return any(not ch.isdigit() for ch in name.replace("/", ""))
+
+
+def find_tags(text: str) -> list[str]:
+    return ["#" + m.group(1) for m in _TAG.finditer(text) if is_valid_tag(m.group(1))]
+
+
+def split_link_text(inner: str) -> tuple[str, str | None, str | None]:
+    """`Note#Head#Sub|shown` -> ("Note", "Head#Sub", "shown"). An escaped pipe (`\\|`, used in tables)
+    separates the display text too."""
+    display = None
+    if "|" in inner:
+        inner, display = inner.split("|", 1)
+        if inner.endswith("\\"):
+            inner = inner[:-1]
+        display = display.strip()
+    target, sep, subpath = inner.partition("#")
+    target = target.strip()
+    sub = subpath.strip() if sep else None
+    return target, (sub or None), display
+
+
+def _markdown_link_target(raw: str) -> tuple[str, str | None] | None:
+    """The vault path a Markdown link points at, or None for URLs and same-page anchors."""
+    raw = raw.strip()
+    if raw.startswith("<") and raw.endswith(">"):
+        raw = raw[1:-1]
+    if not raw or raw.startswith("#") or _SCHEME.match(raw) or raw.startswith("//"):
+        return None
+    path, sep, frag = raw.partition("#")
+    path = unquote(path)
+    return path, (unquote(frag) if sep and frag else None)
+
+
+def find_links(text: str, line: int) -> list[Link]:
+    """Wikilinks, embeds and Markdown links to vault files on one (already code-blanked) line."""
+    found: list[tuple[int, Link]] = []
+    for m in _WIKILINK.finditer(text):
+        target, subpath, display = split_link_text(m.group(2))
+        found.append((m.start(), Link(target, subpath, display, bool(m.group(1)), line)))
+    if "](" in text:
+        for m in _MD_LINK.finditer(text):
+            parsed = _markdown_link_target(m.group(3))
+            if parsed is None:
+                continue
+            target, subpath = parsed
+            display = m.group(2).strip() or None
+            found.append((m.start(), Link(target, subpath, display, bool(m.group(1)), line, markdown=True)))
+    found.sort(key=lambda pair: pair[0])
+    return [link for _, link in found]
+
+
+def _find_separator(text: str, start: int) -> tuple[str, int] | None:
+    sep = text.find("::", start)
+    if sep < 0:
+        return None
+    return text[start:sep].strip(), sep + 2
+
+
+def _find_closing(text: str, start: int, open_: str, close: str) -> tuple[str, int] | None:
+    nesting = 0
+    escaped = False
+    for index in range(start, len(text)):
+        ch = text[index]
+        if ch == "\\":
+            escaped = not escaped
+            continue
+        if escaped:
+            escaped = False
+            continue
+        if ch == open_:
+            nesting += 1
+        elif ch == close:
+            nesting -= 1
+        if nesting < 0:
+            return text[start:index].strip(), index + 1
+    return None
+
+
+def bracket_fields(text: str) -> list[tuple[int, str, str, str]]:
+    """`[key:: value]` and `(key:: value)` anywhere on a line: (column, key, value, wrapper)."""
+    fields: list[tuple[int, str, str, str]] = []
+    for open_, close in _WRAPPERS.items():
+        index = text.find(open_)
+        while index >= 0:
+            parsed = None
+            sep = _find_separator(text, index + 1)
+            if sep is not None and not any(c in sep[0] for c in "[]()"):
+                closing = _find_closing(text, sep[1], open_, close)
+                if closing is not None and sep[0]:
+                    parsed = (index, sep[0], closing[0], open_, closing[1])
+            if parsed is None:
+                index = text.find(open_, index + 1)
+                continue
+            fields.append(parsed[:4])
+            index = text.find(open_, parsed[4])
+    fields.sort(key=lambda f: f[0])
+    return fields
+
+
+_KEY_LEAD = re.compile(r"^[^0-9\w]*", re.UNICODE)
+_KEY_TRAIL = re.compile(r"[_*~`]*$")
+
+
+def _is_key_char(ch: str) -> bool:
+    if ch.isalnum() or ch in "_/- \t":
+        return True
+    return unicodedata.category(ch) == "So"  # emoji and other symbols, as Dataview allows
+
+
+def full_line_field(text: str) -> tuple[str, str] | None:
+    """`Key:: value` taking the whole line, with Markdown decoration around the key dropped
+    (`**Key**:: v`), following Dataview's rules for which keys are valid."""
+    sep = _find_separator(text, 0)
+    if sep is None:
+        return None
+    raw_key = _KEY_LEAD.sub("", sep[0])
+    key_end = 0
+    while key_end < len(raw_key) and _is_key_char(raw_key[key_end]):
+        key_end += 1
+    key = raw_key[:key_end]
+    if _KEY_TRAIL.sub("", raw_key[key_end:]) != "" or not key.strip():
+        return None
+    return key.strip(), text[sep[1] :].strip()
+
+
+def emoji_dates(text: str) -> dict[str, str]:
+    out = {}
+    for key, pattern in _EMOJI_DATES:
+        m = pattern.search(text)
+        if m:
+            out[key] = m.group(1)
+    return out
+
+
+class BodyScan:
+    """Everything found in one note body, with file line numbers."""
+
+    def __init__(self) -> None:
+        self.headings: list[Heading] = []
+        self.block_ids: list[BlockId] = []
+        self.tags: list[str] = []
+        self.links: list[Link] = []
+        self.fields: list[InlineField] = []
+        self.list_items: list[ListItem] = []
+
+
+def scan_body(body: str, first_line: int = 0) -> BodyScan:
+    """Scan a note body whose first line is file line `first_line`."""
+    out = BodyScan()
+    lines = body.split("\n")
+    fence: str | None = None
+    in_math = False
+    in_comment = False
+    section: str | None = None
+    stack: list[tuple[int, ListItem]] = []  # open list items: (indent, item)
+    last_item: ListItem | None = None
+    blank_before = False
+    items_by_line: dict[int, ListItem] = {}
+
+    for offset, raw in enumerate(lines):
+        line_no = first_line + offset
+        line = raw.rstrip("\r")
+        if len(line) > MAX_LINE:
+            line = line[:MAX_LINE]
+        # Fenced code and math: nothing inside counts.
+        if fence is not None:
+            m = _FENCE.match(line)
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):].strip():
+                fence = None
+            continue
+        if in_math:
+            if "$$" in line:
+                in_math = False
+            continue
+        # Multi-line %% comments.
+        if in_comment:
+            end = line.find("%%")
+            if end < 0:
+                continue
+            line = " " * (end + 2) + line[end + 2 :]
+            in_comment = False
+        m = _FENCE.match(line)
+        if m:
+            fence = m.group(1)
+            last_item = None
+            continue
+        if _MATH_FENCE.match(line) and line.count("$$") == 1:
+            in_math = True
+            continue
+        original = line
+        line = visible_text(line)
+        if "%%" in line:  # an opening %% with no close on this line
+            start = line.find("%%")
+            line = line[:start]
+            in_comment = True
+
+        stripped = line.strip()
+        if not stripped:
+            blank_before = True
+            continue
+
+        heading = _HEADING.match(line)
+        if heading:
+            text = heading.group(2)
+            bid = _BLOCK_ID.search(text)
+            if bid:
+                out.block_ids.append(BlockId(bid.group(1), line_no, "heading"))
+            out.headings.append(Heading(len(heading.group(1)), text, line_no))
+            section = text
+            stack.clear()
+            last_item = None
+            out.tags.extend(find_tags(text))
+            out.links.extend(find_links(text, line_no))
+            blank_before = False
+            continue
+
+        links_here = find_links(line, line_no)
+        out.links.extend(links_here)
+        tags_here = find_tags(line)
+        out.tags.extend(tags_here)
+        bid = _BLOCK_ID.search(line)
+
+        item_match = _LIST_ITEM.match(line)
+        if item_match:
+            indent = _indent_width(item_match.group(1))
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+            parent = stack[-1][1] if stack else None
+            status = item_match.group(3)
+            item = ListItem(
+                line=line_no,
+                parent=parent.line if parent else None,
+                status=status,
+                text=(_LIST_ITEM.match(original) or item_match).group(4).strip(),
+                symbol=item_match.group(2),
+                section=section,
+            )
+            if parent:
+                parent.children.append(line_no)
+            if bid:
+                item.block_id = bid.group(1)
+                out.block_ids.append(BlockId(bid.group(1), line_no, "list"))
+            stack.append((indent, item))
+            out.list_items.append(item)
+            items_by_line[line_no] = item
+            last_item = item
+            blank_before = False
+            continue
+
+        # A continuation line of the last list item (indented, or lazily following it).
+        if last_item is not None and (not blank_before or raw[:1] in (" ", "\t")) and not stripped.startswith("|"):
+            last_item.text += "\n" + original.strip()
+            last_item.line_count = line_no - last_item.line + 1
+            if bid:
+                last_item.block_id = bid.group(1)
+                out.block_ids.append(BlockId(bid.group(1), line_no, "list"))
+            blank_before = False
+            continue
+
+        stack.clear()
+        last_item = None
+        blank_before = False
+        if bid:
+            kind = "table" if stripped.startswith("|") else "paragraph"
+            out.block_ids.append(BlockId(bid.group(1), line_no, kind))
+        # Page-level inline fields from paragraph (and table) lines.
+        if "::" in line:
+            found = bracket_fields(stripped)
+            if found:
+                for _col, key, value, wrapper in found:
+                    out.fields.append(InlineField(key, value, line_no, wrapped=wrapper))
+            else:
+                full = full_line_field(stripped)
+                if full:
+                    out.fields.append(InlineField(full[0], full[1], line_no))
+
+    # List items: fields and tags come from their whole text; fields on plain items are page fields.
+    for item in out.list_items:
+        flat = visible_text(item.text.replace("\n", " "))
+        item.tags = find_tags(flat)
+        dates = emoji_dates(flat)
+        item.dates = dates
+        found = bracket_fields(flat)
+        for _col, key, value, wrapper in found:
+            item.fields.setdefault(key, []).append(value)
+            out.fields.append(
+                InlineField(key, value, item.line, item.line, item.is_task, wrapped=wrapper)
+            )
+        for key, value in dates.items():
+            item.fields.setdefault(key, []).append(value)
+        if not item.is_task and not found:
+            full = full_line_field(flat)
+            if full:
+                item.fields.setdefault(full[0], []).append(full[1])
+                out.fields.append(InlineField(full[0], full[1], item.line, item.line, False))
+        # A field such as [due:: x] on a task also sets the task's date when no emoji did.
+        for key in ("due", "scheduled", "start", "completion", "created"):
+            if key not in item.dates and item.fields.get(key):
+                item.dates[key] = item.fields[key][0]
+    return out
