@@ -82,7 +82,7 @@ class _Columns:
         return pa.table(self.cols, schema=self.schema)
 
 
-_TS = pa.timestamp("us", tz="UTC")
+_TS = pa.timestamp("us")  # naive, UTC
 SCHEMAS = {
     "notes": pa.schema([
         ("path", pa.string()), ("folder", pa.string()), ("name", pa.string()), ("title", pa.string()),
@@ -113,7 +113,7 @@ SCHEMAS = {
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    return value.astimezone(dt.UTC) if value is not None else None
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value is not None else None
 
 
 class IndexBuilder:

@@ -9,8 +9,8 @@ CREATE TABLE IF NOT EXISTS notes (
     type        VARCHAR,                -- frontmatter type
     url         VARCHAR,                -- site URL (directory style, no leading slash)
     size        BIGINT,
-    ctime       TIMESTAMPTZ,
-    mtime       TIMESTAMPTZ,
+    ctime       TIMESTAMP,              -- UTC (plain TIMESTAMP: fetching TIMESTAMPTZ into Python needs pytz)
+    mtime       TIMESTAMP,              -- UTC
     day         VARCHAR,                -- ISO date or date-time (file.day), NULL when the note has none
     aliases     VARCHAR[],
     etags       VARCHAR[],              -- tags as written (#a/b)
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS fields (
     kind     VARCHAR,                   -- null|number|string|boolean|date|duration|link|array|object
     num      DOUBLE,                    -- scalar copies of `value` for SQL filters
     str      VARCHAR,
-    ts       TIMESTAMPTZ,
+    ts       TIMESTAMP,                 -- UTC
     bool     BOOLEAN
 );
 

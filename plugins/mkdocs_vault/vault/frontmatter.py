@@ -18,6 +18,7 @@ import yaml
 
 MAX_ALIASES = 200
 MAX_DEPTH = 60
+MAX_EXPANDED_NODES = 100_000  # values a document may expand to once aliases are followed
 
 
 class FrontmatterError(ValueError):
@@ -34,6 +35,14 @@ class Yaml12Loader(yaml.SafeLoader):
         self._aliases = 0
         self._depth = 0
 
+    def get_single_node(self):  # type: ignore[override]
+        node = super().get_single_node()
+        if node is not None and _expanded_size(node) > MAX_EXPANDED_NODES:
+            raise FrontmatterError(
+                f"YAML aliases expand to more than {MAX_EXPANDED_NODES} values (alias bomb?)", node.start_mark.line
+            )
+        return node
+
     def compose_node(self, parent, index):  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
@@ -48,6 +57,28 @@ class Yaml12Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the document holds once every alias is expanded, computed without expanding:
+    aliased nodes are shared objects, so sizes are memoised per node."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = 1  # a recursive alias counts once rather than forever
+        if isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        else:
+            total = 1
+        sizes[id(node)] = min(total, MAX_EXPANDED_NODES + 1)
+        return sizes[id(node)]
+
+    return size(root)
 
 
 Yaml12Loader.yaml_implicit_resolvers = {}

@@ -342,4 +342,6 @@ def load_vault(
 ) -> Vault:
     """Read a whole vault once (no cache kept): the simple entry point for tests and the CLI."""
     clock = clock or Clock(vault_root=Path(root))
-    return VaultLoader(root, clock, diagnostics or Diagnostics(), exclude, skip_templates).load()
+    if diagnostics is None:
+        diagnostics = Diagnostics()
+    return VaultLoader(root, clock, diagnostics, exclude, skip_templates).load()

@@ -19,6 +19,7 @@ _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 _MATH_FENCE = re.compile(r"^[ \t>]*\$\$")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
+_LONE_BLOCK_ID = re.compile(r"^\^([A-Za-z0-9-]+)$")
 _LIST_ITEM = re.compile(r"^([ \t>]*)(\d+[.)]|[-*+])(?:[ \t]+|$)(?:\[(.)\](?:[ \t]+|$))?(.*)$")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 _MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]+>|[^()\s]+)(?:\s+\"[^\"]*\")?\s*\)")
@@ -219,6 +220,7 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
     last_item: ListItem | None = None
     blank_before = False
     items_by_line: dict[int, ListItem] = {}
+    last_block = "paragraph"  # kind of the last non-blank block, for a `^id` on a line of its own
 
     for offset, raw in enumerate(lines):
         line_no = first_line + offset
@@ -261,6 +263,14 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
         if not stripped:
             blank_before = True
             continue
+        lone = _LONE_BLOCK_ID.match(stripped)
+        if lone and offset > 0:
+            # Obsidian: an id on its own line after a table, list or quote names that whole block.
+            out.block_ids.append(BlockId(lone.group(1), line_no, last_block))
+            stack.clear()
+            last_item = None
+            blank_before = False
+            continue
 
         heading = _HEADING.match(line)
         if heading:
@@ -270,6 +280,7 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
                 out.block_ids.append(BlockId(bid.group(1), line_no, "heading"))
             out.headings.append(Heading(len(heading.group(1)), text, line_no))
             section = text
+            last_block = "heading"
             stack.clear()
             last_item = None
             out.tags.extend(find_tags(text))
@@ -304,6 +315,7 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
                 item.block_id = bid.group(1)
                 out.block_ids.append(BlockId(bid.group(1), line_no, "list"))
             stack.append((indent, item))
+            last_block = "list"
             out.list_items.append(item)
             items_by_line[line_no] = item
             last_item = item
@@ -323,8 +335,9 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
         stack.clear()
         last_item = None
         blank_before = False
+        last_block = "table" if stripped.startswith("|") else "quote" if stripped.startswith(">") else "paragraph"
         if bid:
-            kind = "table" if stripped.startswith("|") else "paragraph"
+            kind = last_block
             out.block_ids.append(BlockId(bid.group(1), line_no, kind))
         # Page-level inline fields from paragraph (and table) lines.
         if "::" in line:

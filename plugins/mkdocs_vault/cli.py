@@ -1,0 +1,157 @@
+"""`mkdocs-vault index | query | check`: the stages without a site build.
+
+Every subcommand reads its configuration the same way: `-f mkdocs.yml` (default `./mkdocs.yml` when
+present) gives the vault folder (`docs_dir`) and the `vault` plugin's options; a `VAULT_DIR` argument
+instead means that folder with default options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .pipeline import Options, VaultState
+
+
+class UsageError(Exception):
+    pass
+
+
+def _plugin_options(config_file: Path) -> tuple[Path, dict[str, Any]]:
+    """(vault folder, raw `vault` plugin options) from an mkdocs.yml, validated like MkDocs does."""
+    from mkdocs.utils import yaml_load
+
+    from .config import VaultConfig
+
+    try:
+        with config_file.open("rb") as fh:
+            data = yaml_load(fh) or {}
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read {config_file}: {exc}") from None
+    docs_dir = config_file.parent / str(data.get("docs_dir", "docs"))
+    raw: dict[str, Any] = {}
+    for entry in data.get("plugins") or []:
+        if entry == "vault":
+            raw = {}
+        elif isinstance(entry, dict) and "vault" in entry:
+            raw = entry["vault"] or {}
+    if isinstance(data.get("plugins"), dict):
+        raw = data["plugins"].get("vault") or {}
+    cfg = VaultConfig(config_file_path=str(config_file))
+    cfg.load_dict(raw)
+    errors, _warnings = cfg.validate()
+    if errors:
+        raise UsageError("; ".join(f"vault plugin option {k}: {e}" for k, e in errors))
+    return docs_dir, dict(cfg)
+
+
+def load_state(args: argparse.Namespace, **overrides: Any) -> VaultState:
+    if args.vault_dir:
+        root, options = Path(args.vault_dir), Options()
+    else:
+        config_file = Path(args.config_file or "mkdocs.yml")
+        if not config_file.exists():
+            raise UsageError(f"no {config_file} here: pass -f mkdocs.yml or a VAULT_DIR")
+        root, raw = _plugin_options(config_file)
+        options = Options.from_config(raw)
+    for key, value in overrides.items():
+        if value is not None:
+            setattr(options, key, value)
+    if not root.is_dir():
+        raise UsageError(f"vault folder {root} does not exist")
+    return VaultState(root, options).refresh()
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("vault_dir", nargs="?", metavar="VAULT_DIR", help="a vault folder (default options)")
+    parser.add_argument("-f", "--config-file", metavar="mkdocs.yml", help="read docs_dir and plugin options")
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    state = load_state(args, today=args.today)
+    state.write_index(args.out)
+    assert state.con is not None
+    counts = {t: state.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+              for t in ("notes", "fields", "tags", "links", "list_items", "headings")}
+    print(f"wrote {args.out}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .checks import run_checks
+    from .pages.report import publish_report, publish_report_data
+
+    state = load_state(args)
+    records = run_checks(state)
+    errors = sum(1 for r in records if r.level in ("warning", "error"))
+    if args.json:
+        out: dict[str, Any] = {"diagnostics": [r.as_dict() for r in records]}
+        if args.report:
+            out["publish"] = publish_report_data(state)
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for record in records:
+            print(f"{record.level}: {record}")
+        if args.report:
+            print(publish_report(state, as_json=False), end="")
+        print(f"{errors} problems, {len(records) - errors} notices")
+    return 1 if errors else 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .dataview.batch import run_batch_on_state, run_one_on_state
+
+    skip = not args.batch  # Dataview itself indexes the templates folder; the conformance runs need it
+    state = load_state(args, today=args.today, skip_templates=skip)
+    if args.batch:
+        entries = json.loads(Path(args.batch).read_text(encoding="utf-8"))
+        print(json.dumps(run_batch_on_state(state, entries), ensure_ascii=False))
+        return 0
+    if not args.query:
+        raise UsageError("give a QUERY or --batch FILE.json")
+    result = run_one_on_state(state, args.query, args.origin or "", args.today, as_json=args.json)
+    print(result)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mkdocs-vault", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_index = sub.add_parser("index", help="write the DuckDB index of the published notes to a file")
+    _common(p_index)
+    p_index.add_argument("--out", default="vault.duckdb", help="the DuckDB file to write")
+    p_index.add_argument("--today", help="YYYY-MM-DD (default: the option, SOURCE_DATE_EPOCH or the clock)")
+    p_index.set_defaults(func=cmd_index)
+
+    p_query = sub.add_parser("query", help="run a Dataview query (or a batch of them)")
+    _common(p_query)
+    p_query.add_argument("query", nargs="?", metavar="QUERY")
+    p_query.add_argument("--origin", metavar="NOTE", help="vault-relative path (with .md) of the note the query is in")
+    p_query.add_argument("--today", help="YYYY-MM-DD")
+    p_query.add_argument("--json", action="store_true", help="print the typed JSON result")
+    p_query.add_argument("--batch", metavar="FILE.json", help="a JSON list of {id, origin, query, today[, now]}")
+    p_query.set_defaults(func=cmd_query)
+
+    p_check = sub.add_parser("check", help="report problems in the vault without building")
+    _common(p_check)
+    p_check.add_argument("--json", action="store_true")
+    p_check.add_argument("--report", action="store_true", help="also list what is published and what is held back")
+    p_check.set_defaults(func=cmd_check)
+
+    args = parser.parse_args(argv)
+    # The query positional and VAULT_DIR share the positional slots: `query VAULT 'TABLE ...'`.
+    if args.command == "query" and args.vault_dir and not args.query and not Path(args.vault_dir).is_dir():
+        args.query, args.vault_dir = args.vault_dir, None
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"mkdocs-vault: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

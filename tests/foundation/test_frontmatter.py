@@ -1,0 +1,146 @@
+"""Frontmatter is read as Obsidian reads it: YAML 1.2, aliases capped, invalid blocks dropped."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from mkdocs_vault.diagnostics import Diagnostics
+from mkdocs_vault.vault import frontmatter as fm
+from mkdocs_vault.vault.loader import parse_note
+
+
+def parse(text: str) -> tuple:
+    d = Diagnostics()
+    note = parse_note("Note.md", text, d)
+    return note, list(d)
+
+
+@pytest.mark.parametrize(
+    ("yaml_value", "expected"),
+    [
+        ("no", "no"),  # YAML 1.1 would say False
+        ("yes", "yes"),
+        ("off", "off"),
+        ("NO", "NO"),  # the Norway problem
+        ("12:30", "12:30"),  # 1.1 sexagesimal would give 750
+        ("2025-10-06", "2025-10-06"),  # no timestamp type in 1.2 core
+        ("1.10", 1.1),
+        ("0o17", 15),
+        ("0x1F", 31),
+        ("017", 17),  # 1.1 would read octal
+        ("true", True),
+        ("False", False),
+        ("~", None),
+        ("", None),
+        (".inf", math.inf),
+        ("1_000", "1_000"),  # 1.1 allowed underscores in numbers
+        ("+12", 12),
+    ],
+)
+def test_yaml_12_core_scalars(yaml_value: str, expected: object) -> None:
+    assert fm.parse_yaml(f"v: {yaml_value}") == {"v": expected}
+
+
+def test_keys_that_look_like_numbers_stay_names() -> None:
+    assert fm.parse_yaml("2025: a\ntrue: b") == {"2025": "a", "true": "b"}
+
+
+def test_alias_bomb_is_rejected_not_expanded() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i, name in enumerate("bcdefghijklmnop"):
+        prev = "abcdefghijklmnop"[i]
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    with pytest.raises(fm.FrontmatterError, match="aliases"):
+        fm.parse_yaml("\n".join(lines))
+
+
+def test_deep_nesting_is_rejected() -> None:
+    with pytest.raises(fm.FrontmatterError):
+        fm.parse_yaml("v: " + "[" * 200 + "]" * 200)
+
+
+def test_invalid_yaml_keeps_body_drops_block_and_names_the_line() -> None:
+    note, diags = parse("---\ntitle: ok\nsecret: [unclosed\nother: x\n---\n# Body\ntext\n")
+    assert note.frontmatter == {}
+    assert not note.frontmatter_valid
+    assert note.body == "# Body\ntext\n"
+    assert note.body_line == 5
+    assert len(diags) == 1
+    assert diags[0].kind == "frontmatter" and diags[0].path == "Note.md"
+    assert diags[0].line is not None and 2 <= diags[0].line <= 5
+
+
+def test_frontmatter_that_is_not_a_mapping() -> None:
+    note, diags = parse("---\n- a\n- b\n---\nbody\n")
+    assert note.frontmatter == {} and note.body == "body\n"
+    assert [d.kind for d in diags] == ["frontmatter"]
+
+
+def test_unclosed_block_is_not_frontmatter() -> None:
+    note, diags = parse("---\ntitle: x\nno closing rule\n")
+    assert note.frontmatter == {} and note.body.startswith("---") and diags == []
+
+
+def test_first_line_must_be_exactly_three_dashes() -> None:
+    note, _ = parse("\n---\ntitle: x\n---\n")
+    assert note.frontmatter == {}
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "etags"),
+    [
+        ("tags: [a, b/c]", ["#a", "#b/c"]),
+        ("tags:\n  - a\n  - '#b'", ["#a", "#b"]),
+        ("tags: a, b c", ["#a", "#b", "#c"]),
+        ("tags: a", ["#a"]),
+        ("tag: solo", ["#solo"]),
+        ("Tags: [Upper]", ["#Upper"]),
+        ("tags: 2025", ["#2025"]),
+        ("tags:", []),
+        ("tags: [a, null, '']", ["#a"]),
+    ],
+)
+def test_every_yaml_form_of_tags(yaml_text: str, etags: list[str]) -> None:
+    note, _ = parse(f"---\n{yaml_text}\n---\n")
+    assert note.etags == etags
+
+
+def test_nested_tags_add_their_parents() -> None:
+    note, _ = parse("---\ntags: [type/projects/active]\n---\nBody #inline/tag\n")
+    assert note.etags == ["#inline/tag", "#type/projects/active"]
+    assert note.tags == ["#inline", "#inline/tag", "#type", "#type/projects", "#type/projects/active"]
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "aliases"),
+    [
+        ("aliases: [Ada, 'A. L.']", ["Ada", "A. L."]),
+        ("aliases: Ada, Countess", ["Ada", "Countess"]),
+        ("alias: Ada", ["Ada"]),
+        ("aliases:\n  - Ada\n  - 42", ["Ada", "42"]),
+    ],
+)
+def test_aliases(yaml_text: str, aliases: list[str]) -> None:
+    note, _ = parse(f"---\n{yaml_text}\n---\n")
+    assert note.aliases == aliases
+
+
+def test_links_in_frontmatter_are_links_of_the_note_with_their_line() -> None:
+    note, _ = parse('---\nowner: "[[Ada Lovelace]]"\nteam:\n  - "[[Bob|B.]]"\n  - plain\n---\nSee [[Carol]].\n')
+    got = [(l.target, l.display, l.line, l.origin, l.key) for l in note.links]
+    assert got == [
+        ("Ada Lovelace", None, 1, "frontmatter", "owner"),
+        ("Bob", "B.", 3, "frontmatter", "team"),
+        ("Carol", None, 6, "body", None),
+    ]
+
+
+def test_note_day_from_property_or_file_name() -> None:
+    note, _ = parse("---\ndate: 2025-10-06\n---\n")
+    assert str(note.day) == "2025-10-06"
+    d = Diagnostics()
+    dated = parse_note("Meetings/2025-10-14 - Kickoff, pricing & scope.md", "x", d)
+    assert str(dated.day) == "2025-10-14"
+    assert parse_note("Plain.md", "x", d).day is None

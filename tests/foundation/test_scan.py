@@ -1,0 +1,120 @@
+"""The body scanner finds what Obsidian's cache and Dataview's importer find, on the right lines."""
+
+from __future__ import annotations
+
+from mkdocs_vault.diagnostics import Diagnostics
+from mkdocs_vault.vault.loader import parse_note
+from mkdocs_vault.vault.scan import scan_body
+
+FM = "---\ntitle: T\n---\n"  # body starts on file line 3
+
+
+def note(body: str):
+    return parse_note("N.md", FM + body, Diagnostics())
+
+
+def test_inline_fields_in_all_three_forms() -> None:
+    n = note("Status:: active\n**Owner**:: Ada\nText [rating:: 4] and (mood:: calm) here.\n")
+    got = [(f.key, f.value, f.line, f.wrapped) for f in n.fields]
+    assert got == [
+        ("Status", "active", 3, None),
+        ("Owner", "Ada", 4, None),
+        ("rating", "4", 5, "["),
+        ("mood", "calm", 5, "("),
+    ]
+
+
+def test_field_values_keep_links_and_nested_brackets() -> None:
+    n = note("[owner:: [[Ada Lovelace]]] and [due:: 2025-10-06]\n")
+    assert [(f.key, f.value) for f in n.fields] == [("owner", "[[Ada Lovelace]]"), ("due", "2025-10-06")]
+
+
+def test_not_a_field() -> None:
+    n = note("A URL https://example.com::x is odd\n:: no key\n")
+    assert [f.key for f in n.fields] == []
+
+
+def test_tasks_with_emoji_and_field_dates_and_nesting() -> None:
+    n = note(
+        "## Next steps\n"
+        "- [ ] Ship it 📅 2025-10-20 ⏳ 2025-10-18 🛫 2025-10-01 ➕ 2025-09-30\n"
+        "\t- [x] Sub done ✅ 2025-10-15\n"
+        "\t- plain child (note:: x)\n"
+        "- [/] Half [due:: 2025-11-05] #milestone\n"
+        "- [>] Deferred\n"
+        "- [-] Cancelled\n"
+        "1. [ ] numbered task\n"
+    )
+    items = {i.line: i for i in n.list_items}
+    top = items[4]
+    assert top.status == " " and top.section == "Next steps" and top.parent is None
+    assert top.dates == {"due": "2025-10-20", "scheduled": "2025-10-18", "start": "2025-10-01", "created": "2025-09-30"}
+    assert top.children == [5, 6]
+    assert items[5].status == "x" and items[5].parent == 4 and items[5].dates == {"completion": "2025-10-15"}
+    assert items[6].status is None and items[6].fields == {"note": ["x"]}
+    assert items[7].status == "/" and items[7].dates == {"due": "2025-11-05"} and items[7].tags == ["#milestone"]
+    assert [items[l].status for l in (8, 9, 10)] == [">", "-", " "]
+    assert items[10].symbol == "1."
+    # fields on tasks belong to the task, fields on plain items to the page too
+    by_key = {f.key: f for f in n.fields}
+    assert by_key["due"].on_task and not by_key["note"].on_task
+
+
+def test_continuation_lines_join_the_item() -> None:
+    n = note("- [ ] first line\n  second line\n- next\n")
+    assert n.list_items[0].text == "first line\nsecond line" and n.list_items[0].line_count == 2
+
+
+def test_code_comments_and_math_hide_metadata() -> None:
+    n = note(
+        "Inline `[[Not A Link]] #nottag [k:: v]` code.\n"
+        "```\n[[Fenced]] #fenced\nkey:: v\n```\n"
+        "%% hidden [[Secret]] %% visible [[Shown]]\n"
+        "%%\nmulti [[Hidden Too]]\n%%\n"
+        "$$\n[[Math]]\n$$\n"
+        "~~~python\n- [ ] not a task\n~~~\n"
+    )
+    assert [l.target for l in n.links] == ["Shown"]
+    assert n.etags == [] and n.fields == [] and n.list_items == []
+
+
+def test_headings_block_ids_and_tags() -> None:
+    n = note("# Title\n## Q&A: what's in scope? 🚀\nA paragraph. ^para-id\n- item ^item-id\n\n| a |\n|---|\n| b |\n\n#tag/x and #123 not, #a-b_c yes\n")
+    assert [(h.level, h.text, h.line) for h in n.headings] == [(1, "Title", 3), (2, "Q&A: what's in scope? 🚀", 4)]
+    assert [(b.id, b.kind) for b in n.block_ids] == [("para-id", "paragraph"), ("item-id", "list")]
+    assert n.etags == ["#tag/x", "#a-b_c"]
+
+
+def test_link_forms() -> None:
+    n = note(
+        "[[Note]] [[Note|shown]] [[Note#Head]] [[Note#Head#Sub]] [[#Local]] [[Note#^blk]] [[f/Note]] [[Note.md]]\n"
+        "![[img.png|300]] [t](Note%20Name.md) [t](<Note Name.md>) [t](../up/x.md#frag) [ext](https://x.org) [a](#top)\n"
+        "| [[Table Note\\|alias]] |\n"
+    )
+    got = [(l.target, l.subpath, l.display, l.embed, l.markdown) for l in n.links]
+    assert got == [
+        ("Note", None, None, False, False),
+        ("Note", None, "shown", False, False),
+        ("Note", "Head", None, False, False),
+        ("Note", "Head#Sub", None, False, False),
+        ("", "Local", None, False, False),
+        ("Note", "^blk", None, False, False),
+        ("f/Note", None, None, False, False),
+        ("Note.md", None, None, False, False),
+        ("img.png", None, "300", True, False),
+        ("Note Name.md", None, "t", False, True),
+        ("Note Name.md", None, "t", False, True),
+        ("../up/x.md", "frag", "t", False, True),
+        ("Table Note", None, "alias", False, False),
+    ]
+    assert {l.line for l in n.links} == {3, 4, 5}
+
+
+def test_line_numbers_are_file_lines() -> None:
+    scan = scan_body("a\n[[X]]\n", first_line=10)
+    assert scan.links[0].line == 11
+
+
+def test_block_id_on_its_own_line_names_the_block_before() -> None:
+    n = note("| a |\n|---|\n| b |\n\n^tbl\n\n- x\n- y\n\n^lst\n\n> quote\n\n^q\n")
+    assert [(b.id, b.kind) for b in n.block_ids] == [("tbl", "table"), ("lst", "list"), ("q", "quote")]

@@ -1,0 +1,102 @@
+"""End to end: real `mkdocs build` runs on the sample vault and on a vault full of canaries."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+from tests.conftest import ROOT, build_site, site_config
+
+
+def read(site: Path, rel: str) -> str:
+    return (site / rel).read_text(encoding="utf-8")
+
+
+def test_sample_vault_builds_with_the_expected_pages(sample_site: Path) -> None:
+    home = read(sample_site, "index.html")
+    assert "Fernhill" in home
+    page = read(sample_site, "projects/saltmarsh-route-optimisation/index.html")
+    assert "<title>Saltmarsh Route Optimisation" in page
+    # The nav lists sections, not every note.
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', page, re.S)
+    assert nav is not None
+    assert "Saltmarsh Route Optimisation" not in nav.group(0).split("md-nav__title")[-1] or nav.group(0).count("md-nav__link") < 30
+    assert (sample_site / "people/zoë-marchetti/index.html").exists()
+    assert (sample_site / "attachments/org-chart.png").exists()
+    assert (sample_site / "search/search_index.json").exists()
+    # Templates and Obsidian settings never reach the site.
+    assert not (sample_site / "templates").exists()
+    assert not any(p.name == "app.json" for p in sample_site.rglob("*"))
+
+
+def test_strict_build_of_the_sample_vault_passes_apart_from_the_deliberate_unresolved_link(tmp_path: Path) -> None:
+    result = build_site(ROOT / "mkdocs.yml", tmp_path / "site", "--strict")
+    warnings = [l for l in result.stderr.splitlines() if l.startswith("WARNING")]
+    assert all("Client Advisory Board" in w or "Aborted" in w for w in warnings), warnings
+
+
+CANARIES = {
+    "body": "CANARY-BODY-31",
+    "title": "CANARY-TITLE-32",
+    "frontmatter": "CANARY-FRONTMATTER-33",
+    "private": "CANARY-PRIVATE-34",
+    "filename": "canary-filename-35",
+    "comment": "CANARY-COMMENT-36",
+    "invalid": "CANARY-INVALID-YAML-37",
+    "attachment": "canary-attachment-38",
+    "excluded": "CANARY-EXCLUDED-39",
+}
+
+
+def canary_vault(root: Path) -> None:
+    files = {
+        "index.md": "# Home\nSee [[Public]] and [[Secret note|the plan]].\n",
+        "Public.md": (
+            "---\ntitle: Public page\nsalary: CANARY-PRIVATE-34\nowner: \"[[Secret note]]\"\n---\n"
+            "Visible text. %% CANARY-COMMENT-36 %%\n\n%%\nmulti CANARY-COMMENT-36\n%%\n"
+            "Link to [[Secret note]] and [[Private/canary-filename-35|a private page]].\n"
+        ),
+        "Secret note.md": (
+            "---\ntitle: CANARY-TITLE-32\npublish: false\nnote: CANARY-FRONTMATTER-33\n---\n"
+            "CANARY-BODY-31 ![[canary-attachment-38.png]]\n"
+        ),
+        "Private/canary-filename-35.md": "---\npublish: false\n---\nhidden\n",
+        "Broken.md": "---\nkey: [CANARY-INVALID-YAML-37\n---\nThe body of a note with broken frontmatter.\n",
+        "canary-attachment-38.png": b"\x89PNG\r\n\x1a\n",
+        "Excluded/Note.md": "CANARY-EXCLUDED-39\n",
+    }
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content, encoding="utf-8")
+
+
+def scan_for(site: Path, needles: list[str]) -> list[tuple[str, str]]:
+    found = []
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        text = data.decode("utf-8", errors="replace").lower()
+        haystacks = [text, str(path.relative_to(site)).lower()]
+        for needle in needles:
+            if any(needle.lower() in h for h in haystacks):
+                found.append((str(path.relative_to(site)), needle))
+    return found
+
+
+def test_canaries_in_unpublished_content_appear_nowhere_in_the_site(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    canary_vault(vault)
+    config = site_config(tmp_path, vault, "      private_keys: [salary]\n      exclude: [Excluded/]")
+    site = tmp_path / "site"
+    result = build_site(config, site)
+    assert result.returncode == 0, result.stderr
+    assert (site / "public/index.html").exists() and (site / "broken/index.html").exists()
+    assert "The body of a note with broken frontmatter" in read(site, "broken/index.html")
+    assert "the plan" in read(site, "index.html")  # the linking note's own words stay
+    assert scan_for(site, list(CANARIES.values())) == []
+    assert "Broken.md" in result.stderr and "frontmatter" in result.stderr

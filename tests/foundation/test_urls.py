@@ -1,0 +1,66 @@
+"""The URL scheme: slugified vault paths as directory URLs, deterministic collisions, permalinks."""
+
+from __future__ import annotations
+
+import pytest
+
+from mkdocs_vault.urls import UrlMap, slugify_segment
+
+
+@pytest.mark.parametrize(
+    ("segment", "slug"),
+    [
+        ("Apollo Rollout", "apollo-rollout"),
+        ("2025-10-06 - Kickoff, pricing & scope", "2025-10-06-kickoff-pricing-scope"),
+        ("Zoë Ångström", "zoë-ångström"),
+        ("Niamh O'Brien", "niamh-o-brien"),
+        ("Café ☕ notes", "café-notes"),
+        ("Tallis (Pilot)", "tallis-pilot"),
+        ("東京 メモ", "東京-メモ"),
+        ("snake_case", "snake_case"),
+        ("???", "-"),
+    ],
+)
+def test_slugify_segment(segment: str, slug: str) -> None:
+    assert slugify_segment(segment) == slug
+
+
+def test_note_urls_are_directory_urls_and_index_is_the_folder() -> None:
+    urls = UrlMap(["index.md", "Projects/Apollo Rollout.md", "People/Index.md", "Customers/Acme/Notes.md"])
+    assert urls.note_url("index.md") == ""
+    assert urls.note_src_uri("index.md") == "index.md"
+    assert urls.note_url("Projects/Apollo Rollout.md") == "projects/apollo-rollout/"
+    assert urls.note_src_uri("Projects/Apollo Rollout.md") == "projects/apollo-rollout/index.md"
+    assert urls.note_url("People/Index.md") == "people/"
+    assert urls.note_url("Customers/Acme/Notes.md") == "customers/acme/notes/"
+
+
+def test_collisions_get_deterministic_suffixes_whatever_the_input_order() -> None:
+    paths = ["A/Kick off.md", "A/Kick-off.md", "A/kick  off!.md"]
+    first = UrlMap(paths)
+    second = UrlMap(list(reversed(paths)))
+    assert first.notes() == second.notes()
+    assert sorted(first.notes().values()) == ["a/kick-off-2/", "a/kick-off-3/", "a/kick-off/"]
+    assert first.note_url("A/Kick off.md") == "a/kick-off/"  # first in path order keeps the plain URL
+
+
+def test_permalink_overrides_and_reserved_urls_are_never_taken() -> None:
+    urls = UrlMap(
+        {"Deep/Folder/Note.md": {"permalink": "/go/here/"}, "Tags.md": {}, "Other.md": {"permalink": 5}},
+        reserved=["tags"],
+    )
+    assert urls.note_url("Deep/Folder/Note.md") == "go/here/"
+    assert urls.note_url("Tags.md") == "tags-2/"
+    assert urls.note_url("Other.md") == "other/"
+
+
+def test_home_option_takes_the_root_url() -> None:
+    urls = UrlMap(["Home.md", "index.md"], home="Home.md")
+    assert urls.note_url("Home.md") == "" and urls.note_url("index.md") == "index-2/"
+
+
+def test_attachments_keep_their_extension() -> None:
+    urls = UrlMap(["A.md"], ["Attachments/Org Chart.PNG", "Files/report v2.pdf", "Files/report-v2.pdf"])
+    assert urls.attachment_url("Attachments/Org Chart.PNG") == "attachments/org-chart.png"
+    assert {urls.attachment_url("Files/report v2.pdf"), urls.attachment_url("Files/report-v2.pdf")} == {
+        "files/report-v2.pdf", "files/report-v2-2.pdf"}
