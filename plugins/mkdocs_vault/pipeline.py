@@ -17,7 +17,7 @@ import duckdb
 from .clock import Clock
 from .diagnostics import INFO, WARNING, Diagnostics
 from .index.build import IndexBuilder, build_index, connect, replace_notes
-from .links.resolve import LinkResolver
+from .links.resolve import LinkResolver, Resolution
 from .publish import PublishDecision, decide
 from .urls import UrlMap
 from .vault.loader import Vault, VaultLoader
@@ -74,6 +74,7 @@ class VaultState:
         self.timings: dict[str, float] = {}
         self.changed: set[str] = set()  # notes and attachments changed by the last refresh
         self._state_cache: dict[tuple[str, str], tuple[str | None, str]] = {}
+        self._resolution_cache: dict[tuple[str, str], Resolution] = {}
 
     # -- the stages -------------------------------------------------------------------------------
     def refresh(self) -> VaultState:
@@ -90,6 +91,8 @@ class VaultState:
                 vault.settings.attachment_folder,
             )
         self._state_cache.clear()
+        if names_changed:
+            self._resolution_cache.clear()
         self.vault = vault
         self._resolve_links(vault if names_changed else None)
         t2 = time.perf_counter()
@@ -121,7 +124,7 @@ class VaultState:
                 if not link.target:
                     link.resolved = path  # [[#Heading]] on the same page
                     continue
-                res = self.resolver.resolve(link.target, path)
+                res = self.resolve(link.target, path)
                 link.resolved = res.path
                 where = link.line + 1
                 if res.path is None:
@@ -136,14 +139,23 @@ class VaultState:
                         INFO,
                     )
 
+    def resolve(self, target: str, source: str) -> Resolution:
+        """The resolver's answer, cached: it depends only on the target and the source's folder."""
+        assert self.resolver is not None
+        key = (target, source.rpartition("/")[0])
+        found = self._resolution_cache.get(key)
+        if found is None:
+            found = self._resolution_cache[key] = self.resolver.resolve(target, source)
+        return found
+
     def link_state(self, target: str, source: str) -> tuple[str | None, str]:
         """(published target path or None, 'resolved' | 'unresolved' | 'unpublished')."""
-        key = (target, source)
+        key = (target, source.rpartition("/")[0])
         cached = self._state_cache.get(key)
         if cached is not None:
             return cached
         assert self.resolver is not None and self.vault is not None
-        path = self.resolver.resolve(target, source).path
+        path = self.resolve(target, source).path
         if path is None:
             result: tuple[str | None, str] = (None, "unresolved")
         elif path in self.vault.notes:

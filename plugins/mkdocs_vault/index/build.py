@@ -14,6 +14,7 @@ to an unpublished note keeps only the text the linking note wrote.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from collections.abc import Callable, Iterable
@@ -63,23 +64,34 @@ def _json(value: Any) -> str:
     return json.dumps(_plain(value), ensure_ascii=False, allow_nan=False)
 
 
+@functools.lru_cache(maxsize=65536)
+def canonical_key(key: str) -> str:
+    """Dataview's normalised key, memoised: a vault repeats the same few hundred keys everywhere."""
+    return dv.canonical_key(key)
+
+
 def is_private(key: str, private: frozenset[str]) -> bool:
-    return key.lower() in private or dv.canonical_key(key).lower() in private
+    return bool(private) and (key.lower() in private or canonical_key(key).lower() in private)
 
 
 class _Columns:
-    """Column lists for one table, appended row by row and handed to Arrow at once."""
+    """Rows for one table, collected as tuples and turned into Arrow columns at once."""
 
     def __init__(self, schema: pa.Schema) -> None:
         self.schema = schema
-        self.cols: dict[str, list] = {name: [] for name in schema.names}
+        self.rows: list[tuple] = []
 
     def add(self, *row: Any) -> None:
-        for name, value in zip(self.schema.names, row, strict=True):
-            self.cols[name].append(value)
+        self.rows.append(row)
 
     def table(self) -> pa.Table:
-        return pa.table(self.cols, schema=self.schema)
+        if not self.rows:
+            return self.schema.empty_table()
+        columns = list(zip(*self.rows, strict=True))
+        return pa.table(
+            [pa.array(col, type=field.type) for col, field in zip(columns, self.schema, strict=True)],
+            schema=self.schema,
+        )
 
 
 _TS = pa.timestamp("us")  # naive, UTC
@@ -149,7 +161,7 @@ class IndexBuilder:
         num = float(value) if kind == "number" and not isinstance(value, bool) else None
         ts = value if kind == "date" else None
         cols.add(
-            note.path, key, dv.canonical_key(key), source, line, item_line, _json(raw),
+            note.path, key, canonical_key(key), source, line, item_line, _json(raw),
             json.dumps(dv.to_cell(value), ensure_ascii=False), kind,
             num if num is None or math.isfinite(num) else None,
             value if kind == "string" else None,

@@ -165,12 +165,34 @@ def split(text: str) -> SplitNote:
     return SplitNote(None, text, 0)
 
 
+_FAST = getattr(yaml, "CSafeLoader", None)
+if _FAST is not None:
+
+    class FastYaml12Loader(_FAST):  # type: ignore[misc, valid-type]
+        """libyaml's parser with the same 1.2 resolvers and constructors; used only for blocks with no
+        anchors or aliases and shallow nesting, where the guards of `Yaml12Loader` have nothing to guard."""
+
+    FastYaml12Loader.yaml_implicit_resolvers = Yaml12Loader.yaml_implicit_resolvers
+    FastYaml12Loader.yaml_constructors = dict(Yaml12Loader.yaml_constructors)
+else:  # pragma: no cover - PyYAML built without libyaml
+    FastYaml12Loader = None
+
+_ANCHOR_OR_ALIAS = re.compile(r"[&*][^\s,\]\}]")
+_DEEP = re.compile(r"[\[{]{20}|^ {80}", re.MULTILINE)
+
+
+def _loader_for(yaml_text: str) -> type:
+    if FastYaml12Loader is None or _ANCHOR_OR_ALIAS.search(yaml_text) or _DEEP.search(yaml_text):
+        return Yaml12Loader
+    return FastYaml12Loader
+
+
 def parse_yaml(yaml_text: str) -> dict[str, Any]:
     """Parse a frontmatter block. Raises FrontmatterError (with a 0-based line in the block) if invalid."""
     if not yaml_text.strip():
         return {}
     try:
-        data = yaml.load(yaml_text, Loader=Yaml12Loader)  # noqa: S506 - Yaml12Loader is a SafeLoader
+        data = yaml.load(yaml_text, Loader=_loader_for(yaml_text))  # noqa: S506 - both are safe loaders
     except FrontmatterError:
         raise
     except yaml.MarkedYAMLError as exc:

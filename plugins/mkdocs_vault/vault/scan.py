@@ -36,6 +36,7 @@ _EMOJI_DATES = (
     ("completion", re.compile("\u2705\\s*(\\d{4}-\\d{2}-\\d{2})")),
 )
 _WRAPPERS = {"[": "]", "(": ")"}
+_ITEM_START = frozenset(" \t>-*+0123456789")
 MAX_LINE = 32768  # Dataview skips longer lines for fields; we do the same for every kind of metadata
 
 
@@ -244,12 +245,12 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
                 continue
             line = " " * (end + 2) + line[end + 2 :]
             in_comment = False
-        m = _FENCE.match(line)
+        m = _FENCE.match(line) if ("`" in line or "~" in line) else None
         if m:
             fence = m.group(1)
             last_item = None
             continue
-        if _MATH_FENCE.match(line) and line.count("$$") == 1:
+        if "$$" in line and _MATH_FENCE.match(line) and line.count("$$") == 1:
             in_math = True
             continue
         original = line
@@ -272,7 +273,7 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
             blank_before = False
             continue
 
-        heading = _HEADING.match(line)
+        heading = _HEADING.match(line) if line[0] == "#" else None
         if heading:
             text = heading.group(2)
             bid = _BLOCK_ID.search(text)
@@ -288,13 +289,13 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
             blank_before = False
             continue
 
-        links_here = find_links(line, line_no)
-        out.links.extend(links_here)
-        tags_here = find_tags(line)
-        out.tags.extend(tags_here)
-        bid = _BLOCK_ID.search(line)
+        if "[" in line:
+            out.links.extend(find_links(line, line_no))
+        if "#" in line:
+            out.tags.extend(find_tags(line))
+        bid = _BLOCK_ID.search(line) if "^" in line else None
 
-        item_match = _LIST_ITEM.match(line)
+        item_match = _LIST_ITEM.match(line) if line[0] in _ITEM_START else None
         if item_match:
             indent = _indent_width(item_match.group(1))
             while stack and stack[-1][0] >= indent:
@@ -353,10 +354,10 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
     # List items: fields and tags come from their whole text; fields on plain items are page fields.
     for item in out.list_items:
         flat = visible_text(item.text.replace("\n", " "))
-        item.tags = find_tags(flat)
-        dates = emoji_dates(flat)
+        item.tags = find_tags(flat) if "#" in flat else []
+        dates = emoji_dates(flat) if not flat.isascii() else {}
         item.dates = dates
-        found = bracket_fields(flat)
+        found = bracket_fields(flat) if "::" in flat else []
         for _col, key, value, wrapper in found:
             item.fields.setdefault(key, []).append(value)
             out.fields.append(
@@ -364,7 +365,7 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
             )
         for key, value in dates.items():
             item.fields.setdefault(key, []).append(value)
-        if not item.is_task and not found:
+        if not item.is_task and not found and "::" in flat:
             full = full_line_field(flat)
             if full:
                 item.fields.setdefault(full[0], []).append(full[1])
