@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint bench bench-large clean browser-deps
+.PHONY: serve build test lint bench bench-large clean browser-deps vendor
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,14 @@ browser-deps:  ## Debian's Chromium for the browser tests (CI runs this)
 
 clean:
 	rm -rf site .bench
+
+MERMAID_VERSION := 11.17.2
+KATEX_VERSION := 0.16.47
+vendor:  ## re-fetch the vendored browser assets from the npm registry (see overrides/assets/vendor/README.md)
+	rm -rf .vendor-tmp && mkdir -p .vendor-tmp
+	cd .vendor-tmp && npm install --no-audit --no-fund --silent mermaid@$(MERMAID_VERSION) katex@$(KATEX_VERSION)
+	cp .vendor-tmp/node_modules/mermaid/dist/mermaid.min.js .vendor-tmp/node_modules/mermaid/LICENSE overrides/assets/vendor/mermaid/
+	cp .vendor-tmp/node_modules/katex/dist/katex.min.js .vendor-tmp/node_modules/katex/dist/katex.min.css .vendor-tmp/node_modules/katex/LICENSE overrides/assets/vendor/katex/
+	cp .vendor-tmp/node_modules/katex/dist/contrib/auto-render.min.js overrides/assets/vendor/katex/contrib/
+	cp .vendor-tmp/node_modules/katex/dist/fonts/*.woff2 overrides/assets/vendor/katex/fonts/
+	rm -rf .vendor-tmp

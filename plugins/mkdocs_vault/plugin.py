@@ -32,6 +32,13 @@ from .site import SiteBuilder
 
 log = get_plugin_logger(__name__)
 
+VENDORED_SCRIPTS = (
+    "assets/vendor/mermaid/mermaid.min.js",
+    "assets/vendor/katex/katex.min.js",
+    "assets/vendor/katex/contrib/auto-render.min.js",
+    "assets/javascripts/vault-math.js",
+)
+
 
 class VaultPlugin(BasePlugin[VaultConfig]):
     supports_multiple_instances = False
@@ -62,9 +69,13 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             # After the site's own custom_dir (if any), before Material's templates.
             position = 1 if config.theme.custom_dir else 0
             dirs.insert(position, overrides)
-        for css in ("assets/stylesheets/vault.css",):
+        # Everything the pages need is served by the site itself: no CDN, no web fonts.
+        for css in ("assets/vendor/katex/katex.min.css", "assets/stylesheets/vault.css"):
             if css not in config.extra_css:
                 config.extra_css.append(css)
+        for script in VENDORED_SCRIPTS:
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)
         return config
 
     @event_priority(50)
