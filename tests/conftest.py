@@ -37,7 +37,7 @@ def build_site(config_file: Path, site_dir: Path, *extra: str, env: dict | None 
     """Run a real `mkdocs build` in a child process and return it (output captured)."""
     full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(site_dir), *extra],
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), "-d", str(site_dir), *extra],
         capture_output=True, text=True, env=full_env, timeout=600,
     )
 

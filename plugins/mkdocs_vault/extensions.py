@@ -1,68 +1,104 @@
 """Which Markdown extensions a vault site renders with, and the per-page context they read.
 
 The Obsidian-flavoured work is done by Python-Markdown extensions (`links/`, `markdown/`,
-`dataview/`) that also run under any other Python-Markdown host; this module only puts them, and the
-standard extensions they rely on, into MkDocs' `markdown_extensions`, and hands them the note being
-rendered. Extensions the site configured itself are left as they are.
+`dataview/`) that also run under any other Python-Markdown host; this module puts them, and the
+standard extensions they rely on (`markdown.site_config` lists them and says why), into MkDocs'
+`markdown_extensions`, hands them the note being rendered, and runs the second phase
+(`links.extension.fix_links`) once every page is rendered.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
+
+from .diagnostics import INFO, WARNING
+from .links.extension import LinkContext, fix_links
+from .markdown.site_config import build_markdown, markdown_config
+from .pages.addresses import tag_url
 
 if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from .site import SiteBuilder
 
-# Standard extensions every vault page needs, with the settings Obsidian's rendering implies.
-STANDARD: dict[str, dict[str, Any]] = {
-    "toc": {"permalink": True},
-    "tables": {},
-    "attr_list": {},
-    "md_in_html": {},
-    "footnotes": {},
-    "admonition": {},
-    "pymdownx.details": {},
-    "pymdownx.superfences": {},
-    "pymdownx.arithmatex": {"generic": True},
-    "pymdownx.tasklist": {"custom_checkbox": True},
-    "pymdownx.tilde": {},
-}
+# Extensions that conflict with ours (see markdown.site_config): removed if a site lists them.
+CONFLICTING = ("pymdownx.tasklist", "attr_list")
+# The pipeline reports these for every link of every note already; the extension's copies would repeat them.
+REPORTED_BY_PIPELINE = ("unresolved-link", "ambiguous-link", "unpublished-link")
+
+
+class _CachedResolver:
+    """The resolver interface the links extension calls, answered from the pipeline's cache."""
+
+    def __init__(self, site: SiteBuilder) -> None:
+        self.site = site
+
+    def resolve(self, target: str, source_path: str = ""):
+        return self.site.state.resolve(target, source_path)
 
 
 def configure(config: MkDocsConfig, site: SiteBuilder) -> None:
-    from pymdownx.superfences import fence_code_format
+    """Create the build's link context and add every extension the notes need."""
+    state = site.state
 
-    from .links.anchors import SLUGIFY
+    def report(path: str, line: int | None, kind: str, message: str) -> None:
+        if kind in REPORTED_BY_PIPELINE:
+            return
+        level = INFO if kind in ("missing-section",) else WARNING
+        state.diagnostics.report(path, line, kind, message, level)
 
-    names = [e if isinstance(e, str) else type(e).__module__ for e in config.markdown_extensions]
-    ext_config = config.mdx_configs
-    for name, options in STANDARD.items():
-        if name not in names:
-            config.markdown_extensions.append(name)
-            ext_config[name] = dict(options)
-    # Heading ids must be the ones links compute (links.anchors); mermaid stays a diagram.
-    ext_config.setdefault("toc", {})["slugify"] = SLUGIFY
-    fences = ext_config.setdefault("pymdownx.superfences", {}).setdefault("custom_fences", [])
-    if not any(f.get("name") == "mermaid" for f in fences):
-        fences.append({"name": "mermaid", "class": "mermaid", "format": fence_code_format})
-    for extension in _vault_extensions(site):
-        config.markdown_extensions.append(extension)
+    def is_published(path: str) -> bool:
+        vault = state.vault
+        if vault is None:
+            return False
+        if path in vault.notes:
+            return vault.notes[path].published
+        attachment = vault.attachments.get(path)
+        return attachment is not None and attachment.published
 
+    def get_note(path: str):
+        vault = state.vault
+        note = vault.notes.get(path) if vault is not None else None
+        return note if note is not None and note.published else None
 
-def _vault_extensions(site: SiteBuilder) -> list:
-    """Instances of our own extensions, sharing one context object per build."""
-    return []
+    context = LinkContext(_CachedResolver(site), state.url_of, is_published, get_note, report)
+    strict = site.options.strict_line_breaks
+    line_breaks = not strict if strict is not None else True  # Obsidian's default is non-strict
+    if strict is None:
+        # Obsidian's own setting decides; the vault is read in on_files, so peek at it here.
+        from .vault.settings import read_settings
+
+        line_breaks = not read_settings(state.root).strict_line_breaks
+    md = markdown_config(link_context=context, tag_url=tag_url, line_breaks=line_breaks)
+    context.markdown_factory = lambda: build_markdown(md)
+    site.link_context = context
+
+    names = {e if isinstance(e, str) else type(e).__name__ for e in config.markdown_extensions}
+    config.markdown_extensions[:] = [
+        e for e in config.markdown_extensions if not (isinstance(e, str) and e in CONFLICTING)
+    ]
+    for extension in md.extensions:
+        key = extension if isinstance(extension, str) else type(extension).__name__
+        if key not in names:
+            config.markdown_extensions.append(extension)
+    for name, options in md.configs.items():
+        merged = dict(config.mdx_configs.get(name, {}))
+        merged.update(options)
+        config.mdx_configs[name] = merged
 
 
 def set_current(site: SiteBuilder, note_path: str | None) -> None:
     """Tell the extensions which note (None for a generated page) is about to be rendered."""
-    site.current_note = note_path
+    state = site.state
+    if note_path is not None and state.vault is not None:
+        note = state.vault.notes[note_path]
+        site.link_context.begin_page(note.path, note.body, note.body_line)
+    else:
+        site.link_context.begin_page("", "", 0)
 
 
 def finish(site: SiteBuilder, page: Page, note_path: str | None) -> str:
-    """Second rendering phase for one page: placeholders become final HTML."""
-    return page.content or ""
+    """Second rendering phase for one page: link placeholders become final HTML."""
+    return fix_links(page.content or "", note_path or "", site.link_context, page_url=page.url)

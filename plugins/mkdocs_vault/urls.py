@@ -135,5 +135,25 @@ class UrlMap:
     def has_attachment(self, path: str) -> bool:
         return path in self._attachment_url
 
+    def alias_urls(self, aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
+        """Redirect URLs for note aliases: each alias, slugified, in its note's folder
+        (`People/Ada Lovelace.md` with alias `Countess` -> `people/countess/`). A URL a note, an
+        attachment or an earlier alias already has is skipped, in path order, so the result is stable."""
+        taken = set(self._note_url.values()) | set(self._attachment_url.values())
+        out: dict[str, str] = {}
+        for path in sorted(aliases):
+            if path not in self._note_url:
+                continue
+            folder = "/".join(slugify_segment(p) for p in path.split("/")[:-1])
+            for alias in aliases[path]:
+                slug = slugify_segment(alias)
+                if slug == "-":
+                    continue
+                url = f"{folder}/{slug}" if folder else slug
+                if url in taken or url in out:
+                    continue
+                out[url] = path
+        return {f"{u}/": p for u, p in out.items()}
+
     def notes(self) -> dict[str, str]:
         return {p: self.note_url(p) for p in self._note_url}

@@ -100,3 +100,8 @@ def test_canaries_in_unpublished_content_appear_nowhere_in_the_site(tmp_path: Pa
     assert "the plan" in read(site, "index.html")  # the linking note's own words stay
     assert scan_for(site, list(CANARIES.values())) == []
     assert "Broken.md" in result.stderr and "frontmatter" in result.stderr
+
+
+def test_aliases_get_redirect_pages(sample_site: Path) -> None:
+    page = read(sample_site, "people/shiv/index.html")
+    assert 'http-equiv="refresh" content="0; url=../siobhan-o-leary/"' in page

@@ -64,3 +64,14 @@ def test_attachments_keep_their_extension() -> None:
     assert urls.attachment_url("Attachments/Org Chart.PNG") == "attachments/org-chart.png"
     assert {urls.attachment_url("Files/report v2.pdf"), urls.attachment_url("Files/report-v2.pdf")} == {
         "files/report-v2.pdf", "files/report-v2-2.pdf"}
+
+
+def test_alias_redirect_urls_never_shadow_notes_or_each_other() -> None:
+    urls = UrlMap(["People/Ada Lovelace.md", "People/Countess.md", "Top.md"])
+    got = urls.alias_urls({
+        "People/Ada Lovelace.md": ["Countess", "Ada", "A. L."],
+        "Top.md": ["Summit", "Ada"],
+        "Missing.md": ["Ghost"],
+    })
+    assert got == {"people/ada/": "People/Ada Lovelace.md", "people/a-l/": "People/Ada Lovelace.md",
+                   "ada/": "Top.md", "summit/": "Top.md"}

@@ -1,0 +1,96 @@
+"""The Markdown extension list the site renders notes with: ours plus the third-party ones we rely on.
+
+The plugin puts `config.extensions` into MkDocs' `markdown_extensions` and `config.configs` into
+`mdx_configs` (replacing the entries of the same name), and uses `build_markdown` wherever it
+renders Markdown itself (embeds, generated pages), so every note renders the same way.
+
+| extension | what for |
+|---|---|
+| `toc` with `pymdownx.slugs.slugify(case="lower")`, permalinks | heading ids that `[[Note#Heading]]` targets (see `links.anchors`) |
+| `tables` | tables; `[[Note\\|alias]]` inside cells |
+| `footnotes` | `[^1]` footnotes |
+| `sane_lists` | a numbered list after a bullet list (blank line between) is a new list, as in Obsidian |
+| `pymdownx.superfences` + `pymdownx.highlight` | fenced code, and ```` ```mermaid ```` as `<pre class="mermaid">` for Material's mermaid support |
+| `pymdownx.arithmatex` (generic) | `$inline$` and `$$block$$` math, left for MathJax/KaTeX |
+| `pymdownx.tilde` (no subscript) | `~~strikethrough~~` |
+| `callouts`, `highlight`, `comments`, `tags`, `tasks` | Obsidian syntax, this package |
+| `links.extension` | wikilinks, embeds, links to notes, block ids |
+| `nl2br` (only with `line_breaks`) | Obsidian's default "non-strict" line breaks: a newline is a `<br>` |
+
+Left out on purpose: `attr_list` (it would eat a trailing `{a, b}` of ordinary prose),
+`admonition`/`pymdownx.details` (callouts render that markup themselves), `pymdownx.tasklist`
+(replaced by `tasks`), `pymdownx.caret` (`^` marks block ids), `md_in_html`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from markdown import Extension, Markdown
+from pymdownx.superfences import fence_code_format
+
+from mkdocs_vault.links.anchors import SLUGIFY
+from mkdocs_vault.links.extension import LinkContext, VaultLinksExtension
+from mkdocs_vault.markdown.callouts import CalloutExtension
+from mkdocs_vault.markdown.comments import CommentsExtension
+from mkdocs_vault.markdown.highlight import HighlightExtension
+from mkdocs_vault.markdown.tags import TagsExtension
+from mkdocs_vault.markdown.tasks import TasksExtension
+
+__all__ = ["MarkdownConfig", "build_markdown", "markdown_config"]
+
+
+@dataclass
+class MarkdownConfig:
+    extensions: list[str | Extension]
+    configs: dict[str, dict[str, Any]]
+
+
+def markdown_config(
+    *,
+    link_context: LinkContext | None = None,
+    tag_url: Callable[[str], str | None] | None = None,
+    line_breaks: bool = False,
+) -> MarkdownConfig:
+    """The extensions and their configuration for rendering notes.
+
+    `link_context` enables wikilinks and embeds (the plugin always passes one); `tag_url` maps a tag
+    (without `#`) to its page's URL, site-relative when `link_context` is given (`fix_links` makes it
+    page-relative), else used as the href as it is; `line_breaks` is Obsidian's "strict line breaks" turned off.
+    """
+    extensions: list[str | Extension] = [
+        "toc",
+        "tables",
+        "footnotes",
+        "sane_lists",
+        "pymdownx.highlight",
+        "pymdownx.superfences",
+        "pymdownx.arithmatex",
+        "pymdownx.tilde",
+        CommentsExtension(),
+        CalloutExtension(),
+        HighlightExtension(),
+        TagsExtension(tag_url=tag_url, deferred=link_context is not None) if tag_url else TagsExtension(),
+        TasksExtension(),
+    ]
+    if link_context is not None:
+        extensions.append(VaultLinksExtension(context=link_context))
+    if line_breaks:
+        extensions.append("nl2br")
+    configs: dict[str, dict[str, Any]] = {
+        "toc": {"slugify": SLUGIFY, "permalink": True},
+        "pymdownx.highlight": {"pygments_lang_class": True},
+        "pymdownx.superfences": {
+            "custom_fences": [{"name": "mermaid", "class": "mermaid", "format": fence_code_format}]
+        },
+        "pymdownx.arithmatex": {"generic": True},
+        "pymdownx.tilde": {"subscript": False},
+    }
+    return MarkdownConfig(extensions, configs)
+
+
+def build_markdown(config: MarkdownConfig) -> Markdown:
+    """A fresh `Markdown` instance with the site's extensions (one per page, as MkDocs does)."""
+    return Markdown(extensions=list(config.extensions), extension_configs=config.configs)
