@@ -86,7 +86,7 @@ class VaultState:
         names_changed = previous is None or _names_changed(previous, vault)
         if names_changed or self.resolver is None:
             self.resolver = LinkResolver(
-                list(vault.notes) + list(vault.attachments),
+                list(vault.notes) + list(vault.attachments) + sorted(vault.templates),
                 {p: n.aliases for p, n in vault.notes.items()},
                 vault.settings.attachment_folder,
             )
@@ -162,7 +162,10 @@ class VaultState:
             result = (path, "resolved") if self.vault.notes[path].published else (None, "unpublished")
         else:
             attachment = self.vault.attachments.get(path)
-            result = (path, "resolved") if attachment is not None else (None, "unresolved")
+            if attachment is not None:
+                result = (path, "resolved")
+            else:  # a file of the templates folder: known to Obsidian, never published
+                result = (None, "unpublished" if path in self.vault.templates else "unresolved")
         self._state_cache[key] = result
         return result
 
@@ -221,7 +224,11 @@ def _sql_string(text: str) -> str:
 
 def _names_changed(before: Vault, after: Vault) -> bool:
     """Did the set of files, or any note's aliases, change? Then links must be re-resolved everywhere."""
-    if before.notes.keys() != after.notes.keys() or before.attachments.keys() != after.attachments.keys():
+    if (
+        before.notes.keys() != after.notes.keys()
+        or before.attachments.keys() != after.attachments.keys()
+        or before.templates != after.templates
+    ):
         return True
     return any(before.notes[p].aliases != after.notes[p].aliases for p in after.changed if p in after.notes)
 

@@ -94,3 +94,9 @@ def test_cache_rereads_only_changed_files(make_vault) -> None:
     third = loader.load()
     assert third.changed == {"A.md", "B.md", "C.md"}
     assert third.notes["B.md"].body == "b changed" and "A.md" not in third.notes
+
+
+def test_template_files_are_known_by_name_but_not_read(make_vault) -> None:
+    root = make_vault({"A.md": "![[Books.base]] [[Tpl]]", "Templates/Tpl.md": "{{x}}", "Templates/Books.base": "v"})
+    vault = load_vault(root)
+    assert list(vault.notes) == ["A.md"] and vault.templates == {"Templates/Tpl.md", "Templates/Books.base"}

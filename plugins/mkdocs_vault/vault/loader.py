@@ -34,6 +34,9 @@ class Vault:
     attachments: dict[str, Attachment] = field(default_factory=dict)
     settings: ObsidianSettings = field(default_factory=ObsidianSettings)
     changed: set[str] = field(default_factory=set)  # paths added, modified or removed by the last load
+    # Files of the templates folder: never read or published, but links to them are not "unresolved"
+    # (Obsidian resolves them), so the resolver knows their names.
+    templates: set[str] = field(default_factory=set)
 
 
 def _matches(rel_path: str, patterns: Iterable[str]) -> bool:
@@ -244,6 +247,9 @@ class VaultLoader:
             keep = []
             for d in sorted(dirnames):
                 rel = f"{rel_dir}/{d}" if rel_dir else d
+                if rel == settings.templates_folder and rel in skipped_roots:
+                    self._template_files = self._list_files(Path(dirpath) / d, rel)
+                    continue
                 if d.startswith(".") or rel in skipped_roots or os.path.islink(os.path.join(dirpath, d)):
                     continue
                 if _matches(rel, self.exclude) or settings.is_ignored(rel):
@@ -266,8 +272,19 @@ class VaultLoader:
                     continue
                 yield rel, full
 
+    @staticmethod
+    def _list_files(folder: Path, rel_folder: str) -> set[str]:
+        found = set()
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            rel_dir = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+            prefix = rel_folder if rel_dir == "." else f"{rel_folder}/{rel_dir}"
+            found.update(f"{prefix}/{name}" for name in filenames if not name.startswith("."))
+        return found
+
     def load(self) -> Vault:
         settings = read_settings(self.root)
+        self._template_files: set[str] = set()
         for problem in settings.problems:
             self.diagnostics.report(".obsidian", None, "settings", problem)
         vault = Vault(self.root, settings=settings)
@@ -291,6 +308,7 @@ class VaultLoader:
                     vault.changed.add(rel)
                     self._attachments[rel] = key
                 vault.attachments[rel] = Attachment(rel, stat.st_size)
+        vault.templates = self._template_files
         for gone in set(self._cache) - seen_notes:
             del self._cache[gone]
             self.diagnostics.forget([gone])
