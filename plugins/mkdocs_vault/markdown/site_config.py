@@ -15,6 +15,7 @@ renders Markdown itself (embeds, generated pages), so every note renders the sam
 | `pymdownx.tilde` (no subscript) | `~~strikethrough~~` |
 | `callouts`, `highlight`, `comments`, `tags`, `tasks` | Obsidian syntax, this package |
 | `links.extension` | wikilinks, embeds, links to notes, block ids |
+| `nesting` | caps list/blockquote nesting so Python-Markdown cannot hit RecursionError |
 | `nl2br` (only with `line_breaks`) | Obsidian's default "non-strict" line breaks: a newline is a `<br>` |
 
 Left out on purpose: `attr_list` (it would eat a trailing `{a, b}` of ordinary prose),
@@ -36,6 +37,7 @@ from mkdocs_vault.links.extension import LinkContext, VaultLinksExtension
 from mkdocs_vault.markdown.callouts import CalloutExtension
 from mkdocs_vault.markdown.comments import CommentsExtension
 from mkdocs_vault.markdown.highlight import HighlightExtension
+from mkdocs_vault.markdown.nesting import NestingCapExtension
 from mkdocs_vault.markdown.tags import TagsExtension
 from mkdocs_vault.markdown.tasks import TasksExtension
 
@@ -69,6 +71,7 @@ def markdown_config(
         "pymdownx.superfences",
         "pymdownx.arithmatex",
         "pymdownx.tilde",
+        NestingCapExtension(),
         CommentsExtension(),
         CalloutExtension(),
         HighlightExtension(),

@@ -24,7 +24,7 @@ from .scan import find_links, scan_body, split_link_text
 from .settings import ALWAYS_SKIPPED, ObsidianSettings, read_settings
 
 _FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_LOADER_KINDS = ("encoding", "binary", "frontmatter", "read")
+_LOADER_KINDS = ("encoding", "binary", "frontmatter", "read", "nesting")
 
 
 @dataclass
@@ -203,6 +203,8 @@ def parse_note(path: str, text: str, diagnostics: Diagnostics) -> Note:
     note.frontmatter = data
     note.aliases = frontmatter_aliases(data)
     body = scan_body(split.body, split.body_line)
+    for line, kind, message in body.problems:
+        diagnostics.report(path, line + 1, kind, message)
     fm_links = _frontmatter_links(data, split.yaml_text or "", split.yaml_line) if data else []
     note.links = fm_links + body.links
     note.headings = body.headings

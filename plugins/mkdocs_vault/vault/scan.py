@@ -14,6 +14,7 @@ import unicodedata
 from urllib.parse import unquote
 
 from .model import BlockId, Heading, InlineField, Link, ListItem
+from .nesting import too_deep
 
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 _MATH_FENCE = re.compile(r"^[ \t>]*\$\$")
@@ -207,6 +208,7 @@ class BodyScan:
         self.links: list[Link] = []
         self.fields: list[InlineField] = []
         self.list_items: list[ListItem] = []
+        self.problems: list[tuple[int, str, str]] = []  # (file line, kind, message)
 
 
 def scan_body(body: str, first_line: int = 0) -> BodyScan:
@@ -264,6 +266,10 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
         if not stripped:
             blank_before = True
             continue
+        if (line[0] in " \t>") and too_deep(line) and not any(p[1] == "nesting" for p in out.problems):
+            out.problems.append(
+                (line_no, "nesting", "lists or quotes nested too deeply; shown flattened at the maximum depth")
+            )
         lone = _LONE_BLOCK_ID.match(stripped)
         if lone and offset > 0:
             # Obsidian: an id on its own line after a table, list or quote names that whole block.
