@@ -23,7 +23,7 @@ class VaultConfig(base.Config):
     file_times = c.Choice(("filesystem", "git"), default="filesystem")
     # Rendering.
     strict_line_breaks = c.Optional(c.Type(bool))  # None: follow .obsidian/app.json
-    date_format = c.Type(str, default="MMMM d, yyyy")  # Luxon-style, as Dataview's default
+    date_format = c.Type(str, default="MMMM dd, yyyy")  # Luxon tokens; Dataview's default
     show_query_date = c.Type(bool, default=False)  # "as of <today>" under query results
     home = c.Optional(c.Type(str))  # vault path of the home note; default index.md if present
     directory_columns = c.Type(dict, default={})

@@ -9,10 +9,13 @@ standard extensions they rely on (`markdown.site_config` lists them and says why
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
 
+from .dataview.batch import context_for_state
+from .dataview.extension import DataviewExtension, DataviewRunner, placeholder_link_html
 from .diagnostics import INFO, WARNING
 from .links.extension import LinkContext, fix_links
 from .markdown.site_config import build_markdown, markdown_config
@@ -71,7 +74,10 @@ def configure(config: MkDocsConfig, site: SiteBuilder) -> None:
         from .vault.settings import read_settings
 
         line_breaks = not read_settings(state.root).strict_line_breaks
-    md = markdown_config(link_context=context, tag_url=tag_url, line_breaks=line_breaks)
+    runner = _dataview_runner(site, context)
+    md = markdown_config(
+        link_context=context, tag_url=tag_url, line_breaks=line_breaks, extra=[DataviewExtension(runner=runner)]
+    )
     context.markdown_factory = lambda: build_markdown(md)
     site.link_context = context
 
@@ -87,6 +93,60 @@ def configure(config: MkDocsConfig, site: SiteBuilder) -> None:
         merged = dict(config.mdx_configs.get(name, {}))
         merged.update(options)
         config.mdx_configs[name] = merged
+
+
+def _dataview_runner(site: SiteBuilder, links: LinkContext) -> DataviewRunner:
+    """Queries run while pages render, over this build's pages and index; their time is summed
+    into the build's "queries" phase."""
+    state = site.state
+    contexts: dict[int, object] = {}
+
+    def context():
+        # One query context per refresh of the vault (page objects are built once per build).
+        key = id(state.vault)
+        if key not in contexts:
+            contexts.clear()
+            contexts[key] = context_for_state(state)
+        return contexts[key]
+
+    def is_published(path: str) -> bool:
+        vault = state.vault
+        if vault is None:
+            return False
+        note = vault.notes.get(path)
+        if note is not None:
+            return note.published
+        attachment = vault.attachments.get(path)
+        return attachment is not None and attachment.published
+
+    def report(path: str, line: int | None, kind: str, message: str) -> None:
+        state.diagnostics.report(path, line or None, kind, message)
+
+    options = site.options
+    runner = TimedRunner(
+        context=context,
+        page=lambda: links.current.path,
+        link_html=placeholder_link_html(is_published),
+        report=report,
+        source=lambda: (links.current.body, links.current.body_line),
+        date_format=options.date_format,
+        as_of=state.clock.today if options.show_query_date else None,
+    )
+    runner.timings = state.timings
+    return runner
+
+
+class TimedRunner(DataviewRunner):
+    """A DataviewRunner that adds the time spent in queries to the build's phase timings."""
+
+    timings: dict[str, float]
+
+    def run(self, query: str, line: int):
+        start = time.perf_counter()
+        try:
+            return super().run(query, line)
+        finally:
+            self.timings["queries"] = self.timings.get("queries", 0.0) + time.perf_counter() - start
 
 
 def set_current(site: SiteBuilder, note_path: str | None) -> None:

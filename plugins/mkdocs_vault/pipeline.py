@@ -108,7 +108,7 @@ class VaultState:
         self._index(previous, was_published, names_changed)
         t4 = time.perf_counter()
         self.changed = set(vault.changed)
-        self.timings.update(load=t1 - t0, resolve=t2 - t1, publish=t3 - t2, index=t4 - t3)
+        self.timings.update(load=t1 - t0, resolve=t2 - t1, publish=t3 - t2, index=t4 - t3, queries=0.0)
         return self
 
     def _resolve_links(self, full: Vault | None) -> None:

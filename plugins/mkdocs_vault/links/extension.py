@@ -495,7 +495,7 @@ class MarkdownLinkTreeprocessor(Treeprocessor):
             if el.tag == "a" and set(el.attrib) <= {"href", "title"}:
                 self._link(el, parents)
             elif el.tag == "img" and "src" in el.attrib and "data-vault-src" not in el.attrib:
-                self._image(el)
+                self._image(el, parents)
         _apply_block_ids(root, parents)
         _hoist_embeds(root)
 
@@ -510,7 +510,8 @@ class MarkdownLinkTreeprocessor(Treeprocessor):
         result = self.linker.resolve(decoded.target, f"[…]({href})", line)
         if result.path is None:
             base = decoded.target.rpartition("/")[2]
-            if decoded.target and (base.lower().endswith(".md") or "." not in base):
+            # A path out of the vault never stays a link, whatever its extension.
+            if decoded.target and (base.lower().endswith(".md") or "." not in base or result.how == "outside"):
                 text = "".join(el.itertext())
                 span = self.linker.unresolved(f"[{text}]({href})", "", line, decoded.target, result.how)
                 _replace_keep_children(el, span, parents)
@@ -534,14 +535,33 @@ class MarkdownLinkTreeprocessor(Treeprocessor):
             el.set("data-source", frame.path)
             el.set("data-line", str(line))
 
-    def _image(self, el: etree.Element) -> None:
-        decoded = decode_markdown_target(el.get("src", ""))
+    def _image(self, el: etree.Element, parents: dict[etree.Element, etree.Element]) -> None:
+        src = el.get("src", "")
+        decoded = decode_markdown_target(src)
         if decoded is None or not decoded.target:
             return
         result = self.linker.ctx.resolver.resolve(decoded.target, self.linker.ctx.current.path)
         if result.path and self.linker.ctx.is_published(result.path):
             el.set("src", "")
             el.set("data-vault-src", result.path)
+            return
+        # A relative image that names no published vault file would load a path of the web host
+        # (outside the vault, or a held-back file's URL): it becomes its alt text, marked unresolved
+        # when no file matched (the pipeline has reported it) and plain when the file is held back.
+        alt = el.get("alt", "")
+        if result.path is None:
+            line = self.linker.ctx.current.file_line(f"]({src}")
+            new = self.linker.unresolved(f"![{alt}]({src})", alt or decoded.target, line, decoded.target, result.how)
+        else:
+            new = etree.Element("span")
+            new.text = AtomicString(alt)
+        new.tail = el.tail
+        parent = parents.get(el)
+        if parent is not None:
+            index = list(parent).index(el)
+            parent.remove(el)
+            parent.insert(index, new)
+            parents[new] = parent
 
 
 def _replace_keep_children(old: etree.Element, new: etree.Element, parents: dict) -> None:

@@ -55,12 +55,14 @@ def markdown_config(
     link_context: LinkContext | None = None,
     tag_url: Callable[[str], str | None] | None = None,
     line_breaks: bool = False,
+    extra: list[Extension] | None = None,
 ) -> MarkdownConfig:
     """The extensions and their configuration for rendering notes.
 
     `link_context` enables wikilinks and embeds (the plugin always passes one); `tag_url` maps a tag
     (without `#`) to its page's URL, site-relative when `link_context` is given (`fix_links` makes it
-    page-relative), else used as the href as it is; `line_breaks` is Obsidian's "strict line breaks" turned off.
+    page-relative), else used as the href as it is; `line_breaks` is Obsidian's "strict line breaks" turned off;
+    `extra` are more extension instances for every render, embeds included (the Dataview extension).
     """
     extensions: list[str | Extension] = [
         "toc",
@@ -82,6 +84,7 @@ def markdown_config(
         extensions.append(VaultLinksExtension(context=link_context))
     if line_breaks:
         extensions.append("nl2br")
+    extensions.extend(extra or [])  # e.g. the Dataview extension, which the plugin configures
     configs: dict[str, dict[str, Any]] = {
         "toc": {"slugify": SLUGIFY, "permalink": True},
         "pymdownx.highlight": {"pygments_lang_class": True},

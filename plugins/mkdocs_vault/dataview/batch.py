@@ -1,0 +1,120 @@
+"""Batch runner in the conformance format: a list of {id, origin, query, today[, now]} -> {id: expect}.
+
+This is what `mkdocs-vault query VAULT --batch FILE.json --json` prints. Each entry has its own clock:
+`today` is the date and `now` defaults to midnight of that date in UTC (the corpus' convention).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import weakref
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..vault.model import Note
+from .engine import QueryContext, run_query, to_expect
+from .pages import PageSet, build_pages
+from .values import UTC
+
+
+def entry_now(entry: Mapping[str, Any]) -> dt.datetime:
+    """The entry's "now": its `now` field, else midnight UTC of its `today`, else the current time."""
+    now = entry.get("now")
+    if isinstance(now, str) and now.strip():
+        value = dt.datetime.fromisoformat(now.strip())
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    today = entry.get("today")
+    if isinstance(today, str) and today.strip():
+        d = dt.date.fromisoformat(today.strip())
+        return dt.datetime(d.year, d.month, d.day, tzinfo=UTC)
+    return dt.datetime.now(UTC)
+
+
+def run_entries(
+    pages: PageSet, entries: Iterable[Mapping[str, Any]], tz: dt.tzinfo = UTC, con: Any = None
+) -> dict[str, Any]:
+    """Run every entry over already-built pages; returns id -> expect-shaped result."""
+    out: dict[str, Any] = {}
+    for entry in entries:
+        ctx = QueryContext(pages, entry_now(entry), tz, con)
+        result = run_query(str(entry.get("query", "")), str(entry.get("origin", "")), ctx)
+        out[str(entry.get("id"))] = to_expect(result)
+    return out
+
+
+def load_pages(vault_dir: Path | str, tz: dt.tzinfo = UTC, skip_templates: bool = False) -> PageSet:
+    """Read a vault with the project's loader and build the page objects of every note.
+
+    Templates are kept by default because Dataview indexes them (the conformance corpus expects it).
+    """
+    from ..clock import Clock
+    from ..vault.loader import load_vault
+
+    zone = getattr(tz, "key", None) or "UTC"
+    vault = load_vault(
+        vault_dir, clock=Clock(timezone=zone, vault_root=Path(vault_dir)), skip_templates=skip_templates
+    )
+    notes: dict[str, Note] = dict(vault.notes)
+    return build_pages(notes, tz=tz)
+
+
+def run_batch(
+    vault_dir: Path | str, entries: Iterable[Mapping[str, Any]], tz: dt.tzinfo = UTC
+) -> dict[str, Any]:
+    """Read `vault_dir` and run every entry; the one call behind `mkdocs-vault query --batch`."""
+    return run_entries(load_pages(vault_dir, tz), entries, tz)
+
+
+# ------------------------------------------------------------------------------ on a VaultState
+
+_STATE_PAGES: weakref.WeakKeyDictionary[Any, tuple[int, PageSet]] = weakref.WeakKeyDictionary()
+
+
+def pages_for_state(state: Any) -> PageSet:
+    """The page objects of a `pipeline.VaultState`'s published notes, built once per refresh.
+
+    Names resolve with the state's own resolver (the one the site's links use) over every note, then
+    only published notes become pages and `private_keys` are left out.
+    """
+    cached = _STATE_PAGES.get(state)
+    if cached is not None and cached[0] == id(state.vault):
+        return cached[1]
+    resolver = state.resolver
+
+    def resolve(target: str, source: str) -> str | None:
+        return resolver.resolve(target, source).path
+
+    pages = build_pages(
+        state.vault.notes,
+        state.decision.notes,
+        tz=state.clock.tz,
+        resolve=resolve,
+        private_keys=state.options.private_keys,
+    )
+    _STATE_PAGES[state] = (id(state.vault), pages)
+    return pages
+
+
+def context_for_state(state: Any, now: dt.datetime | None = None) -> QueryContext:
+    """A query context over the state's pages, its clock and its DuckDB index (FROM runs as SQL)."""
+    return QueryContext(pages_for_state(state), now or state.clock.now, state.clock.tz, state.con)
+
+
+def run_batch_on_state(state: Any, entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """`mkdocs-vault query --batch`: every entry over the state's pages, each with its own clock."""
+    return run_entries(pages_for_state(state), entries, state.clock.tz, state.con)
+
+
+def run_one_on_state(
+    state: Any, query: str, origin: str, today: str | None = None, as_json: bool = False
+) -> str:
+    """`mkdocs-vault query [--json] QUERY`: the result as typed JSON or as plain text."""
+    from .render import render_text
+
+    now = entry_now({"today": today}) if today else None
+    result = run_query(query, origin, context_for_state(state, now))
+    if as_json:
+        return json.dumps(to_expect(result), ensure_ascii=False)
+    return render_text(result)

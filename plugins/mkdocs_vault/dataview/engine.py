@@ -1,0 +1,526 @@
+"""Run DQL queries over the published pages: TABLE, LIST, TASK, CALENDAR and inline `= expr`.
+
+What runs where, and why:
+
+* **FROM** (sources) runs as SQL over the DuckDB index when the context carries a connection
+  (`notes`, `tags`, `links` tables): folders are a path prefix or an exact note path, tags a
+  case-insensitive match on the tag table (which holds every parent tag), `[[note]]` and
+  `outgoing([[note]])` joins on the link table; `and`/`or`/`-` are INTERSECT/UNION/EXCEPT. These are
+  exact set operations, so SQL and Dataview agree by construction. Every user string is a bound
+  parameter. Without a connection the same sources are evaluated in Python (`sources_python`), which
+  is also the reference the SQL path is tested against.
+* **WHERE, SORT, GROUP BY, FLATTEN, LIMIT and the columns** run in Python over the page objects the
+  source selected, with Dataview's exact semantics: JavaScript regular expressions, ICU-style string
+  order and the cross-type total order, Luxon calendar arithmetic and formats, lambdas, and above all
+  the rule that a row whose expression *fails* is silently dropped (the query fails only when every
+  row fails). SQL has none of these, and pushing a WHERE down would change which rows fail, so no
+  condition is pushed into SQL.
+* **One shortcut**: a leading `WHERE field = constant` (the "pages about this note" shape, such as
+  `WHERE project = this.file.link`) first narrows the rows through a per-build hash index of that
+  field (`PageSet.eq_index`); the WHERE then still runs on what is left, and equality never fails, so
+  results and row-dropping are exactly as without it. `this.a.b` chains are evaluated once per query,
+  and folder and tag sources once per build (they do not depend on the query's note).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import ChainMap
+from dataclasses import dataclass, field
+from typing import Any
+
+from .evaluate import Context, EvalError, Settings
+from .pages import PageSet, eq_key
+from .parser import BinaryOp as BinaryOpNode
+from .parser import (
+    BinarySource,
+    DQLError,
+    EmptySource,
+    FlattenStep,
+    FolderSource,
+    GroupStep,
+    Index,
+    LimitStep,
+    LinkSource,
+    NegatedSource,
+    Query,
+    SortStep,
+    Source,
+    TagSource,
+    Variable,
+    WhereStep,
+    parse_expression,
+    parse_query,
+)
+from .parser import Literal as ParsedLiteral
+from .values import UTC, Link, to_cell, truthy
+
+
+@dataclass
+class QueryContext:
+    """Everything a query needs: the visible pages, the clock and, optionally, the DuckDB index."""
+
+    pages: PageSet
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(UTC))
+    tz: dt.tzinfo = UTC
+    con: Any = None  # duckdb connection holding the index (notes/tags/links), or None
+
+
+@dataclass
+class Result:
+    """A query result. `type` is table, list, task, calendar, inline or error.
+
+    table: `headers`, `rows` (lists of values); list: `items` (values, or [id, value] pairs when
+    `show_id` and a format is given); task: `tasks` (task objects) or `groups` ([key, subgroups or
+    tasks]); calendar: `entries` ([date, link]); inline: `value`; error: `error`.
+    """
+
+    type: str
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    items: list[Any] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    groups: list[tuple[Any, Any]] | None = None
+    entries: list[tuple[Any, Any]] = field(default_factory=list)
+    value: Any = None
+    error: DQLError | None = None
+    show_id: bool = True
+    count: int = 0
+
+
+@dataclass
+class _Row:
+    id: Any
+    data: dict[str, Any]
+
+
+# ----------------------------------------------------------------------------------------- sources
+
+
+def _folder_match(path: str, folder: str) -> bool:
+    if folder == "":
+        return True
+    return path.startswith(folder + "/") or path == folder + ".md"
+
+
+def sources_python(source: Source, pages: PageSet, origin: str) -> set[str]:
+    """The paths a FROM clause selects, evaluated over the page objects."""
+    all_paths = set(pages.pages)
+    if isinstance(source, EmptySource):
+        return all_paths
+    if isinstance(source, FolderSource):
+        return {p for p in all_paths if _folder_match(p, source.folder)}
+    if isinstance(source, TagSource):
+        tag = source.tag.lower()
+        return {p for p, page in pages.pages.items() if any(t.lower() == tag for t in page["file"]["tags"])}
+    if isinstance(source, LinkSource):
+        target = pages.builder.resolve_path(source.target, origin)
+        if source.incoming:
+            return {p for p in pages.builder.inlinks.get(target, []) if p in all_paths}
+        page = pages.get(target)
+        if page is None:
+            return set()
+        return {lk.path for lk in page["file"]["outlinks"] if lk.path in all_paths}
+    if isinstance(source, NegatedSource):
+        return all_paths - sources_python(source.child, pages, origin)
+    if isinstance(source, BinarySource):
+        left = sources_python(source.left, pages, origin)
+        right = sources_python(source.right, pages, origin)
+        return left & right if source.op == "&" else left | right
+    raise DQLError(f"Unknown source {source!r}")
+
+
+def _like_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def source_sql(source: Source, pages: PageSet, origin: str) -> tuple[str, list[Any]]:
+    """Compile a FROM clause to a SQL query returning `path`, with every user string bound."""
+    if isinstance(source, EmptySource):
+        return "SELECT path FROM notes", []
+    if isinstance(source, FolderSource):
+        if source.folder == "":
+            return "SELECT path FROM notes", []
+        return (
+            "SELECT path FROM notes WHERE path LIKE ? ESCAPE '\\' OR path = ?",
+            [_like_escape(source.folder + "/") + "%", source.folder + ".md"],
+        )
+    if isinstance(source, TagSource):
+        return "SELECT DISTINCT path FROM tags WHERE lower(tag) = lower(?)", [source.tag]
+    if isinstance(source, LinkSource):
+        target = pages.builder.resolve_path(source.target, origin)
+        if source.incoming:
+            return (
+                "SELECT DISTINCT source AS path FROM links WHERE target = ? OR (target IS NULL AND target_raw = ?)",
+                [target, target],
+            )
+        return (
+            "SELECT DISTINCT l.target AS path FROM links l JOIN notes n ON n.path = l.target WHERE l.source = ?",
+            [target],
+        )
+    if isinstance(source, NegatedSource):
+        inner, params = source_sql(source.child, pages, origin)
+        return f"SELECT path FROM notes EXCEPT ({inner})", params
+    if isinstance(source, BinarySource):
+        left, lp = source_sql(source.left, pages, origin)
+        right, rp = source_sql(source.right, pages, origin)
+        op = "INTERSECT" if source.op == "&" else "UNION"
+        return f"({left}) {op} ({right})", lp + rp
+    raise DQLError(f"Unknown source {source!r}")
+
+
+def select_paths(source: Source, ctx: QueryContext, origin: str) -> set[str]:
+    """Paths selected by the source (a set: `in_vault_order` orders them)."""
+    if ctx.con is not None:
+        sql, params = source_sql(source, ctx.pages, origin)
+        return {row[0] for row in ctx.con.execute(sql, params).fetchall()} & ctx.pages.pages.keys()
+    # Folder and tag sources do not depend on the query's note: computed once per build.
+    if isinstance(source, (FolderSource, TagSource, EmptySource)):
+        cache = ctx.pages.__dict__.setdefault("_source_cache", {})
+        key = repr(source)
+        if key not in cache:
+            cache[key] = frozenset(sources_python(source, ctx.pages, origin))
+        return set(cache[key])
+    return sources_python(source, ctx.pages, origin)
+
+
+def in_vault_order(paths: set[str], ctx: QueryContext) -> list[str]:
+    """The paths in vault order (the order Dataview's index yields pages, and ties keep)."""
+    order = ctx.pages.__dict__.get("_order")
+    if order is None:
+        order = ctx.pages.__dict__["_order"] = {p: i for i, p in enumerate(ctx.pages.pages)}
+    return sorted(paths, key=order.__getitem__)
+
+
+# ------------------------------------------------------------------------------------------- core
+
+
+def _settings(ctx: QueryContext, origin: str) -> Settings:
+    builder = ctx.pages.builder
+
+    def normalize(path: str) -> str:
+        return builder.resolve_path(path, origin)
+
+    def resolve(path: str) -> dict[str, Any] | None:
+        return ctx.pages.get(normalize(path))
+
+    return Settings(now=ctx.now, tz=ctx.tz, resolve=resolve, normalize=normalize)
+
+
+def _this_page(ctx: QueryContext, origin: str) -> dict[str, Any]:
+    page = ctx.pages.get(origin)
+    if page is not None:
+        return page
+    note = ctx.pages.builder.notes.get(origin)
+    return ctx.pages.builder.page(note) if note is not None else {}
+
+
+def _fail_if_all(errors: list[str], total: int, what: str, where: tuple[int, int] = (0, 0)) -> None:
+    """Dataview's rule: rows whose expression fails are dropped, unless every row fails."""
+    if total and len(errors) == total:
+        raise EvalError(f"Every row during {what} failed with an error; first error: {errors[0]}", *where)
+
+
+def _execute_core(query: Query, rows: list[_Row], ev: Context) -> tuple[list[_Row], str | None]:
+    """WHERE / SORT / LIMIT / GROUP BY / FLATTEN in query order; returns rows and the group name."""
+    group_name: str | None = None
+    for step in query.steps:
+        if isinstance(step, WhereStep):
+            kept, errors = [], []
+            for row in rows:
+                try:
+                    if truthy(ev.evaluate(step.expr, row.data)):
+                        kept.append(row)
+                except EvalError as e:
+                    errors.append(e.message)
+            _fail_if_all(errors, len(rows), "where", query.position(step.expr.pos))
+            rows = kept
+        elif isinstance(step, SortStep):
+            tagged, errors = [], []
+            for row in rows:
+                try:
+                    tagged.append(([ev.evaluate(k.expr, row.data) for k in step.keys], row))
+                except EvalError as e:
+                    errors.append(e.message)
+            _fail_if_all(errors, len(rows), "sort", query.position(step.keys[0].expr.pos))
+
+            def cmp(a: tuple[list[Any], _Row], b: tuple[list[Any], _Row], keys: list = step.keys) -> int:
+                for i, key in enumerate(keys):
+                    c = ev.compare(a[0][i], b[0][i])
+                    if c:
+                        return -c if key.descending else c
+                return 0
+
+            rows = [r for _, r in sorted(tagged, key=functools.cmp_to_key(cmp))]
+        elif isinstance(step, LimitStep):
+            amount = ev.evaluate(step.expr, {})
+            if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+                raise EvalError("LIMIT must be a number", *query.position(step.expr.pos))
+            rows = rows[: max(int(amount), 0)]
+        elif isinstance(step, GroupStep):
+            keyed, errors = [], []
+            for row in rows:
+                try:
+                    keyed.append((ev.evaluate(step.field.expr, row.data), row))
+                except EvalError as e:
+                    errors.append(e.message)
+            _fail_if_all(errors, len(rows), "group by", query.position(step.field.expr.pos))
+            keyed.sort(key=functools.cmp_to_key(lambda a, b: ev.compare(a[0], b[0])))
+            grouped: list[_Row] = []
+            for key, row in keyed:
+                if grouped and ev.compare(grouped[-1].id, key) == 0:
+                    grouped[-1].data["rows"].append(row.data)
+                else:
+                    data = {"key": key, "rows": [row.data]}
+                    if step.field.name not in ("rows",):
+                        data.setdefault(step.field.name, key)
+                    grouped.append(_Row(key, data))
+            rows = grouped
+            group_name = step.field.name
+        elif isinstance(step, FlattenStep):
+            out, errors = [], []
+            for row in rows:
+                try:
+                    value = ev.evaluate(step.field.expr, row.data)
+                except EvalError as e:
+                    errors.append(e.message)
+                    continue
+                values = value if isinstance(value, list) else [value]
+                for v in values:
+                    out.append(_Row(row.id, {**row.data, step.field.name: v}))
+            _fail_if_all(errors, len(rows), "flatten", query.position(step.field.expr.pos))
+            rows = out
+    return rows, group_name
+
+
+def _fields_pos(query: Query) -> tuple[int, int]:
+    return query.position(query.fields[0].expr.pos) if query.fields else (0, 0)
+
+
+def _page_rows(paths: list[str], ctx: QueryContext) -> list[_Row]:
+    pages = ctx.pages.pages
+    return [_Row(pages[p]["file"]["link"], pages[p]) for p in paths]
+
+
+def _task_rows(paths: list[str], ctx: QueryContext) -> list[_Row]:
+    rows = []
+    for p in paths:
+        page = ctx.pages.pages[p]
+        for task in page["file"]["tasks"]:
+            # The task's own keys shadow the page's (a ChainMap looks them up without copying the page).
+            rows.append(_Row(task, ChainMap(task, page)))
+    return rows
+
+
+def _nest_tasks(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop items already shown as a descendant of another result item (the TASK view's de-duplication)."""
+    shown = set()
+
+    def walk(item: dict[str, Any]) -> None:
+        for child in item.get("children", []):
+            shown.add((child["path"], child["line"]))
+            walk(child)
+
+    for item in items:
+        walk(item)
+    return [i for i in items if (i["path"], i["line"]) not in shown]
+
+
+def _task_groups(rows: list[_Row], depth: int) -> Any:
+    if depth == 0:
+        return _nest_tasks([r.id for r in rows])
+    return [(r.id, _task_groups_data(r.data["rows"], depth - 1)) for r in rows]
+
+
+def _task_groups_data(datas: list[dict[str, Any]], depth: int) -> Any:
+    if depth == 0:
+        return _nest_tasks([_task_of(d) for d in datas])
+    return [(d["key"], _task_groups_data(d["rows"], depth - 1)) for d in datas]
+
+
+def _task_of(data: dict[str, Any]) -> dict[str, Any]:
+    # A task row's data is page + task with the task's keys winning, so it serves as the task itself.
+    return data
+
+
+def _prefilter(query: Query, paths: set[str], ctx: QueryContext, ev: Context) -> set[str]:
+    """Narrow the rows of a leading `WHERE field = constant` through `PageSet.eq_index`.
+
+    The WHERE itself still runs on what is left; equality never fails, so no row that could error
+    (and count towards "every row failed") is skipped.
+    """
+    if not query.steps or not isinstance(query.steps[0], WhereStep):
+        return paths
+    expr = query.steps[0].expr
+    if not isinstance(expr, BinaryOpNode) or expr.op != "=":
+        return paths
+    for var, other in ((expr.left, expr.right), (expr.right, expr.left)):
+        if isinstance(var, Variable) and var.name not in ("this", "row") and _row_independent(other):
+            break
+    else:
+        return paths
+    try:
+        const = ev.evaluate(other, {})
+    except EvalError:
+        return paths
+    if isinstance(const, Link):
+        const = const.with_path(ev.settings.normalize(const.path))
+        if const.path not in ctx.pages.pages:
+            return paths
+    key = eq_key(const)
+    if key is None:
+        return paths
+    index, unsure = ctx.pages.eq_index(var.name)
+    keep = set(index.get(key, ())) | set(unsure)
+    return paths & keep
+
+
+def _row_independent(node: Any) -> bool:
+    if isinstance(node, ParsedLiteral):
+        return True
+    while isinstance(node, Index):
+        if not isinstance(node.index, ParsedLiteral):
+            return False
+        node = node.obj
+    return isinstance(node, Variable) and node.name == "this"
+
+
+def run_parsed(query: Query, origin: str, ctx: QueryContext) -> Result:
+    ev = Context(_settings(ctx, origin), {"this": _this_page(ctx, origin)})
+    paths = select_paths(query.source, ctx, origin)
+    for step in query.steps:
+        ev.fold_this(getattr(step, "expr", None) or getattr(getattr(step, "field", None), "expr", None))
+    for f in query.fields:
+        ev.fold_this(f.expr)
+    if query.type == "task":
+        rows = _task_rows(in_vault_order(paths, ctx), ctx)
+    else:
+        rows = _page_rows(in_vault_order(_prefilter(query, paths, ctx, ev), ctx), ctx)
+    rows, group_name = _execute_core(query, rows, ev)
+    n_groups = sum(1 for s in query.steps if isinstance(s, GroupStep))
+
+    if query.type == "table":
+        id_name = group_name if group_name is not None else "File"
+        headers = ([id_name] if query.show_id else []) + [f.name for f in query.fields]
+        out, errors = [], []
+        for row in rows:
+            try:
+                values = [ev.evaluate(f.expr, row.data) for f in query.fields]
+            except EvalError as e:
+                errors.append(e.message)
+                continue
+            out.append(([row.id] if query.show_id else []) + values)
+        _fail_if_all(errors, len(rows), "table columns", _fields_pos(query))
+        return Result("table", headers=headers, rows=out, show_id=query.show_id, count=len(out))
+    if query.type == "list":
+        fmt = query.fields[0].expr if query.fields else None
+        items, errors = [], []
+        for row in rows:
+            if fmt is None:
+                items.append(row.id)
+                continue
+            try:
+                value = ev.evaluate(fmt, row.data)
+            except EvalError as e:
+                errors.append(e.message)
+                continue
+            items.append([row.id, value] if query.show_id else value)
+        _fail_if_all(errors, len(rows), "list items", _fields_pos(query))
+        return Result("list", items=items, show_id=query.show_id and fmt is not None, count=len(items))
+    if query.type == "task":
+        if n_groups:
+            groups = _task_groups(rows, n_groups)
+            return Result("task", groups=groups, count=len(rows))
+        tasks = _nest_tasks([r.id for r in rows])
+        return Result("task", tasks=tasks, count=len(tasks))
+    if query.type == "calendar":
+        fexpr = query.fields[0].expr
+        entries, errors = [], []
+        for row in rows:
+            try:
+                value = ev.evaluate(fexpr, row.data)
+            except EvalError as e:
+                errors.append(e.message)
+                continue
+            if isinstance(value, dt.datetime):
+                entries.append((value, row.id))
+        _fail_if_all(errors, len(rows), "calendar", _fields_pos(query))
+        return Result("calendar", entries=entries, count=len(entries))
+    raise DQLError(f"Unknown query type '{query.type}'")
+
+
+def run_query(text: str, origin_path: str, context: QueryContext) -> Result:
+    """Run a DQL query (or an inline `=expr`) written in `origin_path`; errors come back as a Result.
+
+    Never raises for bad input: parse errors, evaluation errors and unexpected failures of a
+    pathological query all become `Result(type="error")`.
+    """
+    try:
+        stripped = text.strip()
+        if stripped.startswith("="):
+            expr = parse_expression(stripped[1:], context.tz)
+            ev = Context(_settings(context, origin_path), {"this": _this_page(context, origin_path)})
+            return Result("inline", value=ev.evaluate(expr, {}))
+        return run_parsed(parse_query(text, context.tz), origin_path, context)
+    except DQLError as e:
+        return Result("error", error=e)
+    except RecursionError:
+        return Result("error", error=DQLError("Query is nested too deeply"))
+    except (ArithmeticError, ValueError, TypeError, OverflowError) as e:
+        # Values JavaScript would turn into NaN/Infinity or clamp; report rather than crash the build.
+        return Result("error", error=DQLError(f"Evaluation failed: {e}"))
+    except Exception as e:  # noqa: BLE001 - a query must never take the build down; the box shows it
+        return Result(
+            "error", error=DQLError(f"Internal error while running the query: {type(e).__name__}: {e}")
+        )
+
+
+# ---------------------------------------------------------------------------------- expect shape
+
+
+def _task_cell(task: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "path": task["path"],
+        "line": task["line"],
+        "text": task["text"],
+        "status": task.get("status") if task.get("task") else None,
+        "children": [_task_cell(c) for c in task.get("children", [])],
+    }
+
+
+def _groups_cell(groups: Any) -> list[dict[str, Any]]:
+    out = []
+    for key, sub in groups:
+        if sub and isinstance(sub[0], tuple):
+            out.append({"key": to_cell(key), "groups": _groups_cell(sub)})
+        else:
+            out.append({"key": to_cell(key), "tasks": [_task_cell(t) for t in sub]})
+    return out
+
+
+def to_expect(result: Result) -> dict[str, Any]:
+    """The conformance corpus' `expect` shape for a result (typed JSON cells)."""
+    if result.type == "error":
+        return {"type": "error", "message": str(result.error)}
+    if result.type == "inline":
+        return {"type": "inline", "value": to_cell(result.value)}
+    if result.type == "table":
+        return {
+            "type": "table",
+            "headers": result.headers,
+            "rows": [[to_cell(v) for v in r] for r in result.rows],
+        }
+    if result.type == "list":
+        return {"type": "list", "items": [to_cell(v) for v in result.items]}
+    if result.type == "task":
+        # An empty task result is an (empty) grouping in Dataview, as the corpus records (q232).
+        if result.groups is not None or not result.tasks:
+            return {"type": "task", "groups": _groups_cell(result.groups or [])}
+        return {"type": "task", "tasks": [_task_cell(t) for t in result.tasks]}
+    if result.type == "calendar":
+        return {
+            "type": "calendar",
+            "entries": [{"date": to_cell(d), "link": to_cell(lk)} for d, lk in result.entries],
+        }
+    return {"type": "error", "message": f"unknown result type {result.type}"}

@@ -1,0 +1,178 @@
+"""The Python-Markdown extension that shows Dataview queries as Dataview would: blocks and inline queries.
+
+* A preprocessor (priority 27: after `%%comments%%` at 28 are gone, before superfences' fences at 25)
+  replaces each ```dataview block with its rendered result, stashed as raw HTML, also inside
+  callouts (`> ```dataview`); ```dataviewjs blocks become a notice and are never run.
+* An inline pattern (priority 191, just above code spans at 190) replaces `` `= expr` `` with its
+  value and `` `$= js` `` with a notice.
+
+Queries run during the render: every note is read, resolved and indexed before any page renders, so
+all they need is known. Links in results are emitted through `link_html` (the links stage gives
+`<vault-link>` placeholders that `fix_links` turns into URLs once all pages are built). A failing
+query renders as an error box and is reported once, with its file line, through `report`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+
+from .blocks import INLINE_QUERY, find_blocks
+from .engine import QueryContext, Result, run_query
+from .render import LinkHtml, render_result, render_unsupported
+from .values import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT
+
+Report = Callable[[str, int, str, str], None]  # path, 1-based line, kind, message
+
+
+@dataclass
+class DataviewRunner:
+    """What the extension needs from the build, set up once per build.
+
+    - `context()`: the `QueryContext` (pages, clock, index) of this build;
+    - `page()`: vault path of the note being rendered (the query's `this`);
+    - `source()`: that note's body and the 0-based file line it starts on (to give reports a line);
+    - `link_html(path, subpath, display)`: HTML for a link in a result;
+    - `report(path, line, kind, message)`: the diagnostics sink;
+    - `date_format` / `datetime_format`: how dates show (Luxon tokens, Dataview's defaults);
+    - `as_of`: when set, an "as of <date>" line follows each block's result.
+    """
+
+    context: Callable[[], QueryContext]
+    page: Callable[[], str]
+    link_html: LinkHtml
+    report: Report = lambda path, line, kind, message: None
+    source: Callable[[], tuple[str, int]] = lambda: ("", 0)
+    date_format: str = DEFAULT_DATE_FORMAT
+    datetime_format: str = DEFAULT_DATETIME_FORMAT
+    as_of: dt.date | None = None
+
+    def begin(self) -> None:
+        """A new render starts: locate the page's queries in its source, for line numbers."""
+        body, body_line = self.source()
+        lines = body.split("\n")
+        self._block_lines = [body_line + b.line + 1 for b in find_blocks(lines) if b.kind == "dataview"]
+        self._inline_lines: dict[str, list[int]] = {}
+        for n, line in enumerate(lines):
+            for m in INLINE_QUERY.finditer(line):
+                self._inline_lines.setdefault(m.group(0), []).append(body_line + n + 1)
+        self._blocks_seen = 0
+        self._inline_seen: dict[str, int] = {}
+
+    def block_line(self) -> int:
+        """1-based file line of the fence of the next ```dataview block (0 if unknown)."""
+        k = self._blocks_seen
+        self._blocks_seen += 1
+        lines = getattr(self, "_block_lines", [])
+        return lines[k] if k < len(lines) else 0
+
+    def inline_line(self, raw: str) -> int:
+        """1-based file line of the next occurrence of the inline query `raw` (0 if unknown)."""
+        seen = getattr(self, "_inline_seen", {})
+        k = seen.get(raw, 0)
+        seen[raw] = k + 1
+        lines = getattr(self, "_inline_lines", {}).get(raw, [])
+        return lines[k] if k < len(lines) else 0
+
+    def run(self, query: str, line: int) -> tuple[str, Result]:
+        """Run one query of the current page (`line`: its fence's or its own 1-based file line);
+        returns its HTML and the result. Errors are reported with the line the error is on."""
+        ctx = self.context()
+        origin = self.page()
+        result = run_query(query, origin, ctx)
+
+        def resolve_text(target: str) -> str:
+            return ctx.pages.builder.resolve_path(target, origin)
+
+        html = render_result(
+            result, self.link_html, resolve_text, self.date_format, self.datetime_format, self.as_of
+        )
+        if result.type == "error" and result.error is not None:
+            err = result.error
+            # A block's query starts on the line after its fence: its line N is the fence line + N.
+            if line and err.line and not query.startswith("="):
+                line += err.line
+            self.report(origin, line, "query", f"Dataview query failed: {err.message}")
+        return html, result
+
+
+class DataviewBlockPreprocessor(Preprocessor):
+    def __init__(self, md: Markdown, runner: DataviewRunner) -> None:
+        super().__init__(md)
+        self.runner = runner
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.runner.begin()
+        blocks = find_blocks(lines)
+        if not blocks:
+            return lines
+        out: list[str] = []
+        last = 0
+        for block in blocks:
+            out.extend(lines[last : block.line])
+            if block.kind == "dataviewjs":
+                html = render_unsupported("dataviewjs")
+            else:
+                html, _ = self.runner.run(block.query, self.runner.block_line())
+            placeholder = self.md.htmlStash.store(html)
+            # Blank lines around the placeholder keep it a block of its own (inside callouts too).
+            quote = block.prefix.rstrip() if block.prefix.strip() else ""
+            out.extend([quote, (block.prefix or "") + placeholder, quote])
+            last = block.end + 1
+        out.extend(lines[last:])
+        return out
+
+
+class InlineQueryProcessor(InlineProcessor):
+    def __init__(self, md: Markdown, runner: DataviewRunner) -> None:
+        super().__init__(INLINE_QUERY.pattern, md)
+        self.runner = runner
+
+    def handleMatch(self, m: Any, data: str) -> tuple[Any, int, int]:
+        if m.group("js"):
+            html = render_unsupported("inline-js").replace("<div", "<span").replace("</div>", "</span>")
+            html = html.replace("<p ", "<span ").replace("</p>", "</span>")
+        else:
+            html, _ = self.runner.run("=" + m.group("expr"), self.runner.inline_line(m.group(0)))
+        return self.md.htmlStash.store(html), m.start(0), m.end(0)
+
+
+class DataviewExtension(Extension):
+    """Renders Dataview queries; give it a `DataviewRunner` (without one it does nothing)."""
+
+    def __init__(self, runner: DataviewRunner | None = None, **kwargs: Any) -> None:
+        self.runner = runner
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        if self.runner is None:
+            return
+        md.preprocessors.register(DataviewBlockPreprocessor(md, self.runner), "vault-dataview", 27)
+        md.inlinePatterns.register(InlineQueryProcessor(md, self.runner), "vault-dataview-inline", 191)
+
+
+def makeExtension(**kwargs: Any) -> DataviewExtension:
+    return DataviewExtension(**kwargs)
+
+
+def placeholder_link_html(is_published: Callable[[str], bool]) -> LinkHtml:
+    """`link_html` for the site: `<vault-link>` placeholders (fixed up by `links.extension.fix_links`)
+    for published targets, a visible non-link for anything else."""
+    from markdown.serializers import to_html_string
+
+    from ..links.extension import link_placeholder, unresolved_element
+
+    def link_html(path: str, subpath: str | None, display: str) -> str:
+        if is_published(path):
+            return to_html_string(link_placeholder(path, subpath, display))
+        el: etree.Element = unresolved_element(display, "not published or not found")
+        return to_html_string(el)
+
+    return link_html

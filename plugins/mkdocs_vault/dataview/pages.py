@@ -1,0 +1,397 @@
+"""Dataview page objects built from `Note`s: the `file.*` implicit fields and the typed page fields.
+
+A page object is a plain dict, as Dataview's own page objects are plain JavaScript objects: the
+`file` key holds the implicit fields and every other key is a field, under its key as written and its
+normalised key (`Related Page` -> `related-page`) unless that key is a field of its own. Links in
+field values are resolved to vault paths here, over every note (so names resolve as Obsidian
+resolves them); a `PageSet` then only ever holds published notes, without private keys.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import gc
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..vault.model import ListItem, Note
+from .values import (
+    UTC,
+    Link,
+    canonical_key,
+    file_title,
+    from_frontmatter,
+    from_inline,
+    map_leaves,
+    normalize_header,
+)
+
+# target as written, source path -> resolved vault path or None
+Resolve = Callable[[str, str], str | None]
+
+TASK_DATE_KEYS = ("due", "scheduled", "start", "completion", "created")
+
+
+def default_resolver(paths: Iterable[str]) -> Resolve:
+    """Obsidian's rules, from `links.resolve` (aliases are not link targets in Obsidian)."""
+    from ..links.resolve import LinkResolver
+
+    resolver = LinkResolver(paths)
+
+    def resolve(target: str, source: str) -> str | None:
+        return resolver.resolve(target, source).path
+
+    return resolve
+
+
+def _as_datetime(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
+    if isinstance(value, str):
+        v = from_frontmatter(value, tz)
+        return v if isinstance(v, dt.datetime) else None
+    return None
+
+
+def _strip_day(d: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
+    if d is None:
+        return None
+    local = d.astimezone(tz)
+    return dt.datetime(local.year, local.month, local.day, tzinfo=tz)
+
+
+def _add_field(fields: dict[str, Any], key: str, value: Any) -> None:
+    """Repeated keys become a list, as Dataview merges them."""
+    if key in fields:
+        existing = fields[key]
+        fields[key] = existing + [value] if isinstance(existing, list) else [existing, value]
+    else:
+        fields[key] = value
+
+
+def _with_canonical(fields: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    for key, value in fields.items():
+        canon = canonical_key(key)
+        if canon and canon != key and canon not in fields and canon not in out:
+            out[canon] = value
+    return out
+
+
+def _plain_frontmatter(value: Any, tz: dt.tzinfo) -> Any:
+    """`file.frontmatter`: YAML values as they are (dates from YAML 1.1 loaders become date values)."""
+    if isinstance(value, dict):
+        return {str(k): _plain_frontmatter(v, tz) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_frontmatter(v, tz) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return _as_datetime(value, tz)
+    return value
+
+
+@dataclass
+class PageBuilder:
+    """Builds page objects for a set of notes, resolving links over `all_paths`."""
+
+    notes: Mapping[str, Note]  # every note whose links may be followed (normally all notes)
+    tz: dt.tzinfo = UTC
+    resolve: Resolve | None = None
+    private_keys: frozenset[str] = frozenset()
+    inlinks: dict[str, list[str]] = field(default_factory=dict)
+    visible: set[str] | None = None  # published paths; a link to any other note stays unresolved text
+
+    def __post_init__(self) -> None:
+        # Resolution depends only on the target and the linking note's folder: memoise it, since a
+        # big vault resolves the same few thousand names hundreds of thousands of times.
+        self._resolved: dict[tuple[str, str], str] = {}
+        self._outlinks: dict[str, list[Link]] = {}
+        if self.resolve is None:
+            self.resolve = default_resolver(self.notes)
+        self.private_keys = frozenset(k.lower() for k in self.private_keys)
+
+    # ------------------------------------------------------------------------------------- links
+    def resolve_path(self, target: str, source: str) -> str:
+        """Resolved vault path, or the target text when it does not resolve (Dataview keeps it)."""
+        if target == "":
+            return source
+        key = (target, source.rpartition("/")[0])
+        cached = self._resolved.get(key)
+        if cached is not None:
+            return cached
+        assert self.resolve is not None
+        found = self.resolve(target, source)
+        if found is None or (
+            self.visible is not None and found.endswith(".md") and found not in self.visible
+        ):
+            found = target
+        self._resolved[key] = found
+        return found
+
+    def resolve_value(self, value: Any, source: str) -> Any:
+        def fix(leaf: Any) -> Any:
+            if isinstance(leaf, Link):
+                return leaf.with_path(self.resolve_path(leaf.path, source))
+            return leaf
+
+        return map_leaves(value, fix)
+
+    def note_links(self, note: Note) -> list[Link]:
+        """`file.outlinks`: every link occurrence, frontmatter first, with Obsidian's display text."""
+        cached = self._outlinks.get(note.path)
+        if cached is not None:
+            return list(cached)
+        out = []
+        for lk in note.links:
+            path = self.resolve_path(lk.target, note.path)
+            if lk.subpath:
+                sub = lk.subpath
+                if sub.startswith("^"):
+                    kind, sub = "block", sub[1:]
+                else:
+                    kind, sub = "header", normalize_header(sub.split("#")[-1])
+            else:
+                kind, sub = "file", None
+            display = lk.display
+            if display is None:
+                display = lk.target or file_title(note.path)
+                if lk.subpath:
+                    display = (lk.target + " > " if lk.target else "") + lk.subpath.lstrip("^")
+            out.append(Link(path, sub, display, lk.embed, kind))
+        self._outlinks[note.path] = out
+        return list(out)
+
+    def compute_inlinks(self, paths: Iterable[str]) -> None:
+        """Which notes (among `paths`) link to each note: Dataview's `file.inlinks`, deduplicated."""
+        self.inlinks = {}
+        for path in paths:
+            note = self.notes[path]
+            for lk in self.note_links(note):
+                bucket = self.inlinks.setdefault(lk.path, [])
+                if path not in bucket:
+                    bucket.append(path)
+
+    # ------------------------------------------------------------------------------------ fields
+    def _visible(self, key: str) -> bool:
+        return key.lower() not in self.private_keys and canonical_key(key).lower() not in self.private_keys
+
+    def page_fields(self, note: Note) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        for key, raw in note.frontmatter.items():
+            if self._visible(str(key)):
+                _add_field(fields, str(key), self.resolve_value(from_frontmatter(raw, self.tz), note.path))
+        for f in note.fields:
+            if f.on_task or not self._visible(f.key):
+                continue
+            _add_field(fields, f.key, self.resolve_value(from_inline(f.value, self.tz), note.path))
+        return _with_canonical(fields)
+
+    def list_item(
+        self, note: Note, item: ListItem, by_line: dict[int, ListItem], cache: dict[int, dict]
+    ) -> dict:
+        """Dataview's serialised list item / task (`file.lists`, `file.tasks`, TASK rows)."""
+        if item.line in cache:
+            return cache[item.line]
+        obj: dict[str, Any] = {}
+        fields: dict[str, Any] = {}
+        for key, raws in item.fields.items():
+            if not self._visible(key):
+                continue
+            for raw in raws:
+                _add_field(fields, key, self.resolve_value(from_inline(raw, self.tz), note.path))
+        obj.update(_with_canonical(fields))
+        is_task = item.status is not None
+        children = [self.list_item(note, by_line[c], by_line, cache) for c in item.children if c in by_line]
+        section = (
+            Link(note.path, normalize_header(item.section), None, False, "header") if item.section else None
+        )
+        link = (
+            Link(note.path, item.block_id, None, False, "block")
+            if item.block_id
+            else (section or Link(note.path))
+        )
+        outlinks = []
+        for lk in note.links:
+            if lk.origin == "body" and item.line <= lk.line < item.line + item.line_count:
+                outlinks.append(Link(self.resolve_path(lk.target, note.path), None, lk.display))
+        obj.update(
+            {
+                "symbol": item.symbol,
+                "link": link,
+                "section": section,
+                "text": item.text,
+                "tags": list(item.tags),
+                "line": item.line,
+                "lineCount": item.line_count,
+                "list": item.line,
+                "outlinks": outlinks,
+                "path": note.path,
+                "children": children,
+                "subtasks": children,
+                "task": is_task,
+                "annotated": bool(item.fields),
+                "real": True,
+                "header": section,
+                "parent": item.parent,
+                "blockId": item.block_id,
+            }
+        )
+        if is_task:
+            completed = item.status in ("x", "X")
+            obj.update(
+                {
+                    "status": item.status,
+                    "checked": item.status != " ",
+                    "completed": completed,
+                    "fullyCompleted": completed
+                    and all(c.get("fullyCompleted", True) for c in children if c.get("task")),
+                }
+            )
+            for key in TASK_DATE_KEYS:
+                raw = item.dates.get(key)
+                if raw is None and key in fields:
+                    value = fields[key]
+                else:
+                    value = _as_datetime(raw, self.tz) if raw is not None else None
+                if value is not None:
+                    obj[key] = value
+        cache[item.line] = obj
+        return obj
+
+    def page(self, note: Note) -> dict[str, Any]:
+        """The page object of one note."""
+        by_line = {i.line: i for i in note.list_items}
+        cache: dict[int, dict] = {}
+        lists = [self.list_item(note, i, by_line, cache) for i in note.list_items]
+        tasks = [x for x in lists if x["task"]]
+        mtime = _as_datetime(note.mtime, self.tz)
+        ctime = _as_datetime(note.ctime, self.tz) or mtime
+        tags: list[str] = []
+        for tag in note.etags:
+            parts = tag.split("/")
+            for n in range(len(parts), 0, -1):
+                t = "/".join(parts[:n])
+                if t not in tags:
+                    tags.append(t)
+        frontmatter = {k: v for k, v in note.frontmatter.items() if self._visible(str(k))}
+        file = {
+            "name": note.name,
+            "path": note.path,
+            "folder": note.folder,
+            "ext": note.path.rpartition(".")[2] if "." in note.path else "",
+            "link": Link(note.path),
+            "outlinks": self.note_links(note),
+            "inlinks": [Link(p) for p in self.inlinks.get(note.path, [])],
+            "etags": list(note.etags),
+            "tags": tags,
+            "aliases": list(note.aliases),
+            "lists": lists,
+            "tasks": tasks,
+            "frontmatter": _plain_frontmatter(frontmatter, self.tz),
+            "day": _as_datetime(note.day, self.tz),
+            "ctime": ctime,
+            "cday": _strip_day(ctime, self.tz),
+            "mtime": mtime,
+            "mday": _strip_day(mtime, self.tz),
+            "size": note.size,
+            "starred": False,
+        }
+        page = self.page_fields(note)
+        page["file"] = file
+        return page
+
+
+@dataclass
+class PageSet:
+    """The pages a query can see (published notes only), by path, in vault order."""
+
+    pages: dict[str, dict[str, Any]]
+    notes: Mapping[str, Note]
+    builder: PageBuilder
+
+    def get(self, path: str) -> dict[str, Any] | None:
+        return self.pages.get(path)
+
+    def eq_index(self, name: str) -> tuple[dict[tuple, list[str]], list[str]]:
+        """Paths by `eq_key` of their `name` field, plus the paths whose key cannot be fixed in advance.
+
+        A prefilter for `WHERE name = constant`: the WHERE still runs on the candidates, so this only
+        ever saves work and never changes a result. Built on first use, kept for the build.
+        """
+        cache = self.__dict__.setdefault("_eq_indexes", {})
+        if name not in cache:
+            index: dict[tuple, list[str]] = {}
+            unsure: list[str] = []
+            for path, page in self.pages.items():
+                value = page.get(name)
+                if isinstance(value, Link) and value.path not in self.pages:
+                    unsure.append(path)  # unresolved text: it may resolve from the query's note
+                    continue
+                key = eq_key(value)
+                if key is not None:
+                    index.setdefault(key, []).append(path)
+            cache[name] = (index, unsure)
+        return cache[name]
+
+
+def eq_key(value: Any) -> tuple | None:
+    """A hashable key such that equal keys mean Dataview-equal scalars (None: not a keyable scalar)."""
+    import math
+    import unicodedata
+
+    if value is None:
+        return ("null",)
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, float)):
+        return None if isinstance(value, float) and math.isnan(value) else ("num", float(value))
+    if isinstance(value, str):
+        return ("str", unicodedata.normalize("NFC", value))
+    if isinstance(value, Link):
+        return ("link", value.path, value.type, value.subpath or None)
+    if isinstance(value, dt.datetime):
+        return ("date", value.timestamp())
+    return None
+
+
+def build_pages(
+    notes: Mapping[str, Note],
+    published: Iterable[str] | None = None,
+    tz: dt.tzinfo = UTC,
+    resolve: Resolve | None = None,
+    private_keys: Iterable[str] = (),
+) -> PageSet:
+    """Page objects for the `published` notes (default: every note), with links resolved over `notes`."""
+    # Page objects are millions of small long-lived objects: every later allocation burst would make
+    # the cyclic GC walk them all again (a 10,000-note vault spent most query time there). Freeze them
+    # out of the collector once built; unfreeze first so the previous build's pages can be freed.
+    gc.unfreeze()
+    was_enabled = gc.isenabled()
+    gc.disable()  # building allocates only live objects: collecting meanwhile is wasted work
+    try:
+        allowed = None if published is None else set(published)
+        visible = [p for p in notes if allowed is None or p in allowed]
+        builder = PageBuilder(notes, tz, resolve, frozenset(private_keys), visible=set(visible))
+        builder.compute_inlinks(visible)
+        pages = {p: builder.page(notes[p]) for p in visible}
+        result = PageSet(pages, {p: notes[p] for p in visible}, builder)
+    finally:
+        if was_enabled:
+            gc.enable()
+    # No full collection first: page objects hold no reference cycles, so the previous build's pages
+    # were freed by reference counting already; unfreezing above lets any other garbage go later.
+    gc.freeze()
+    global _UNFREEZE_AT_EXIT
+    if not _UNFREEZE_AT_EXIT:
+        # Let interpreter shutdown collect them normally (extension modules check for leaks).
+        atexit.register(gc.unfreeze)
+        _UNFREEZE_AT_EXIT = True
+    return result
+
+
+_UNFREEZE_AT_EXIT = False

@@ -1,0 +1,370 @@
+"""HTML for query results, shaped like Dataview's own views (class names follow Dataview's CSS).
+
+Links go through a callable the caller passes, `link_html(path, subpath, display) -> str`, so the links
+stage decides URLs (and what an unpublished or unresolved target looks like). Every piece of text is
+escaped with `html.escape`; strings are rendered as Dataview renders them (as Markdown) only as far
+as wikilinks and `[text](https://...)` links go, everything else stays literal text.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from .dateformat import format_date
+from .engine import QueryContext, Result, run_query
+from .values import (
+    DEFAULT_DATE_FORMAT,
+    DEFAULT_DATETIME_FORMAT,
+    ExternalLink,
+    Link,
+    num_to_str,
+    parse_inner_link,
+    render_minimal_duration,
+    type_of,
+)
+
+LinkHtml = Callable[[str, str | None, str], str]
+ResolveText = Callable[[str], str]
+
+_WIKI = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+_MDLINK = re.compile(r"\[([^\[\]\n]*)\]\(((?:https?://|mailto:)[^()\s]+)\)")
+_SAFE_URL = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
+
+
+class Renderer:
+    """Renders values and results; one per page (it carries the page's link and format settings)."""
+
+    def __init__(
+        self,
+        link_html: LinkHtml,
+        resolve_text: ResolveText | None = None,
+        date_format: str = DEFAULT_DATE_FORMAT,
+        datetime_format: str = DEFAULT_DATETIME_FORMAT,
+        null_as: str = "-",
+    ) -> None:
+        self.link_html = link_html
+        self.resolve_text = resolve_text or (lambda target: target)
+        self.date_format = date_format
+        self.datetime_format = datetime_format
+        self.null_as = null_as
+
+    # ------------------------------------------------------------------------------------- values
+    def link(self, lk: Link) -> str:
+        display = lk.display_text()
+        return self.link_html(lk.path, lk.subpath, display)
+
+    def text(self, s: str) -> str:
+        """A string value: escaped, with wikilinks and web links made into links."""
+        out = []
+        pos = 0
+        for m in _WIKI.finditer(s):
+            out.append(self._text_links(s[pos : m.start()]))
+            lk = parse_inner_link(m.group(2))
+            lk = lk.with_path(self.resolve_text(lk.path))
+            out.append(self.link(lk))
+            pos = m.end()
+        out.append(self._text_links(s[pos:]))
+        return "".join(out)
+
+    def _text_links(self, s: str) -> str:
+        out = []
+        pos = 0
+        for m in _MDLINK.finditer(s):
+            out.append(escape(s[pos : m.start()]))
+            out.append(
+                f'<a class="external-link" href="{escape(m.group(2))}" rel="noopener">{escape(m.group(1))}</a>'
+            )
+            pos = m.end()
+        out.append(escape(s[pos:]))
+        return "".join(out)
+
+    def value(self, v: Any, nested: bool = False) -> str:
+        t = type_of(v)
+        if t == "null":
+            return f'<span class="dataview-null">{escape(self.null_as)}</span>'
+        if t == "string":
+            return self.text(v)
+        if t == "number":
+            return escape(num_to_str(v))
+        if t == "boolean":
+            return "true" if v else "false"
+        if t == "date":
+            fmt = self.date_format if (v.hour, v.minute, v.second) == (0, 0, 0) else self.datetime_format
+            return escape(format_date(v, fmt))
+        if t == "duration":
+            return escape(render_minimal_duration(v))
+        if t == "link":
+            return self.link(v)
+        if t == "widget" and isinstance(v, ExternalLink):
+            label = escape(v.display or v.url)
+            if not _SAFE_URL.match(v.url):
+                return label
+            return f'<a class="external-link" href="{escape(v.url)}" rel="noopener">{label}</a>'
+        if t == "array":
+            if not v:
+                return ""
+            items = "".join(f'<li class="dataview-result-list-li">{self.value(x, True)}</li>' for x in v)
+            return f'<ul class="dataview dataview-ul dataview-result-list-ul">{items}</ul>'
+        if t == "object":
+            items = "".join(
+                f'<li class="dataview dataview-li dataview-result-object-li">{escape(str(k))}: {self.value(x, True)}</li>'
+                for k, x in v.items()
+            )
+            return f'<ul class="dataview dataview-ul dataview-result-object-ul">{items}</ul>'
+        if t == "function":
+            return "&lt;function&gt;"
+        return escape(str(v))
+
+    # ------------------------------------------------------------------------------------ results
+    def result(self, result: Result, query_type: str | None = None) -> str:
+        if result.type == "error":
+            return self.error(result)
+        if result.type == "inline":
+            return f'<span class="dataview dataview-inline-query">{self.value(result.value)}</span>'
+        if result.type == "table":
+            return self.table(result)
+        if result.type == "list":
+            return self.list(result)
+        if result.type == "task":
+            return self.task(result)
+        if result.type == "calendar":
+            return self.calendar(result)
+        return self.error(Result("error"))
+
+    def empty(self, kind: str) -> str:
+        return (
+            '<div class="dataview dataview-error-box"><p class="dataview dataview-error-message">'
+            f"No results to show for {escape(kind)} query.</p></div>"
+        )
+
+    def error(self, result: Result) -> str:
+        err = result.error
+        message = err.message if err is not None else "unknown error"
+        where = f" (line {err.line}, column {err.column})" if err is not None and err.line else ""
+        return (
+            '<div class="dataview dataview-error-box" role="alert"><pre class="dataview dataview-error">'
+            f"Dataview: {escape(message)}{escape(where)}</pre></div>"
+        )
+
+    def table(self, result: Result) -> str:
+        if not result.rows:
+            return self.empty("table")
+        head = []
+        for i, h in enumerate(result.headers):
+            count = f'<span class="dataview small-text">{len(result.rows)}</span>' if i == 0 else ""
+            head.append(f'<th class="table-view-th"><span>{escape(h)}</span>{count}</th>')
+        body = []
+        for row in result.rows:
+            cells = "".join(f"<td>{self.value(v)}</td>" for v in row)
+            body.append(f"<tr>{cells}</tr>")
+        return (
+            '<table class="dataview table-view-table"><thead class="table-view-thead">'
+            f'<tr class="table-view-tr-header">{"".join(head)}</tr></thead>'
+            f'<tbody class="table-view-tbody">{"".join(body)}</tbody></table>'
+        )
+
+    def list(self, result: Result) -> str:
+        if not result.items:
+            return self.empty("list")
+        items = []
+        for item in result.items:
+            if result.show_id and isinstance(item, list) and len(item) == 2:
+                body = f"{self.value(item[0])}: {self.value(item[1])}"
+            else:
+                body = self.value(item)
+            items.append(f"<li>{body}</li>")
+        return f'<ul class="dataview list-view-ul">{"".join(items)}</ul>'
+
+    def _task_item(self, task: dict[str, Any], top: bool) -> str:
+        status = task.get("status") if task.get("task") else None
+        text = self.text(task.get("text", ""))
+        if status is None:
+            inner = text
+            cls = ""
+        else:
+            checked = " checked" if status != " " else ""
+            cls = ' class="task-list-item' + (" is-checked" if status != " " else "") + '"'
+            inner = (
+                f'<input type="checkbox" class="task-list-item-checkbox" disabled{checked}> {text}'
+                f" {self.link_html(task['path'], None, _file_title(task['path']))}"
+                if top
+                else f'<input type="checkbox" class="task-list-item-checkbox" disabled{checked}> {text}'
+            )
+        data = f' data-task="{escape(status, quote=True)}"' if status is not None else ""
+        children = task.get("children") or []
+        sub = ""
+        if children:
+            sub = (
+                '<ul class="contains-task-list">'
+                + "".join(self._task_item(c, False) for c in children)
+                + "</ul>"
+            )
+        return f"<li{cls}{data}>{inner}{sub}</li>"
+
+    def _task_list(self, tasks: list[dict[str, Any]]) -> str:
+        return '<ul class="contains-task-list">' + "".join(self._task_item(t, True) for t in tasks) + "</ul>"
+
+    def _task_groups(self, groups: list[tuple[Any, Any]], level: int) -> str:
+        out = []
+        for key, sub in groups:
+            tag = f"h{min(4 + level, 6)}"
+            heading = f'<{tag} class="dataview-result-task-group">{self.value(key)}</{tag}>'
+            if sub and isinstance(sub[0], tuple):
+                out.append(heading + self._task_groups(sub, level + 1))
+            else:
+                out.append(heading + self._task_list(sub))
+        return "".join(out)
+
+    def task(self, result: Result) -> str:
+        if result.groups:
+            return f'<div class="dataview task-view">{self._task_groups(result.groups, 0)}</div>'
+        if not result.tasks:
+            return self.empty("task")
+        return f'<div class="dataview task-view">{self._task_list(result.tasks)}</div>'
+
+    def calendar(self, result: Result) -> str:
+        """One month grid (weeks from Sunday, as en-US) per month that has entries."""
+        if not result.entries:
+            return self.empty("calendar")
+        by_day: dict[dt.date, list[Link]] = {}
+        for when, lk in result.entries:
+            by_day.setdefault(when.date(), []).append(lk)
+        months = sorted({(d.year, d.month) for d in by_day})
+        cal = calendar.Calendar(firstweekday=6)
+        out = []
+        for year, month in months:
+            rows = []
+            for week in cal.monthdatescalendar(year, month):
+                cells = []
+                for day in week:
+                    if day.month != month:
+                        cells.append('<td class="dataview-calendar-other"></td>')
+                        continue
+                    links = by_day.get(day, [])
+                    dots = "".join(f'<li class="dataview-calendar-dot">{self.link(lk)}</li>' for lk in links)
+                    marks = f'<ul class="dataview-calendar-dots">{dots}</ul>' if dots else ""
+                    cls = ' class="dataview-calendar-has"' if links else ""
+                    cells.append(f'<td{cls}><span class="dataview-calendar-day">{day.day}</span>{marks}</td>')
+                rows.append("<tr>" + "".join(cells) + "</tr>")
+            head = "".join(f"<th>{d}</th>" for d in ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"))
+            title = f"{calendar.month_name[month]} {year}"
+            out.append(
+                f'<table class="dataview dataview-calendar"><caption>{escape(title)}</caption>'
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            )
+        return '<div class="dataview calendar-view">' + "".join(out) + "</div>"
+
+
+def _file_title(path: str) -> str:
+    base = path.rpartition("/")[2]
+    return base.removesuffix(".md")
+
+
+def render_result(
+    result: Result,
+    link_html: LinkHtml,
+    resolve_text: ResolveText | None = None,
+    date_format: str = DEFAULT_DATE_FORMAT,
+    datetime_format: str = DEFAULT_DATETIME_FORMAT,
+    as_of: dt.date | None = None,
+) -> str:
+    """HTML for one query block (or inline query) result; `as_of` adds an "as of <date>" line."""
+    html = Renderer(link_html, resolve_text, date_format, datetime_format).result(result)
+    if as_of is not None and result.type not in ("inline", "error"):
+        day = dt.datetime(as_of.year, as_of.month, as_of.day)
+        html += f'<p class="dataview dataview-as-of">as of {escape(format_date(day, date_format))}</p>'
+    return html
+
+
+def render_query(
+    text: str,
+    origin: str,
+    context: QueryContext,
+    link_html: LinkHtml,
+    date_format: str = DEFAULT_DATE_FORMAT,
+    datetime_format: str = DEFAULT_DATETIME_FORMAT,
+    as_of: dt.date | None = None,
+) -> tuple[str, Result]:
+    """Run and render one block or inline query from the note `origin`; returns (html, result).
+
+    The caller logs `result.error` (with the block's file line) when `result.type == "error"`.
+    """
+    result = run_query(text, origin, context)
+
+    def resolve_text(target: str) -> str:
+        return context.pages.builder.resolve_path(target, origin)
+
+    html = render_result(result, link_html, resolve_text, date_format, datetime_format, as_of)
+    return html, result
+
+
+def render_unsupported(kind: str) -> str:
+    """Notice for ```dataviewjs blocks and `$= ...` inline queries, which are never executed."""
+    what = "DataviewJS blocks" if kind == "dataviewjs" else "inline DataviewJS queries"
+    return (
+        '<div class="dataview dataview-error-box dataview-unsupported"><p class="dataview dataview-error-message">'
+        f"{escape(what)} are not run on this site: JavaScript queries need a live Obsidian.</p></div>"
+    )
+
+
+def render_text(result: Result) -> str:
+    """Plain text for a terminal (`mkdocs-vault query` without `--json`): tab-separated rows."""
+    from .values import to_string
+
+    def cell(v: Any) -> str:
+        if isinstance(v, Link):
+            return v.path + (f"#{v.subpath}" if v.subpath else "")
+        if isinstance(v, list):
+            return "[" + ", ".join(cell(x) for x in v) + "]"
+        return to_string(v, null_as="-").replace("\n", " ")
+
+    if result.type == "error":
+        err = result.error
+        where = f" (line {err.line}, column {err.column})" if err is not None and err.line else ""
+        return f"error: {err.message if err else 'unknown error'}{where}"
+    if result.type == "inline":
+        return cell(result.value)
+    if result.type == "table":
+        lines = ["\t".join(result.headers)] + ["\t".join(cell(v) for v in row) for row in result.rows]
+        return "\n".join(lines + [f"({len(result.rows)} rows)"])
+    if result.type == "list":
+        items = [
+            f"- {cell(i[0])}: {cell(i[1])}"
+            if result.show_id and isinstance(i, list) and len(i) == 2
+            else f"- {cell(i)}"
+            for i in result.items
+        ]
+        return "\n".join(items + [f"({len(result.items)} items)"])
+    if result.type == "task":
+
+        def task_lines(task: dict[str, Any], depth: int) -> list[str]:
+            status = task.get("status") if task.get("task") else None
+            box = f"[{status}] " if status is not None else ""
+            own = f"{'  ' * depth}- {box}{task.get('text', '')}" + (
+                f"  ({task['path']}:{task['line'] + 1})" if depth == 0 else ""
+            )
+            return [own] + [x for c in task.get("children", []) for x in task_lines(c, depth + 1)]
+
+        def groups_lines(groups: Any, depth: int) -> list[str]:
+            out = []
+            for key, sub in groups:
+                out.append(f"{'#' * (depth + 1)} {cell(key)}")
+                if sub and isinstance(sub[0], tuple):
+                    out.extend(groups_lines(sub, depth + 1))
+                else:
+                    out.extend(x for t in sub for x in task_lines(t, 0))
+            return out
+
+        if result.groups:
+            return "\n".join(groups_lines(result.groups, 0))
+        return "\n".join(
+            [x for t in result.tasks for x in task_lines(t, 0)] + [f"({len(result.tasks)} tasks)"]
+        )
+    if result.type == "calendar":
+        return "\n".join(f"{cell(d)}\t{cell(lk)}" for d, lk in sorted(result.entries, key=lambda e: e[0]))
+    return ""

@@ -1,0 +1,98 @@
+"""Query semantics beyond the corpus: privacy, publishing, parse errors with positions, the batch format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from mkdocs_vault.dataview import build_pages, run_query
+from mkdocs_vault.dataview.batch import entry_now, run_batch
+from mkdocs_vault.dataview.engine import QueryContext, to_expect
+from mkdocs_vault.dataview.parser import DQLError, parse_query
+from mkdocs_vault.dataview.values import UTC
+from mkdocs_vault.vault.loader import load_vault
+
+NOW = dt.datetime(2025, 11, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    files = {
+        "Home.md": "---\nsecret_rate: 990\nstatus: open\n---\nSee [[Hidden]] and [[Open]].\n",
+        "Open.md": "---\nstatus: active\nsecret_rate: 120\nbudget: 10\n---\nsalary:: 5\nLinks [[Hidden]]\n",
+        "Hidden.md": "---\npublish: false\nstatus: active\nbudget: 99\n---\nCanary text [[Open]]\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def context(vault: Path) -> QueryContext:
+    notes = load_vault(vault).notes
+    published = [p for p, n in notes.items() if n.frontmatter.get("publish") is not False]
+    pages = build_pages(notes, published, UTC, private_keys=["secret_rate", "Salary"])
+    return QueryContext(pages, NOW, UTC)
+
+
+def run(context: QueryContext, query: str, origin: str = "Home.md") -> dict:
+    return to_expect(run_query(query, origin, context))
+
+
+def test_unpublished_notes_are_invisible(context: QueryContext) -> None:
+    assert run(context, 'LIST FROM ""') ["items"] == [
+        {"link": "Home.md", "subpath": None, "display": None, "embed": False},
+        {"link": "Open.md", "subpath": None, "display": None, "embed": False},
+    ]  # fmt: skip
+    assert run(context, "=[[Hidden]].budget")["value"] is None
+    assert run(context, "=length([[Open]].file.inlinks)")["value"] == 1  # Home only, not Hidden
+    outlinks = run(context, "=this.file.outlinks")["value"]
+    assert outlinks[0]["link"] == "Hidden"  # kept as written: no path of an unpublished note leaks
+
+
+def test_private_keys_are_never_queryable(context: QueryContext) -> None:
+    assert run(context, "=this.secret_rate")["value"] is None
+    assert run(context, "=this.file.frontmatter")["value"] == {"object": {"status": "open"}}
+    assert run(context, "=[[Open]].salary")["value"] is None
+    assert run(context, 'TABLE secret_rate FROM ""')["rows"][1][1] is None
+
+
+def test_failing_rows_are_dropped_unless_all_fail(context: QueryContext) -> None:
+    # budget + "x" works, budget - null fails on Home (no budget) but not on Open.
+    result = run(context, 'TABLE budget - 1 FROM ""')
+    assert result["type"] == "table" and len(result["rows"]) == 1
+    assert run(context, 'LIST FROM "" WHERE nosuchfn(1)')["type"] == "error"
+
+
+@pytest.mark.parametrize(
+    ("query", "line", "column"),
+    [
+        ('TABLE status\nFROM "x"\nWHERE status = = 1', 3, 16),
+        ("TABEL x", 1, 1),
+        ('LIST FROM "a" AND', 1, 18),
+    ],
+)
+def test_parse_errors_point_at_line_and_column(query: str, line: int, column: int) -> None:
+    with pytest.raises(DQLError) as info:
+        parse_query(query)
+    assert (info.value.line, info.value.column) == (line, column)
+
+
+def test_comments_and_any_clause_order() -> None:
+    q = parse_query(
+        '// projects\nTABLE a AS "A", b\nFROM #x OR -"y"\nSORT a DESC\nWHERE b\nLIMIT 2\nGROUP BY a AS g'
+    )
+    assert [f.name for f in q.fields] == ["A", "b"]
+    assert [type(s).__name__ for s in q.steps] == ["SortStep", "WhereStep", "LimitStep", "GroupStep"]
+
+
+def test_batch_format(vault: Path) -> None:
+    entries = [
+        {"id": "a", "origin": "Home.md", "query": "=date(today)", "today": "2025-11-01", "ignored": 1},
+        {"id": "b", "origin": "Home.md", "query": "LIST WHERE", "today": "2025-11-01"},
+    ]
+    out = run_batch(vault, entries)
+    assert out["a"] == {"type": "inline", "value": {"date": "2025-11-01T00:00:00.000Z"}}
+    assert out["b"]["type"] == "error"
+    assert entry_now({"today": "2025-11-01", "now": "2025-11-01T08:00:00Z"}) == NOW.replace(hour=8)

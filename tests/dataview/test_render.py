@@ -1,0 +1,80 @@
+"""Golden files for the result renderer: each `golden/NAME.dql` beside its expected `NAME.html`.
+
+A `.dql` file starts with `origin: PATH`, a blank line, then the query. The vault is `golden/vault`
+and the clock is fixed at 2025-11-01T00:00Z. Set UPDATE_GOLDEN=1 to rewrite the expected files (then
+review the diff by hand before committing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from html import escape
+from pathlib import Path
+
+import pytest
+from mkdocs_vault.dataview.batch import load_pages
+from mkdocs_vault.dataview.engine import QueryContext, run_query
+from mkdocs_vault.dataview.render import render_result, render_unsupported
+from mkdocs_vault.dataview.values import UTC
+
+GOLDEN = Path(__file__).with_name("golden")
+NOW = dt.datetime(2025, 11, 1, tzinfo=UTC)
+CASES = sorted(p.stem for p in GOLDEN.glob("*.dql"))
+
+
+def link_html(path: str, subpath: str | None, display: str) -> str:
+    href = "/" + path + (f"#{subpath}" if subpath else "")
+    return f'<a class="vault-link" href="{escape(href)}">{escape(display)}</a>'
+
+
+@pytest.fixture(scope="module")
+def pages():
+    return load_pages(GOLDEN / "vault", UTC, skip_templates=True)
+
+
+def render_case(pages, name: str) -> str:
+    header, _, query = (GOLDEN / f"{name}.dql").read_text(encoding="utf-8").partition("\n\n")
+    origin = header.removeprefix("origin:").strip()
+    result = run_query(query.strip("\n"), origin, QueryContext(pages, NOW, UTC))
+    html = render_result(result, link_html, lambda t: pages.builder.resolve_path(t, origin))
+    # One element per line keeps the golden files reviewable.
+    return html.replace("><", ">\n<") + "\n"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden(pages, name: str) -> None:
+    actual = render_case(pages, name)
+    expected_path = GOLDEN / f"{name}.html"
+    if os.environ.get("UPDATE_GOLDEN") or not expected_path.exists():
+        expected_path.write_text(actual, encoding="utf-8")
+    assert actual == expected_path.read_text(encoding="utf-8")
+
+
+def test_as_of_line(pages) -> None:
+    result = run_query('LIST FROM "Daily"', "Home.md", QueryContext(pages, NOW, UTC))
+    html = render_result(result, link_html, as_of=dt.date(2025, 11, 1))
+    assert html.endswith('<p class="dataview dataview-as-of">as of November 01, 2025</p>')
+
+
+def test_unsupported_notice() -> None:
+    assert "not run on this site" in render_unsupported("dataviewjs")
+
+
+def test_text_rendering_for_the_cli(pages) -> None:
+    from mkdocs_vault.dataview.render import render_text
+
+    ctx = QueryContext(pages, NOW, UTC)
+    table = render_text(run_query('TABLE status, budget FROM "Projects" SORT file.name', "Home.md", ctx))
+    assert table.splitlines() == [
+        "File\tstatus\tbudget",
+        "Projects/Harbor Lights.md\tactive\t42000",
+        "Projects/Willow Survey.md\tpaused\t8500",
+        "(2 rows)",
+    ]
+    tasks = render_text(run_query('TASK FROM "Projects/Harbor Lights"', "Home.md", ctx))
+    assert tasks.splitlines()[:2] == [
+        "- [ ] Order lamp posts 📅 2025-11-10  (Projects/Harbor Lights.md:14)",
+        "  - [x] Get three quotes ✅ 2025-10-20",
+    ]
+    assert render_text(run_query("LIST WHERE", "Home.md", ctx)).startswith("error: Expected")
