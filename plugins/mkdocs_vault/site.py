@@ -5,11 +5,12 @@ and the second rendering phase. `plugin.py` calls into this; the stages it calls
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import os
 import posixpath
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -19,6 +20,9 @@ from mkdocs.utils import get_relative_url
 
 from .config import VaultConfig
 from .pipeline import VaultState
+
+if TYPE_CHECKING:
+    from .pages.generated import SitePages
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -37,6 +41,8 @@ class SiteBuilder:
         self.generated: dict[str, tuple[str, str]] = {}  # src_uri -> (title, markdown)
         self.sections: list[tuple[str, str]] = []  # (title, src_uri) of the top-level section pages
         self.home_uri = "index.md"
+        self.link_context = None  # set by extensions.configure
+        self.site_pages: SitePages | None = None  # pages/: listings and note panels of this build
 
     # -- Markdown -----------------------------------------------------------------------------------
     def configure_markdown(self, config: MkDocsConfig) -> None:
@@ -54,6 +60,8 @@ class SiteBuilder:
             # Everything MkDocs found in the vault goes: we add back only what is published.
             if file.abs_src_path and _inside(file.abs_src_path, docs_dir):
                 files.remove(file)
+            elif file.src_uri.endswith(".py") or file.src_uri.endswith(".pyc") or "__pycache__/" in file.src_uri:
+                files.remove(file)  # our template folder is also a Python package
         self.note_of_uri.clear()
         self.generated.clear()
         for path in state.decision.notes:
@@ -71,6 +79,7 @@ class SiteBuilder:
         for uri, (title, markdown) in self._generated_pages().items():
             self.generated[uri] = (title, markdown)
             files.append(File.generated(self.config, uri, content=markdown))
+        self._generated_files(files)  # pages/: non-page files the generated pages read (graph JSON)
         return files
 
     def _generated_pages(self) -> dict[str, tuple[str, str]]:
@@ -91,7 +100,26 @@ class SiteBuilder:
             self.sections.append((folder, uri))
         if "index.md" not in taken:
             pages["index.md"] = home_page(self.sections, notes, state.url_of)
+        # The listings (directory, timeline, tasks, tags, graph) and the note panels' data: one bulk
+        # read of the index per build. A note never takes their URLs (pipeline.RESERVED_URLS).
+        from .pages.generated import SitePages
+
+        self.site_pages = SitePages(state, self.options.date_format, self.options.directory_columns)
+        for uri, page in self.site_pages.pages().items():
+            if uri not in taken and uri not in pages:
+                pages[uri] = page
         return pages
+
+    def _generated_files(self, files: Files) -> None:
+        """Non-page files of the generated pages: the global graph's JSON."""
+        from .pages.addresses import GRAPH_JSON_URI
+
+        if self.site_pages is None or "graph/index.md" not in self.generated:
+            return
+        existing = files.get_file_from_path(GRAPH_JSON_URI)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(self.config, GRAPH_JSON_URI, content=self.site_pages.graph_json()))
 
     def source_of(self, file: File) -> str | None:
         path = self.note_of_uri.get(file.src_uri)
@@ -105,20 +133,40 @@ class SiteBuilder:
 
     # -- navigation -----------------------------------------------------------------------------------
     def nav(self, nav: Navigation, files: Files) -> Navigation:
-        items: list[Page] = []
-        home = files.get_file_from_path(self.home_uri)
-        if home is not None and home.page is not None:
-            items.append(home.page)
-        for _title, uri in self.sections:
+        """Home, then the top-level folders and the listings (directory, timeline, tasks, tags, graph)
+        as two sections; never every note (MkDocs renders the whole nav into every page)."""
+        from mkdocs.structure.nav import Section
+
+        from .pages.addresses import src_uri_of
+        from .pages.generated import BROWSE
+
+        def page_of(uri: str) -> Page | None:
             file = files.get_file_from_path(uri)
-            if file is not None and file.page is not None and file.page not in items:
-                items.append(file.page)
+            return file.page if file is not None and isinstance(file.page, Page) else None
+
         for page in nav.pages:
             page.previous_page = page.next_page = None
             page.parent = None
-        for a, b in zip(items, items[1:]):
+        pages: list[Page] = []
+        home = page_of(self.home_uri)
+        if home is not None:
+            pages.append(home)
+        folders = [p for _t, uri in self.sections if (p := page_of(uri)) is not None and p not in pages]
+        pages += folders
+        browse = [
+            p for _t, url in BROWSE if (p := page_of(src_uri_of(url))) is not None and p not in pages
+        ]
+        pages += browse
+        items: list[Page | Section] = [home] if home is not None else []
+        for title, children in (("Vault", folders), ("Browse", browse)):
+            if children:
+                section = Section(title, list(children))
+                for child in children:
+                    child.parent = section
+                items.append(section)
+        for a, b in itertools.pairwise(pages):
             a.next_page, b.previous_page = b, a
-        return Navigation(items, items)
+        return Navigation(items, pages)
 
     # -- rendering --------------------------------------------------------------------------------------
     def note_for(self, page: Page) -> str | None:
@@ -141,6 +189,20 @@ class SiteBuilder:
         return markdown
 
     def after_render(self, page: Page, html_text: str) -> str:
+        """Note pages get their properties panel, timeline, linked mentions and local graph; the home
+        page gets links to the listings (pages/generated.py)."""
+        pages = self.site_pages
+        if pages is None:
+            return html_text
+        home = page.file.src_uri == self.home_uri
+        path = self.note_for(page)
+        if path is not None:
+            assert self.state.vault is not None
+            return pages.decorate_note(self.state.vault.notes[path], page.url, html_text, home=home)
+        if home:
+            from .pages.generated import insert_after_title
+
+            return insert_after_title(html_text, pages.browse_box(page.url))
         return html_text
 
     def finish_pages(self, files: Files) -> None:
@@ -188,6 +250,22 @@ class SiteBuilder:
             out.write_text(publish_report(self.state), encoding="utf-8")
         if self.options.index_file:
             self.state.write_index(self.options.index_file)
+        self._write_alias_redirects(site_dir)
+
+    def _write_alias_redirects(self, site_dir: Path) -> None:
+        """Every alias of a published note gets a small page that redirects to the note."""
+        from .pages.redirects import redirect_page
+
+        state = self.state
+        assert state.vault is not None and state.urls is not None
+        aliases = {p: state.vault.notes[p].aliases for p in state.decision.notes if state.vault.notes[p].aliases}
+        for url, path in state.urls.alias_urls(aliases).items():
+            out = site_dir / url / "index.html"
+            if out.exists():
+                continue  # a generated page already lives there
+            out.parent.mkdir(parents=True, exist_ok=True)
+            target = get_relative_url(state.urls.note_url(path) or ".", url)
+            out.write_text(redirect_page(target, state.vault.notes[path].title), encoding="utf-8")
 
 
 def _uri_to_url(src_uri: str) -> str:

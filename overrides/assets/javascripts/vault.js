@@ -1,0 +1,317 @@
+/*
+ * mkdocs-vault: the browser side of the generated pages.
+ *
+ * - sortable tables (directory and task pages): click a column header to sort by it;
+ * - graphs (a note's local graph, the global graph page), drawn with the vendored force-graph library,
+ *   loaded from this site only when a page has a graph;
+ * - hover previews of internal links: the linked page's title, properties and first paragraphs.
+ *   Material's own instant previews need `site_url` and a sitemap whose host and port match the page;
+ *   this works from any host, port and sub-path.
+ *
+ * Runs on every page load, including Material's instant navigation (its `document$` observable).
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var here = script ? script.src : location.href;
+  var GRAPH_LIB = new URL("vendor/force-graph/force-graph.min.js", here).href;
+  var COLOURS = {
+    projects: "#3f51b5", people: "#e91e63", customers: "#009688", meeting: "#ff9800",
+    daily: "#8bc34a", reference: "#795548", inbox: "#9c27b0"
+  };
+  var FALLBACK = ["#607d8b", "#00bcd4", "#cddc39", "#ff5722", "#673ab7", "#4caf50"];
+
+  function colourOf(group) {
+    if (COLOURS[group]) return COLOURS[group];
+    var h = 0;
+    for (var i = 0; i < group.length; i++) h = (h * 31 + group.charCodeAt(i)) >>> 0;
+    return FALLBACK[h % FALLBACK.length];
+  }
+
+  /* -- sortable tables ------------------------------------------------------------------------ */
+  function sortKey(cell) {
+    return cell ? cell.getAttribute("data-sort") || "" : "";
+  }
+
+  function makeSortable(table) {
+    if (table.dataset.vaultSortable) return;
+    table.dataset.vaultSortable = "1";
+    var headers = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(headers, function (th, column) {
+      th.tabIndex = 0;
+      th.classList.add("vault-sort");
+      function sort() {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(headers, function (h) { h.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        var numeric = rows.every(function (r) {
+          var k = sortKey(r.cells[column]);
+          return k === "" || !isNaN(Number(k));
+        });
+        rows.forEach(function (r, i) { r._vaultIndex = i; });
+        rows.sort(function (a, b) {
+          var x = sortKey(a.cells[column]), y = sortKey(b.cells[column]);
+          var result;
+          if (x === "" || y === "") result = (x === "") - (y === "");  // empty cells always last
+          else if (numeric) result = (Number(x) - Number(y)) * (ascending ? 1 : -1);
+          else result = (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+          return result || a._vaultIndex - b._vaultIndex;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); }
+      });
+    });
+  }
+
+  /* -- graphs -------------------------------------------------------------------------------- */
+  var libraryLoading = null;
+
+  function loadLibrary() {
+    if (window.ForceGraph) return Promise.resolve(window.ForceGraph);
+    if (!libraryLoading) {
+      libraryLoading = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = GRAPH_LIB;
+        tag.onload = function () { resolve(window.ForceGraph); };
+        tag.onerror = function () { reject(new Error("could not load the graph library")); };
+        document.head.appendChild(tag);
+      });
+    }
+    return libraryLoading;
+  }
+
+  function graphData(el) {
+    var inline = el.querySelector("script.vault-graph-data");
+    if (inline) return Promise.resolve(JSON.parse(inline.textContent));
+    return fetch(el.getAttribute("data-graph-src")).then(function (r) {
+      if (!r.ok) throw new Error("graph data: HTTP " + r.status);
+      return r.json();
+    });
+  }
+
+  function drawGraph(el) {
+    if (el.dataset.vaultDrawn) return;
+    el.dataset.vaultDrawn = "1";
+    var local = el.classList.contains("vault-graph--local");
+    var base = el.getAttribute("data-base") || "";
+    Promise.all([loadLibrary(), graphData(el)]).then(function (loaded) {
+      var ForceGraph = loaded[0], raw = loaded[1];
+      var nodes = raw.nodes.map(function (n, i) {
+        return { id: i, title: n.t, href: base + n.u, group: n.g || "", centre: !!n.c };
+      });
+      var links = raw.links.map(function (l) { return { source: l[0], target: l[1] }; });
+      var degree = {};
+      links.forEach(function (l) {
+        degree[l.source] = (degree[l.source] || 0) + 1;
+        degree[l.target] = (degree[l.target] || 0) + 1;
+      });
+      var width = el.clientWidth || 600;
+      var height = local ? 320 : Math.max(480, Math.min(window.innerHeight - 200, 800));
+      var dark = document.body.getAttribute("data-md-color-scheme") === "slate";
+      var ink = dark ? "rgba(255,255,255,0.85)" : "rgba(0,0,0,0.8)";
+      var showLabels = local && nodes.length <= 40;
+      // On big graphs only the hubs are named until one zooms in.
+      var ranked = nodes.map(function (n) { return degree[n.id] || 0; }).sort(function (a, b) { return b - a; });
+      var hub = ranked.length > 12 ? Math.max(ranked[12], 3) : 0;
+      var graph = ForceGraph()(el)
+        .width(width)
+        .height(height)
+        .backgroundColor("rgba(0,0,0,0)")
+        .graphData({ nodes: nodes, links: links })
+        .nodeId("id")
+        .nodeLabel(function (n) { return ""; })
+        .nodeVal(function (n) { return n.centre ? 6 : 1 + Math.min(degree[n.id] || 0, 12) / 3; })
+        .linkColor(function () { return dark ? "rgba(255,255,255,0.2)" : "rgba(0,0,0,0.15)"; })
+        .nodeCanvasObject(function (n, ctx, scale) {
+          var r = Math.sqrt(n.centre ? 6 : 1 + Math.min(degree[n.id] || 0, 12) / 3) * 3;
+          ctx.beginPath();
+          ctx.arc(n.x, n.y, r, 0, 2 * Math.PI);
+          ctx.fillStyle = colourOf(n.group);
+          ctx.fill();
+          if (n.centre) { ctx.lineWidth = 1.5; ctx.strokeStyle = ink; ctx.stroke(); }
+          if (showLabels || n.centre || (degree[n.id] || 0) > hub || scale > (local ? 1.5 : 2.2) ||
+              n === graph._vaultHover) {
+            ctx.font = (n.centre ? "bold " : "") + 11 / Math.max(scale, 0.8) + "px sans-serif";
+            ctx.textAlign = "center";
+            ctx.textBaseline = "top";
+            ctx.fillStyle = ink;
+            ctx.fillText(n.title, n.x, n.y + r + 1);
+          }
+        })
+        .nodePointerAreaPaint(function (n, colour, ctx) {
+          ctx.fillStyle = colour;
+          ctx.beginPath();
+          ctx.arc(n.x, n.y, 8, 0, 2 * Math.PI);
+          ctx.fill();
+        })
+        .onNodeHover(function (n) {
+          graph._vaultHover = n;
+          el.style.cursor = n ? "pointer" : "";
+          el.title = n ? n.title : "";
+        })
+        .onNodeClick(function (n) { if (!n.centre) location.href = n.href; })
+        .warmupTicks(local ? 60 : 100)
+        .cooldownTicks(local ? 80 : 150);
+      // A weak pull to the centre: notes without links would otherwise drift out of view.
+      graph.d3Force("gravity", function (alpha) {
+        nodes.forEach(function (n) { n.vx -= (n.x || 0) * 0.04 * alpha; n.vy -= (n.y || 0) * 0.04 * alpha; });
+      });
+      graph.onEngineStop(function () {
+        if (!el.dataset.vaultFitted) { el.dataset.vaultFitted = "1"; graph.zoomToFit(300, 30); }
+      });
+      legend(el, nodes);
+      el.dataset.vaultNodes = String(nodes.length);
+      el.classList.add("vault-graph--ready");
+    }).catch(function (error) {
+      el.classList.add("vault-graph--failed");
+      el.textContent = "The graph could not be drawn (" + error.message + ").";
+    });
+  }
+
+  function legend(el, nodes) {
+    var groups = {};
+    nodes.forEach(function (n) { if (n.group) groups[n.group] = true; });
+    var names = Object.keys(groups).sort();
+    if (!names.length) return;
+    var list = document.createElement("ul");
+    list.className = "vault-graph-legend";
+    names.forEach(function (name) {
+      var item = document.createElement("li");
+      var dot = document.createElement("span");
+      dot.className = "vault-graph-legend__dot";
+      dot.style.background = colourOf(name);
+      item.appendChild(dot);
+      item.appendChild(document.createTextNode(name));
+      list.appendChild(item);
+    });
+    el.parentNode.insertBefore(list, el.nextSibling);
+  }
+
+  /* -- hover previews ------------------------------------------------------------------------ */
+  var cache = {};
+  var popup = null, showTimer = null, hideTimer = null, current = null;
+
+  function previewable(a) {
+    if (!a.href || a.target || a.hasAttribute("download")) return false;
+    if (!a.closest(".md-content")) return false;
+    if (a.closest(".vault-preview, .headerlink, .md-source-file, .vault-graph")) return false;
+    var url = new URL(a.href, location.href);
+    if (url.origin !== location.origin || !/^https?:$/.test(url.protocol)) return false;
+    if (url.pathname === location.pathname) return false;  // a heading on this page
+    return /\/$|\.html$/.test(url.pathname);
+  }
+
+  function fetchPreview(url) {
+    var key = url.split("#")[0];
+    if (!cache[key]) {
+      cache[key] = fetch(key).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.text();
+      }).then(function (text) {
+        var doc = new DOMParser().parseFromString(text, "text/html");
+        var article = doc.querySelector("article.md-content__inner");
+        if (!article) throw new Error("no content");
+        var box = document.createElement("div");
+        var taken = 0;
+        Array.prototype.forEach.call(article.children, function (child) {
+          if (taken >= 5 || child.matches("section, script, nav, .md-source-file, .md-content__button")) return;
+          if (child.matches("h2, h3") && taken > 1) { taken = 5; return; }
+          box.appendChild(document.importNode(child, true));
+          taken += child.matches(".vault-properties, h1") ? 0 : 1;
+        });
+        Array.prototype.forEach.call(box.querySelectorAll("a.headerlink, script"), function (n) { n.remove(); });
+        // Links inside the preview are relative to the previewed page: make them absolute.
+        Array.prototype.forEach.call(box.querySelectorAll("[href], [src]"), function (n) {
+          ["href", "src"].forEach(function (attr) {
+            var v = n.getAttribute(attr);
+            if (v && !/^#/.test(v)) n.setAttribute(attr, new URL(v, key).href);
+          });
+        });
+        return box;
+      });
+    }
+    return cache[key];
+  }
+
+  function hidePreview() {
+    clearTimeout(showTimer);
+    if (popup) { popup.remove(); popup = null; }
+    current = null;
+  }
+
+  function place(el, a) {
+    var rect = a.getBoundingClientRect();
+    var top = rect.bottom + window.scrollY + 6;
+    var left = Math.min(rect.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - 440);
+    el.style.top = top + "px";
+    el.style.left = Math.max(8, left) + "px";
+  }
+
+  function showPreview(a) {
+    fetchPreview(a.href).then(function (box) {
+      if (current !== a) return;
+      hidePreview();
+      current = a;
+      popup = document.createElement("div");
+      popup.className = "vault-preview md-typeset";
+      popup.setAttribute("role", "tooltip");
+      popup.appendChild(box.cloneNode(true));
+      popup.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
+      popup.addEventListener("mouseleave", function () { hideTimer = setTimeout(hidePreview, 250); });
+      document.body.appendChild(popup);
+      place(popup, a);
+    }).catch(function () { /* no preview for this link: it stays an ordinary link */ });
+  }
+
+  function materialPreviewsActive() {
+    // Material draws its own previews when the feature is on and the site has a canonical URL.
+    try {
+      var config = JSON.parse(document.getElementById("__config").textContent);
+      return config.features.indexOf("navigation.instant.preview") >= 0 &&
+        !!document.querySelector('link[rel="canonical"]');
+    } catch (e) { return false; }
+  }
+
+  function bindPreviews() {
+    if (document.body.dataset.vaultPreviews || materialPreviewsActive()) return;
+    document.body.dataset.vaultPreviews = "1";
+    document.addEventListener("mouseover", function (e) {
+      var a = e.target.closest && e.target.closest("a");
+      if (!a || a === current || !previewable(a)) return;
+      clearTimeout(hideTimer);
+      clearTimeout(showTimer);
+      current = a;
+      showTimer = setTimeout(function () { showPreview(a); }, 350);
+    });
+    document.addEventListener("mouseout", function (e) {
+      var a = e.target.closest && e.target.closest("a");
+      if (!a || a !== current) return;
+      if (e.relatedTarget && popup && popup.contains(e.relatedTarget)) return;
+      clearTimeout(showTimer);
+      hideTimer = setTimeout(hidePreview, 250);
+    });
+    document.addEventListener("keydown", function (e) { if (e.key === "Escape") hidePreview(); });
+  }
+
+  /* -- wiring -------------------------------------------------------------------------------- */
+  function init() {
+    hidePreview();
+    Array.prototype.forEach.call(document.querySelectorAll("table.vault-sortable"), makeSortable);
+    Array.prototype.forEach.call(document.querySelectorAll(".vault-graph"), drawGraph);
+    bindPreviews();
+  }
+
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

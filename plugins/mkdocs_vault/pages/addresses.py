@@ -1,0 +1,69 @@
+"""Where the generated pages live, and relative hrefs between any two site URLs.
+
+Site URLs here are directory URLs without a leading slash (`people/zoe/`; the home page is ""), as
+`urls.UrlMap` produces them. Every href we write is relative to the page it sits on, so the site works
+from any sub-path of a static host. The top-level names are the ones `pipeline.RESERVED_URLS` keeps
+free of notes.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from mkdocs.utils import get_relative_url
+
+from ..urls import slugify_segment
+
+TAGS_URL = "tags/"
+TIMELINE_URL = "timeline/"
+TASKS_URL = "tasks/"
+GRAPH_URL = "graph/"
+DIRECTORY_URL = "directory/"
+# The global graph's data: under `assets/`, which notes never take (pipeline.RESERVED_URLS).
+GRAPH_JSON_URI = "assets/vault/graph.json"
+
+
+def src_uri_of(url: str) -> str:
+    """The MkDocs `src_uri` that is written at the directory URL `url`."""
+    return f"{url}index.md" if url else "index.md"
+
+
+def url_of_src_uri(src_uri: str) -> str:
+    """The directory URL a generated page's `src_uri` is written at."""
+    if src_uri == "index.md":
+        return ""
+    return src_uri[: -len("index.md")] if src_uri.endswith("/index.md") else src_uri[:-3] + "/"
+
+
+@functools.lru_cache(maxsize=65536)  # listings repeat the same (target, page) pairs thousands of times
+def relative(url: str, page_url: str) -> str:
+    """href from the page at `page_url` to `url` (a directory URL or a file path)."""
+    href = get_relative_url(url or ".", page_url or ".")
+    if (url == "" or url.endswith("/")) and not href.endswith("/"):
+        href += "/"  # '../..' -> '../../': keep directory URLs recognisable as such
+    return href
+
+
+# A tag nested deeper, or a segment longer, than this shares its ancestor's page: file systems limit
+# path lengths, and hostile vaults write tags thousands of levels deep.
+MAX_TAG_DEPTH = 8
+MAX_SEGMENT = 80
+
+
+def tag_segments(tag: str) -> list[str]:
+    """`#Area/Sub-Topic` -> ['area', 'sub-topic']: tags compare case-insensitively, as in Obsidian."""
+    return list(_tag_segments(tag))
+
+
+@functools.lru_cache(maxsize=16384)
+def _tag_segments(tag: str) -> tuple[str, ...]:
+    parts = [slugify_segment(part)[:MAX_SEGMENT] for part in tag.lstrip("#").split("/") if part]
+    return tuple(parts[:MAX_TAG_DEPTH])
+
+
+def tag_url(tag: str) -> str:
+    return TAGS_URL + "".join(f"{segment}/" for segment in tag_segments(tag))
+
+
+def directory_url(note_type: str) -> str:
+    return f"{DIRECTORY_URL}{slugify_segment(note_type)}/"

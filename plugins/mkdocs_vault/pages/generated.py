@@ -1,0 +1,148 @@
+"""The generated side of the site, in one place for `site.py` to call: the listing pages (directory,
+timeline, tags, open tasks, graph), the panels added to every note page (properties, timeline, linked
+mentions, local graph), the home page's links to the listings, and the global graph's JSON.
+
+Everything is computed from `SiteData` (the index: published notes only) once per build, and written as
+final HTML with hrefs relative to the page it sits on; no later rendering phase is needed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ..index.build import is_private
+from ..pipeline import VaultState
+from ..vault.loader import frontmatter_tags
+from ..vault.model import Note
+from .addresses import DIRECTORY_URL, GRAPH_URL, TAGS_URL, TASKS_URL, TIMELINE_URL, relative
+from .data import SiteData
+from .directory import directory_pages
+from .graph import global_graph_json, graph_page, local_graph_section
+from .inline import InlineRenderer, field_pattern
+from .mentions import NoteLines, backlinks
+from .properties import PropertyRenderer, properties_panel
+from .tags import tag_pages
+from .tasks import tasks_page
+from .timeline import note_timeline, timeline_page
+
+_LEADING_H1 = re.compile(r"^\s*<h1\b[^>]*>.*?</h1>", re.DOTALL)
+
+# The listings, in the order the navigation and the home page show them.
+BROWSE = (
+    ("Directory", DIRECTORY_URL),
+    ("Timeline", TIMELINE_URL),
+    ("Open tasks", TASKS_URL),
+    ("Tags", TAGS_URL),
+    ("Graph", GRAPH_URL),
+)
+
+
+class SitePages:
+    """The generated pages and note panels of one build."""
+
+    def __init__(
+        self,
+        state: VaultState,
+        date_format: str = "MMMM d, yyyy",
+        directory_columns: Mapping[str, Any] | None = None,
+    ) -> None:
+        assert state.con is not None and state.vault is not None
+        self.state = state
+        self.date_format = date_format
+        self.directory_columns = directory_columns or {}
+        self.data = SiteData.load(state.con, state.clock.today)
+        self.private_keys = frozenset(k.lower() for k in state.options.private_keys)
+        self.private_fields = field_pattern(state.options.private_keys)
+        self.lines = NoteLines(state.vault.notes)
+
+    # -- renderers --------------------------------------------------------------------------------
+    def is_private(self, key: str) -> bool:
+        return is_private(key, self.private_keys)
+
+    def inline(self, source: str, page_url: str) -> InlineRenderer:
+        return InlineRenderer(self.state.link_state, self.state.url_of, source, page_url, self.private_fields)
+
+    def renderer(self, source: str, page_url: str) -> PropertyRenderer:
+        return PropertyRenderer(self.inline(source, page_url), self.date_format)
+
+    # -- generated pages ---------------------------------------------------------------------------
+    def pages(self) -> dict[str, tuple[str, str]]:
+        """src_uri -> (title, Markdown) of every listing page; the ones with nothing to list are left out
+        (their links on the home page and in the navigation disappear with them)."""
+        data = self.data
+        pages: dict[str, tuple[str, str]] = {}
+        pages.update(directory_pages(data, self.directory_columns, self.is_private, self.renderer))
+        if any(n.day for n in data.notes.values()):
+            pages["timeline/index.md"] = timeline_page(data)
+        pages["tasks/index.md"] = tasks_page(data, self.inline)
+        pages.update(tag_pages(data))
+        if data.notes:
+            pages["graph/index.md"] = graph_page(data)
+        return pages
+
+    def graph_json(self) -> str:
+        return global_graph_json(self.data)
+
+    # -- note pages ---------------------------------------------------------------------------------
+    def decorate_note(self, note: Note, page_url: str, content: str, home: bool = False) -> str:
+        """The note's rendered content with the properties panel after its title and the timeline,
+        linked mentions and local graph after its text."""
+        if note.path not in self.data.notes:
+            return content
+        top = self.browse_box(page_url, note.path) if home else self.properties(note, page_url)
+        bottom = (
+            note_timeline(self.data, note.path, page_url)
+            + backlinks(self.data, self.lines, self.inline, note.path, page_url)
+            + local_graph_section(self.data, note.path, page_url)
+        )
+        return insert_after_title(content, top) + bottom
+
+    def properties(self, note: Note, page_url: str) -> str:
+        extra = []
+        last = self.data.last_contact(note.path)
+        if last and "last_contact" not in {str(k).lower() for k in note.frontmatter}:
+            # A computed value shows only when the note has no `last_contact` property of its own.
+            extra.append(("last contact", self.renderer(note.path, page_url).value(last)))
+        return properties_panel(
+            note.frontmatter,
+            self.renderer(note.path, page_url),
+            self.is_private,
+            frontmatter_tags(note.frontmatter),
+            extra,
+        )
+
+    def browse_box(self, page_url: str, home_path: str | None = None) -> str:
+        """Links from the home page to every listing that exists in this build."""
+        items = []
+        for title, url in BROWSE:
+            if not self._exists(url):
+                continue
+            href = html.escape(relative(url, page_url), quote=True)
+            items.append(f'<li><a class="vault-browse-link" href="{href}">{html.escape(title)}</a></li>')
+        if not items:
+            return ""
+        return f'<nav class="vault-browse" aria-label="Browse the wiki"><ul>{"".join(items)}</ul></nav>'
+
+    def _exists(self, url: str) -> bool:
+        data = self.data
+        if url == TIMELINE_URL:
+            return any(n.day for n in data.notes.values())
+        if url == DIRECTORY_URL:
+            return any(n.type for n in data.notes.values())
+        if url == TAGS_URL:
+            return any(n.tags for n in data.notes.values())
+        return bool(data.notes)
+
+
+def insert_after_title(content: str, block: str) -> str:
+    """Put `block` after the page's leading <h1> (the note's own `# Title`), else at the very top (Material
+    then writes the title above the content)."""
+    if not block:
+        return content
+    match = _LEADING_H1.match(content)
+    if match is None:
+        return block + content
+    return content[: match.end()] + block + content[match.end() :]

@@ -1,0 +1,98 @@
+"""Graph data for the browser: a note's local graph (itself, its neighbours and the links between them),
+and the whole vault's graph behind the global graph page. Drawn by the vendored force-graph library
+(`overrides/assets/javascripts/vendor/force-graph`), never fetched from another host.
+
+Nodes are published notes only (the data comes from the index); links are resolved note-to-note links,
+one per pair. The JSON is compact: `{"nodes": [{"t" title, "u" href, "g" type}], "links": [[i, j]]}`, where `i`
+and `j` index `nodes`; the centre of a local graph has `"c": 1`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+from .addresses import GRAPH_JSON_URI, GRAPH_URL, relative
+from .data import SiteData
+from .listing import listing_page
+
+MAX_NEIGHBOURS = 80  # a hub linked from hundreds of meetings still gets a readable local graph
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _pairs(data: SiteData, order: list[str]) -> list[list[int]]:
+    """Links among `order`'s notes as index pairs, each unordered pair once, sorted."""
+    index = {p: i for i, p in enumerate(order)}
+    pairs = set()
+    for source in order:
+        for target in data.outlinks.get(source, ()):
+            if target in index and target != source:
+                a, b = index[source], index[target]
+                pairs.add((min(a, b), max(a, b)))
+    return [list(p) for p in sorted(pairs)]
+
+
+def local_graph(data: SiteData, path: str, page_url: str) -> dict | None:
+    """The local graph of `path` with hrefs relative to its page, or None when it has no neighbours."""
+    near = data.neighbours(path)
+    if not near:
+        return None
+    total = len(near)
+    if total > MAX_NEIGHBOURS:
+        # Keep the most connected neighbours (ties by path): they say most about the note.
+        degree = {p: len(data.outlinks.get(p, ())) + len(data.mentions.get(p, ())) for p in near}
+        near = sorted(sorted(near, key=lambda p: (-degree[p], p))[:MAX_NEIGHBOURS])
+    order = sorted({path, *near})
+    nodes = []
+    for p in order:
+        row = data.notes[p]
+        node = {"t": row.title, "u": relative(row.url, page_url), "g": row.type or ""}
+        if p == path:
+            node["c"] = 1
+        nodes.append(node)
+    return {"nodes": nodes, "links": _pairs(data, order), "total": total}
+
+
+def local_graph_section(data: SiteData, path: str, page_url: str) -> str:
+    graph = local_graph(data, path, page_url)
+    if graph is None:
+        return ""
+    shown = len(graph["nodes"]) - 1
+    note = f" (the {shown} most connected of {graph['total']})" if shown < graph["total"] else ""
+    return (
+        '<section class="vault-graph-section" data-search-exclude>'
+        f'<h2 id="vault-graph" data-search-exclude>Graph <span class="vault-count">{graph["total"]}</span></h2>'
+        f'<div class="vault-graph vault-graph--local" role="img" '
+        f'aria-label="Graph of this note and {shown} linked notes{note}">'
+        f'<script type="application/json" class="vault-graph-data">{script_json(graph)}</script></div></section>'
+    )
+
+
+def script_json(value: object) -> str:
+    """JSON safe inside a <script> element: `<`, `>` and `&` as escapes, so no text can close it.
+    (A data attribute would need every quote as `&quot;`, half again as many bytes on every page.)"""
+    return _dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def global_graph_json(data: SiteData) -> str:
+    """The whole vault's graph; hrefs are site-root relative (the page adds its own base)."""
+    order = sorted(data.notes)
+    nodes = [{"t": data.notes[p].title, "u": data.notes[p].url, "g": data.notes[p].type or ""} for p in order]
+    return _dumps({"nodes": nodes, "links": _pairs(data, order)}) + "\n"
+
+
+def graph_page(data: SiteData) -> tuple[str, str]:
+    """(title, Markdown) of the global graph page."""
+    src = html.escape(relative(GRAPH_JSON_URI, GRAPH_URL), quote=True)
+    base = html.escape(relative("", GRAPH_URL), quote=True)
+    links = sum(len(t) for t in data.outlinks.values())
+    body = (
+        f'<p class="vault-lead">{len(data.notes)} notes and {links} links. Drag to move, scroll to zoom, '
+        "click a note to open it.</p>"
+        f'<div class="vault-graph vault-graph--global" data-graph-src="{src}" data-base="{base}" '
+        f'role="img" aria-label="Graph of all {len(data.notes)} published notes"></div>'
+    )
+    return "Graph", listing_page("Graph", body)

@@ -1,0 +1,167 @@
+"""One line of a note's text as final HTML for the generated parts of the site: property values, task
+texts, the context line of a backlink.
+
+This is deliberately not Markdown rendering: these snippets are shown inside tables, chips and lists,
+where a paragraph, a heading or an image would be wrong. Wikilinks and Markdown links become links
+(or, for unpublished targets, the linking note's own words; for unresolved ones a marked span), the
+rest is escaped text with the usual inline marks (`**`, `==`, `` ` ``...) removed. Anything the
+author hid is taken out first: `%%comments%%`, HTML comments, and inline fields with private keys.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+
+from ..links.anchors import heading_slug, shown_text
+from ..links.resolve import decode_markdown_target, parse_wikilink
+from .addresses import relative
+
+LinkState = Callable[[str, str], tuple[str | None, str]]  # (target as written, source) -> (path, state)
+UrlOf = Callable[[str], str | None]
+
+# A wikilink or embed, or a Markdown link (`[text](target)` / `![alt](target)`).
+_LINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]|(!?)\[([^\[\]\n]*)\]\(([^()\s]+(?:\s+\"[^\"]*\")?)\)")
+_MARKS = re.compile(r"\*\*|__|==|~~|`|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_TAGS = re.compile(r"<[^<>\n]*>")
+_COMMENT = re.compile(r"%%.*?(?:%%|\Z)|<!--.*?(?:-->|\Z)", re.DOTALL)
+_BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
+_LEAD = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|(?:[-*+]|\d+[.)])\s+(?:\[.\]\s+)?)?")
+_INLINE_FIELD = re.compile(r"[\[(]\s*([^\[\]():]+?)\s*::\s*((?:\[\[[^\]]*\]\]|[^\]()])*?)\s*[\])]")
+_URL = re.compile(r"^(?:https?://|mailto:)\S+$", re.IGNORECASE)
+
+
+def without_comments(text: str) -> str:
+    """`text` with Obsidian and HTML comments removed, keeping its line breaks (so line numbers hold)."""
+    return _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+
+
+def field_pattern(private_keys: Iterable[str]) -> re.Pattern[str] | None:
+    """Matches inline fields (`key:: v` lines, `[key:: v]`, `(key:: v)`) whose key is private."""
+    keys = sorted({k for k in private_keys if k}, key=len, reverse=True)
+    if not keys:
+        return None
+    names = "|".join(re.escape(k) for k in keys)
+    return re.compile(
+        rf"\[\s*(?:{names})\s*::[^\]]*\]|\(\s*(?:{names})\s*::[^)]*\)|^\s*(?:{names})\s*::.*$",
+        re.IGNORECASE | re.MULTILINE,
+    )
+
+
+def plain(text: str, markup: bool = True) -> str:
+    """Escaped text (no links); with `markup`, inline marks and HTML tags are taken out first."""
+    if markup:
+        text = _MARKS.sub("", _TAGS.sub("", text))
+    return html.escape(text, quote=True)
+
+
+def strip_html(fragment: str) -> str:
+    """The text of an HTML fragment we rendered (for sort keys)."""
+    return html.unescape(_TAGS.sub("", fragment))
+
+
+class InlineRenderer:
+    """Renders snippets written in note `source` for the page at `page_url`."""
+
+    def __init__(
+        self,
+        link_state: LinkState,
+        url_of: UrlOf,
+        source: str,
+        page_url: str,
+        private: re.Pattern[str] | None = None,
+    ) -> None:
+        self.link_state = link_state
+        self.url_of = url_of
+        self.source = source
+        self.page_url = page_url
+        self.private = private
+
+    def clean(self, text: str) -> str:
+        """Drop what must never be shown: comments and private inline fields."""
+        text = without_comments(text)
+        if self.private is not None:
+            text = self.private.sub("", text)
+        return text
+
+    def wikilink(self, inner: str, embed: bool = False, marks: str | None = None) -> str:
+        """`[[inner]]` as HTML. `marks`: wrap the link in <mark> when it points at this vault path."""
+        link = parse_wikilink(inner)
+        shown = shown_text(link.target, link.subpath, link.display)
+        if embed and link.display and re.fullmatch(r"\d+(x\d+)?", link.display):
+            shown = shown_text(link.target, link.subpath, None)  # `![[img.png|300]]`: 300 is a size
+        return self.target(link.target, link.subpath, shown, marks)
+
+    def target(self, target: str, subpath: str | None, shown: str, marks: str | None = None) -> str:
+        text = html.escape(shown, quote=True)
+        if not target:
+            return text  # a same-note heading link: its words are enough out of context
+        path, state = self.link_state(target, self.source)
+        if state == "unresolved":
+            return f'<span class="vault-unresolved">{text}</span>'
+        url = self.url_of(path) if path is not None else None
+        if state != "resolved" or url is None:
+            return text  # unpublished: the linking note's own words, as plain text
+        href = relative(url, self.page_url)
+        if subpath and not subpath.startswith("^"):
+            href += "#" + heading_slug(subpath.split("#")[-1])
+        anchor = f'<a class="vault-link" href="{html.escape(href, quote=True)}">{text}</a>'
+        return f"<mark>{anchor}</mark>" if marks is not None and path == marks else anchor
+
+    def text(self, text: str, marks: str | None = None, markup: bool = True) -> str:
+        """A one-line snippet: links rendered, the rest escaped text. With `markup` (a line of the body),
+        inline marks and raw HTML tags are dropped; without it (a property value), every character
+        shows as written, as Obsidian's Properties view shows it."""
+        text = self.clean(text)
+        out: list[str] = []
+        pos = 0
+        for m in _LINK.finditer(text):
+            out.append(plain(text[pos : m.start()], markup))
+            if m.group(2) is not None:
+                out.append(self.wikilink(m.group(2), bool(m.group(1)), marks))
+            else:
+                out.append(self._markdown_link(m.group(4), m.group(5), marks))
+            pos = m.end()
+        out.append(plain(text[pos:], markup))
+        return "".join(out).strip()
+
+    def _markdown_link(self, label: str, href: str, marks: str | None) -> str:
+        href = href.split()[0]
+        if _URL.match(href):
+            return external(href, label or href)
+        decoded = decode_markdown_target(href)
+        if decoded is None or not decoded.target:
+            return plain(label)  # another scheme, or a heading of the same note
+        return self.target(decoded.target, decoded.subpath, label or decoded.target, marks)
+
+    def context(self, line_text: str, marks: str, limit: int = 240) -> str:
+        """The line a backlink sits on, without its list/heading markers, the link to `marks` marked."""
+        line = _BLOCK_ID.sub("", _LEAD.sub("", self.clean(line_text), count=1))
+        line = readable_fields(line)
+        if line.lstrip().startswith("|"):
+            # A table row: its cells, separated as words rather than as pipes.
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+            line = " · ".join(c for c in cells if c)
+        if len(line) > limit:
+            # Keep the part around the first link so the mention is visible.
+            start = max(0, line.find("[[") - limit // 3)
+            line = ("…" if start else "") + line[start : start + limit] + "…"
+        return self.text(line, marks)
+
+
+def readable_fields(text: str) -> str:
+    """`[owner:: [[Zoë]]]` and `(energy:: low)` read as `owner: [[Zoë]]` and `energy: low`."""
+    return _INLINE_FIELD.sub(r"\1: \2", text)
+
+
+def external(href: str, label: str) -> str:
+    """A link to another site (only http(s) and mailto are ever written as links)."""
+    return (
+        f'<a class="vault-external" href="{html.escape(href, quote=True)}" rel="noopener">'
+        f"{html.escape(label, quote=True)}</a>"
+    )
+
+
+def is_url(text: str) -> bool:
+    return bool(_URL.match(text.strip()))

@@ -1,0 +1,45 @@
+"""The shape every generated listing page shares: a Markdown source holding one block of final HTML,
+with page metadata that keeps it out of the search index, and sortable tables.
+
+Listings are written as HTML rather than Markdown because their hrefs are computed here, relative to
+the listing's own URL, and their texts (titles, tags, property values) must reach the page escaped
+exactly once. A raw HTML block is passed through by Python-Markdown untouched.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+# Material writes `page.title` into the header (and, through `striptags`, which decodes entities, into
+# <title>) without escaping. A generated page's title can hold a tag or a type as a user wrote it, so it
+# gets look-alike characters for the few that HTML gives meaning to.
+_TITLE_SAFE = str.maketrans({"<": "‹", ">": "›", "&": "＆", '"': "”"})
+
+
+def safe_title(text: str) -> str:
+    """A page title that stays text in any template, escaped or not."""
+    return text.translate(_TITLE_SAFE)
+
+
+def listing_page(title: str, body: str, searchable: bool = False) -> str:
+    """Markdown source of a generated page. Unless `searchable`, the page is excluded from search:
+    listings repeat every note's title and would push the notes themselves down the results."""
+    meta = "" if searchable else "---\nsearch:\n  exclude: true\n---\n\n"
+    # No blank line inside `body`: one raw HTML block, never re-read as Markdown.
+    body = "\n".join(line for line in body.splitlines() if line.strip())
+    return f"{meta}<h1>{html.escape(title)}</h1>\n\n{body}\n"
+
+
+def sortable_table(headers: Sequence[str], rows: Iterable[Sequence[tuple[str, str]]], css: str = "") -> str:
+    """A table that `vault.js` makes sortable by clicking a column header. Each cell is
+    (html, sort key); sort keys are compared as numbers when every key in the column is one."""
+    head = "".join(f'<th scope="col" aria-sort="none">{html.escape(h)}</th>' for h in headers)
+    body = []
+    for row in rows:
+        cells = "".join(f'<td data-sort="{html.escape(key, quote=True)}">{cell}</td>' for cell, key in row)
+        body.append(f"<tr>{cells}</tr>")
+    cls = f"vault-sortable {css}".strip()
+    table = f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    # Material styles (and scrolls) tables inside these wrappers; it adds them only to class-less tables.
+    return f'<div class="md-typeset__scrollwrap"><div class="md-typeset__table">{table}</div></div>'

@@ -1,0 +1,95 @@
+"""Linked mentions: the published notes that link to a note, each with the line around the link,
+grouped by the linking note's type.
+
+The context line is the source note's own text (comments and private inline fields removed first),
+shown as plain text with its links rendered and the link to this note marked. A link written in the
+frontmatter shows the property that holds it instead of a line.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from ..vault.model import Note
+from .addresses import relative
+from .data import Mention, NoteRow, SiteData
+from .inline import InlineRenderer, without_comments
+
+MAX_CONTEXTS = 5  # per linking note: enough to see how it is mentioned, not a copy of the note
+
+MakeInline = Callable[[str, str], InlineRenderer]  # (source path, page url) -> renderer
+
+
+class NoteLines:
+    """The comment-free lines of notes, computed once per note per build."""
+
+    def __init__(self, notes: dict[str, Note]) -> None:
+        self.notes = notes
+        self._lines: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str:
+        lines = self._lines.get(path)
+        if lines is None:
+            note = self.notes.get(path)
+            lines = without_comments(note.text).splitlines() if note is not None else []
+            self._lines[path] = lines
+        return lines[number] if 0 <= number < len(lines) else ""
+
+
+def _group_name(row: NoteRow) -> str:
+    return row.type or "other"
+
+
+def backlinks(data: SiteData, lines: NoteLines, make_inline: MakeInline, path: str, page_url: str) -> str:
+    """The "Linked mentions" section of a note page ("" when nothing links here)."""
+    by_source: dict[str, list[Mention]] = {}
+    for mention in data.mentions.get(path, ()):
+        if mention.source in data.notes:
+            by_source.setdefault(mention.source, []).append(mention)
+    if not by_source:
+        return ""
+    groups: dict[str, list[NoteRow]] = {}
+    for source in by_source:
+        row = data.notes[source]
+        groups.setdefault(_group_name(row), []).append(row)
+    parts = [
+        '<section class="vault-backlinks" data-search-exclude>',
+        f'<h2 id="vault-backlinks" data-search-exclude>Linked mentions <span class="vault-count">{len(by_source)}</span></h2>',
+    ]
+    for group in sorted(groups, key=lambda g: (g == "other", g.casefold(), g)):
+        rows = sorted(groups[group], key=lambda r: (r.title.casefold(), r.path))
+        parts.append(
+            f'<h3 class="vault-group" data-search-exclude>{html.escape(group)}</h3><ul class="vault-mentions">'
+        )
+        for row in rows:
+            parts.append(
+                _mention_item(row, by_source[row.path], lines, make_inline(row.path, page_url), path)
+            )
+        parts.append("</ul>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _mention_item(
+    row: NoteRow, mentions: list[Mention], lines: NoteLines, inline: InlineRenderer, target: str
+) -> str:
+    href = html.escape(relative(row.url, inline.page_url), quote=True)
+    date = f' <time datetime="{html.escape(row.date)}">{html.escape(row.date)}</time>' if row.date else ""
+    contexts: list[str] = []
+    seen: set[tuple[str, int | str | None]] = set()
+    for m in mentions:
+        key = (m.origin, m.key if m.origin == "frontmatter" else m.line)
+        if key in seen:
+            continue
+        seen.add(key)
+        if m.origin == "frontmatter":
+            shown = f'<span class="vault-mention-key">{html.escape(m.key or "property")}</span> property'
+        else:
+            shown = inline.context(lines.line(m.source, m.line), target)
+        if shown:
+            contexts.append(f"<li>{shown}</li>")
+        if len(contexts) == MAX_CONTEXTS:
+            break
+    context = f'<ul class="vault-context">{"".join(contexts)}</ul>' if contexts else ""
+    return f'<li class="vault-mention"><a class="vault-link" href="{href}">{html.escape(row.title)}</a>{date}{context}</li>'

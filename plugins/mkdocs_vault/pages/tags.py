@@ -1,0 +1,147 @@
+"""Tag pages: one page per tag (frontmatter tags and inline `#tags` alike), nested tags as a tree.
+
+A note tagged `#client/quarry-lane` is listed on `#client/quarry-lane` and on `#client`, as Obsidian's
+tag search finds it under both. Tags compare case-insensitively: `#Idea` and `#idea` share a page,
+titled with the spelling that sorts first.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from .addresses import TAGS_URL, relative, src_uri_of, tag_segments, tag_url
+from .data import NoteRow, SiteData
+from .listing import listing_page, safe_title
+
+
+@dataclass
+class TagNode:
+    key: tuple[str, ...]  # slug segments
+    names: set[str] = field(default_factory=set)  # spellings as written, without '#'
+    direct: set[str] = field(default_factory=set)  # notes carrying exactly this tag
+    notes: set[str] = field(default_factory=set)  # notes carrying it or a tag below it
+    children: dict[str, TagNode] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return min(self.names) if self.names else "/".join(self.key)
+
+    @property
+    def url(self) -> str:
+        return TAGS_URL + "".join(f"{s}/" for s in self.key)
+
+
+def tag_tree(data: SiteData) -> TagNode:
+    """The root (no tag) of every published note's explicit tags and their parents."""
+    root = TagNode(())
+    for row in data.notes.values():
+        for tag in row.tags:
+            written = tag.lstrip("#").split("/")
+            segments = tag_segments(tag)
+            if not segments:
+                continue
+            node = root
+            for depth, segment in enumerate(segments):
+                node = node.children.setdefault(segment, TagNode(node.key + (segment,)))
+                node.names.add("/".join(written[: depth + 1]))
+                node.notes.add(row.path)
+            node.direct.add(row.path)
+    return root
+
+
+def _walk(node: TagNode) -> list[TagNode]:
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(current.children[k] for k in sorted(current.children, reverse=True))
+    return out
+
+
+def _tree_html(node: TagNode, page_url: str, current: tuple[str, ...] = ()) -> str:
+    """Nested lists of `node`'s children with counts (iterative: tags may nest deep)."""
+    if not node.children:
+        return ""
+    parts: list[str] = []
+    order = [node.children[k] for k in sorted(node.children)]
+    # An explicit stack of actions: "node" writes an item, "close" ends an item (or, with None, the list).
+    stack: list[tuple[str, TagNode | None]] = [("close", None)] + [("node", c) for c in reversed(order)]
+    parts.append('<ul class="vault-tag-tree">')
+    while stack:
+        action, item = stack.pop()
+        if action == "close":
+            parts.append("</ul>" if item is None else "</li>")
+            continue
+        if action == "closeul":
+            parts.append("</ul>")
+            continue
+        assert item is not None
+        href = html.escape(relative(item.url, page_url), quote=True)
+        here = ' aria-current="page"' if item.key == current else ""
+        parts.append(
+            f'<li><a class="vault-tag" href="{href}"{here}>#{html.escape(item.name)}</a> '
+            f'<span class="vault-count">{len(item.notes)}</span>'
+        )
+        stack.append(("close", item))
+        if item.children:
+            parts.append("<ul>")
+            stack.append(("closeul", None))
+            stack.extend(("node", item.children[k]) for k in sorted(item.children, reverse=True))
+    return "".join(parts)
+
+
+def _note_list(rows: list[NoteRow], node: TagNode, page_url: str) -> str:
+    items = []
+    for row in rows:
+        href = html.escape(relative(row.url, page_url), quote=True)
+        kind = f' <span class="vault-type-chip">{html.escape(row.type)}</span>' if row.type else ""
+        via = ""
+        if row.path not in node.direct:
+            # Tagged with a tag below this one: say which.
+            below = sorted(t for t in row.tags if tag_segments(t)[: len(node.key)] == list(node.key))
+            via = " " + " ".join(
+                f'<a class="vault-tag" href="{html.escape(relative(tag_url(t), page_url), quote=True)}">'
+                f"{html.escape(t)}</a>"
+                for t in below
+            )
+        date = f' <time datetime="{row.date}">{row.date}</time>' if row.date else ""
+        items.append(
+            f'<li><a class="vault-link" href="{href}">{html.escape(row.title)}</a>{kind}{date}{via}</li>'
+        )
+    return f'<ul class="vault-tag-notes">{"".join(items)}</ul>'
+
+
+def tag_page(node: TagNode, data: SiteData) -> tuple[str, str]:
+    url = node.url
+    rows = sorted((data.notes[p] for p in node.notes), key=lambda r: (r.title.casefold(), r.path))
+    crumbs = [f'<a href="{html.escape(relative(TAGS_URL, url))}">All tags</a>']
+    for depth in range(1, len(node.key)):
+        parent_url = TAGS_URL + "".join(f"{s}/" for s in node.key[:depth])
+        crumbs.append(
+            f'<a href="{html.escape(relative(parent_url, url), quote=True)}">#{html.escape("/".join(node.key[:depth]))}</a>'
+        )
+    count = "note" if len(rows) == 1 else "notes"
+    body = f'<p class="vault-lead vault-tag-path">{" / ".join(crumbs)} · {len(rows)} {count}</p>'
+    if node.children:
+        body += f'<h2 id="subtags">Nested tags</h2>{_tree_html(node, url)}'
+    body += f'<h2 id="notes">Notes</h2>{_note_list(rows, node, url)}'
+    title = "#" + node.name
+    return safe_title(title), listing_page(title, body)
+
+
+def tag_pages(data: SiteData) -> dict[str, tuple[str, str]]:
+    """src_uri -> (title, Markdown): the tag index and one page per tag."""
+    root = tag_tree(data)
+    if not root.children:
+        return {}
+    total = len(_walk(root)) - 1
+    pages = {
+        src_uri_of(TAGS_URL): (
+            "Tags",
+            listing_page("Tags", f'<p class="vault-lead">{total} tags.</p>{_tree_html(root, TAGS_URL)}'),
+        )
+    }
+    for node in _walk(root)[1:]:
+        pages[src_uri_of(node.url)] = tag_page(node, data)
+    return pages

@@ -1,0 +1,72 @@
+"""The "Open tasks" page: every open task of the published vault by due date, overdue ones marked
+relative to the build's `today`, each linked to its note.
+
+Open means not done and not cancelled (`[x]`, `[X]` and `[-]` are closed; `[/]` in progress is open).
+Tasks without a due date come last, by note. The due date shows in its own column, so the date
+markers (`📅 2026-11-20`, `[due:: 2026-11-20]`...) are taken out of the task's text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable
+
+from .addresses import TASKS_URL, relative
+from .data import SiteData, TaskRow
+from .inline import InlineRenderer, readable_fields, strip_html
+from .listing import listing_page, sortable_table
+
+MakeInline = Callable[[str, str], InlineRenderer]
+
+_DATE_MARKS = re.compile(
+    r"\s*(?:[📅⏳🛫✅➕]\ufe0f?\s*\d{4}-\d{2}-\d{2}"
+    r"|[\[(]\s*(?:due|scheduled|start|completion|created)\s*::[^\])]*[\])])",
+    re.IGNORECASE,
+)
+
+
+def task_order(task: TaskRow, title: str) -> tuple:
+    return (task.due is None, task.due or "", title.casefold(), task.path, task.line)
+
+
+def task_text(task: TaskRow, inline: InlineRenderer) -> str:
+    first = task.text.split("\n", 1)[0]
+    return inline.text(readable_fields(_DATE_MARKS.sub("", inline.clean(first))))
+
+
+def tasks_page(data: SiteData, make_inline: MakeInline) -> tuple[str, str]:
+    """(title, Markdown) of the open tasks page."""
+    today = data.today.isoformat()
+    tasks = sorted(
+        (t for t in data.tasks if t.path in data.notes), key=lambda t: task_order(t, data.notes[t.path].title)
+    )
+    overdue = sum(1 for t in tasks if t.due and t.due < today)
+    rows = []
+    for task in tasks:
+        note = data.notes[task.path]
+        inline = make_inline(task.path, TASKS_URL)
+        due_html, due_key = "", "9999-99-99"  # no due date sorts last
+        if task.due:
+            due_key = task.due
+            if task.due < today:
+                late = (data.today - dt.date.fromisoformat(task.due[:10])).days
+                due_html = (
+                    f'<time datetime="{html.escape(task.due)}">{html.escape(task.due)}</time><br>'
+                    f'<span class="vault-overdue">{late} {"day" if late == 1 else "days"} overdue</span>'
+                )
+            else:
+                due_html = f'<time datetime="{html.escape(task.due)}">{html.escape(task.due)}</time>'
+        status = "in progress" if task.status == "/" else ""
+        text = task_text(task, inline) + (f' <span class="vault-status">{status}</span>' if status else "")
+        href = html.escape(relative(note.url, TASKS_URL), quote=True)
+        note_html = f'<a class="vault-link" href="{href}">{html.escape(note.title)}</a>'
+        rows.append(
+            [(due_html, due_key), (text, strip_html(text).casefold()), (note_html, note.title.casefold())]
+        )
+    lead = f"{len(tasks)} open tasks"
+    if overdue:
+        lead += f', <span class="vault-overdue">{overdue} overdue</span> as of {today}'
+    body = f'<p class="vault-lead">{lead}.</p>' + sortable_table(["Due", "Task", "Note"], rows, "vault-tasks")
+    return "Open tasks", listing_page("Open tasks", body)

@@ -1,0 +1,80 @@
+"""Snippets of note text as HTML: links by publish state, escaping, comments and private fields."""
+
+from __future__ import annotations
+
+from mkdocs_vault.pages.inline import InlineRenderer, field_pattern, strip_html, without_comments
+
+URLS = {"People/Ada.md": "people/ada/", "Projects/Apollo.md": "projects/apollo/"}
+
+
+def link_state(target: str, source: str) -> tuple[str | None, str]:
+    table = {
+        "Ada": ("People/Ada.md", "resolved"),
+        "Apollo": ("Projects/Apollo.md", "resolved"),
+        "Secret": (None, "unpublished"),
+    }
+    name = target.rsplit("/", 1)[-1].removesuffix(".md")  # as the resolver finds `../People/Ada.md`
+    return table.get(name, (None, "unresolved"))
+
+
+def renderer(page_url: str = "meetings/kickoff/", private: list[str] | None = None) -> InlineRenderer:
+    return InlineRenderer(link_state, URLS.get, "Meetings/Kickoff.md", page_url, field_pattern(private or []))
+
+
+def test_links_by_state() -> None:
+    out = renderer().text("[[Ada|our Ada]] met [[Secret|the secret one]] and [[Nobody]]")
+    assert '<a class="vault-link" href="../../people/ada/">our Ada</a>' in out
+    assert "the secret one" in out and "Secret" not in out.replace("secret one", "")
+    assert '<span class="vault-unresolved">Nobody</span>' in out
+
+
+def test_heading_subpath_and_markdown_link() -> None:
+    out = renderer().text("see [[Apollo#Next Steps]] and [the owner](../People/Ada.md)")
+    assert 'href="../../projects/apollo/#next-steps">Apollo &gt; Next Steps</a>' in out
+    assert 'href="../../people/ada/">the owner</a>' in out
+
+
+def test_external_links_only_for_safe_schemes() -> None:
+    out = renderer().text("[site](https://example.org/x) and [bad](javascript:alert(1))")
+    assert '<a class="vault-external" href="https://example.org/x" rel="noopener">site</a>' in out
+    assert "javascript" not in out or 'href="javascript' not in out
+
+
+def test_everything_else_is_escaped() -> None:
+    out = renderer().text('<img src=x onerror=alert(1)> & "quotes" [[Ada]]', markup=False)
+    assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt;" in out
+    assert "&amp; &quot;quotes&quot;" in out
+
+
+def test_comments_and_private_fields_are_removed() -> None:
+    r = renderer(private=["salary"])
+    assert r.text("visible %%hidden%% text [salary:: 100] (salary:: 5) end") == "visible  text   end"
+    assert r.text("salary:: 100000") == ""
+    assert without_comments("a %%x\ny%% b\nc") == "a \n b\nc"
+
+
+def test_context_marks_the_target_and_flattens_table_rows() -> None:
+    r = renderer()
+    out = r.context("- [ ] call **[[Ada]]** about [[Apollo]] ^block-1", "People/Ada.md")
+    assert out == (
+        'call <mark><a class="vault-link" href="../../people/ada/">Ada</a></mark> about '
+        '<a class="vault-link" href="../../projects/apollo/">Apollo</a>'
+    )
+    row = r.context("| [[Ada\\|A]] | Owner | Nimbus |", "People/Ada.md")
+    assert strip_html(row) == "A · Owner · Nimbus"
+
+
+def test_long_lines_are_cut_around_the_link() -> None:
+    out = renderer().context("word " * 200 + "[[Ada]] tail", "People/Ada.md", limit=120)
+    assert "<mark>" in out and out.endswith("…") and len(strip_html(out)) < 200
+
+
+def test_inline_fields_read_as_key_and_value() -> None:
+    from mkdocs_vault.pages.inline import readable_fields
+
+    assert (
+        readable_fields("Call [owner:: [[Ada]]] soon (energy:: low)")
+        == "Call owner: [[Ada]] soon energy: low"
+    )
+    out = renderer().context("- [ ] Call [owner:: [[Ada]]]", "People/Ada.md")
+    assert out == 'Call owner: <mark><a class="vault-link" href="../../people/ada/">Ada</a></mark>'
