@@ -67,6 +67,7 @@ def load_state(args: argparse.Namespace, **overrides: Any) -> VaultState:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("vault_dir", nargs="?", metavar="VAULT_DIR", help="a vault folder (default options)")
+    parser.set_defaults(query=None)
     parser.add_argument("-f", "--config-file", metavar="mkdocs.yml", help="read docs_dir and plugin options")
 
 
@@ -129,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p_query = sub.add_parser("query", help="run a Dataview query (or a batch of them)")
     _common(p_query)
-    p_query.add_argument("query", nargs="?", metavar="QUERY")
+    p_query.add_argument("rest", nargs="*", metavar="QUERY", help="the query (after VAULT_DIR, if one is given)")
     p_query.add_argument("--origin", metavar="NOTE", help="vault-relative path (with .md) of the note the query is in")
     p_query.add_argument("--today", help="YYYY-MM-DD")
     p_query.add_argument("--json", action="store_true", help="print the typed JSON result")
@@ -142,10 +143,22 @@ def main(argv: list[str] | None = None) -> int:
     p_check.add_argument("--report", action="store_true", help="also list what is published and what is held back")
     p_check.set_defaults(func=cmd_check)
 
-    args = parser.parse_args(argv)
-    # The query positional and VAULT_DIR share the positional slots: `query VAULT 'TABLE ...'`.
-    if args.command == "query" and args.vault_dir and not args.query and not Path(args.vault_dir).is_dir():
-        args.query, args.vault_dir = args.vault_dir, None
+    # Options may come before, between or after the positionals (`query VAULT --origin X 'TABLE ...'`):
+    # whatever argparse leaves over that is not an option is another positional.
+    args, extra = parser.parse_known_args(argv)
+    unknown = [a for a in extra if a.startswith("-")]
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.command == "query":
+        positionals = ([args.vault_dir] if args.vault_dir else []) + list(args.rest) + extra
+        args.vault_dir = None
+        if positionals and Path(positionals[0]).is_dir():
+            args.vault_dir = positionals.pop(0)
+        if len(positionals) > 1:
+            parser.error("give one QUERY (quote it)")
+        args.query = positionals[0] if positionals else None
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.func(args)
     except UsageError as exc:
