@@ -125,7 +125,9 @@ class SiteBuilder:
         path = self.note_of_uri.get(file.src_uri)
         if path is not None:
             assert self.state.vault is not None
-            return self.state.vault.notes[path].body
+            # MkDocs strips a leading YAML block or "Key: value" lines from every page as metadata;
+            # a note's body is all text, so a blank first line keeps MkDocs from taking any of it.
+            return "\n" + self.state.vault.notes[path].body
         generated = self.generated.get(file.src_uri)
         if generated is not None:
             return generated[1]
@@ -177,12 +179,12 @@ class SiteBuilder:
         assert self.state.vault is not None
         if path is not None:
             note = self.state.vault.notes[path]
-            page.meta = {k: v for k, v in page.meta.items() if k == "title"}
-            page.meta["title"] = note.title
-            if not page.title or page.title == page.file.name:
-                page.title = note.title
+            # Material writes titles into the header and the search index without escaping them, so
+            # they are escaped here once (an escaped title still reads right in <title>).
+            page.meta = {"title": html.escape(note.title)}
+            page.title = html.escape(note.title)
         elif page.file.src_uri in self.generated:
-            page.title = self.generated[page.file.src_uri][0]
+            page.title = html.escape(self.generated[page.file.src_uri][0])
         from .extensions import set_current
 
         set_current(self, path)

@@ -32,11 +32,15 @@ def slugify_segment(text: str) -> str:
     return slug or "-"
 
 
-def _note_slug(path: str) -> str:
-    """`Projects/Apollo Rollout.md` -> `projects/apollo-rollout`; a folder's `index.md` -> the folder."""
+def _note_slug(path: str, reserved: frozenset[str] = frozenset()) -> str:
+    """`Projects/Apollo Rollout.md` -> `projects/apollo-rollout`; a folder's `index.md` -> the folder.
+    A top-level folder whose slug is a reserved URL (`Tags/`) moves aside to `tags-2/`, so notes never
+    land among the generated pages."""
     parts = path.split("/")
     stem = parts[-1][:-3] if parts[-1].lower().endswith(".md") else parts[-1]
     segments = [slugify_segment(p) for p in parts[:-1]]
+    if segments and segments[0] in reserved:
+        segments[0] += "-2"
     if stem.lower() != "index":
         segments.append(slugify_segment(stem))
     return "/".join(segments)
@@ -74,6 +78,7 @@ class UrlMap:
         note served as the site's home page (default: a root `index.md`)."""
         frontmatters = notes if isinstance(notes, Mapping) else {p: {} for p in notes}
         taken: set[str] = {r.strip("/") for r in reserved}
+        reserved_roots = frozenset(taken)
         if home is not None and home in frontmatters:
             self_home = home
         else:
@@ -86,7 +91,7 @@ class UrlMap:
             if path == self_home:
                 base = ""
             elif base is None:
-                base = _note_slug(path)
+                base = _note_slug(path, reserved_roots)
             wanted.setdefault(base, []).append(path)
         # Permalinks and plain slugs compete for the same space: first come (in path order) first served.
         for base in sorted(wanted):

@@ -105,3 +105,21 @@ def test_canaries_in_unpublished_content_appear_nowhere_in_the_site(tmp_path: Pa
 def test_aliases_get_redirect_pages(sample_site: Path) -> None:
     page = read(sample_site, "people/shiv/index.html")
     assert 'http-equiv="refresh" content="0; url=../siobhan-o-leary/"' in page
+
+
+def test_note_text_is_never_taken_as_page_metadata_and_titles_are_escaped(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "index.md").write_text("# Home\n[[Status note]] [[Eve <img src=x onerror=alert(1)>]]\n")
+    (vault / "Status note.md").write_text("Status: active\nOwner: Ada\n\nBody text.\n")
+    (vault / "Rule.md").write_text("---\ntitle: Rule\n---\n---\nkey: value\n---\nAfter the rules.\n")
+    (vault / "Eve <img src=x onerror=alert(1)>.md").write_text("Hostile name.\n")
+    site = tmp_path / "site"
+    result = build_site(site_config(tmp_path, vault), site)
+    assert result.returncode == 0, result.stderr
+    status = read(site, "status-note/index.html")
+    assert "Status: active" in status and "Owner: Ada" in status
+    assert "key: value" in read(site, "rule/index.html")
+    eve = read(site, "eve-img-src-x-onerror-alert-1/index.html")
+    assert "<img src=x" not in eve and "Eve &lt;img src=x onerror=alert(1)&gt;" in eve
+    assert "<img src=x" not in read(site, "search/search_index.json")

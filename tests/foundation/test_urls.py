@@ -75,3 +75,10 @@ def test_alias_redirect_urls_never_shadow_notes_or_each_other() -> None:
     })
     assert got == {"people/ada/": "People/Ada Lovelace.md", "people/a-l/": "People/Ada Lovelace.md",
                    "ada/": "Top.md", "summit/": "Top.md"}
+
+
+def test_top_level_folders_named_like_generated_pages_move_aside() -> None:
+    urls = UrlMap(["Tags/Some note.md", "Timeline.md", "Projects/Tags.md"], reserved=["tags", "timeline"])
+    assert urls.note_url("Tags/Some note.md") == "tags-2/some-note/"
+    assert urls.note_url("Timeline.md") == "timeline-2/"
+    assert urls.note_url("Projects/Tags.md") == "projects/tags/"
