@@ -225,7 +225,11 @@
           box.appendChild(document.importNode(child, true));
           taken += child.matches(".vault-properties, h1") ? 0 : 1;
         });
-        Array.prototype.forEach.call(box.querySelectorAll("a.headerlink, script"), function (n) { n.remove(); });
+        // A preview is a glance: no scripts, and no embedded documents or media loading behind it.
+        Array.prototype.forEach.call(
+          box.querySelectorAll("a.headerlink, script, iframe, object, embed, video, audio"),
+          function (n) { n.remove(); }
+        );
         // Links inside the preview are relative to the previewed page: make them absolute.
         Array.prototype.forEach.call(box.querySelectorAll("[href], [src]"), function (n) {
           ["href", "src"].forEach(function (attr) {
