@@ -8,6 +8,7 @@ the files it re-reads.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
@@ -28,10 +29,19 @@ class Diagnostic:
         return f"{self.path}:{self.line}" if self.line else self.path
 
     def __str__(self) -> str:
-        return f"{self.location()}: {self.message} [{self.kind}]"
+        # One record, one log line: a file named "x\nWARNING - ..." must not forge log lines.
+        return one_line(f"{self.location()}: {self.message} [{self.kind}]")
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters shown as escapes (`\\n`, `\\t`, `\\x00`)."""
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
 
 
 class Diagnostics:

@@ -76,7 +76,11 @@ def configure(config: MkDocsConfig, site: SiteBuilder) -> None:
         line_breaks = not read_settings(state.root).strict_line_breaks
     runner = _dataview_runner(site, context)
     md = markdown_config(
-        link_context=context, tag_url=tag_url, line_breaks=line_breaks, extra=[DataviewExtension(runner=runner)]
+        link_context=context,
+        tag_url=tag_url,
+        line_breaks=line_breaks,
+        private_keys=state.options.private_keys,
+        extra=[DataviewExtension(runner=runner)],
     )
     context.markdown_factory = lambda: build_markdown(md)
     site.link_context = context

@@ -16,6 +16,7 @@ import duckdb
 
 from .clock import Clock
 from .diagnostics import INFO, WARNING, Diagnostics
+from .incremental import DependencyTracker
 from .index.build import IndexBuilder, build_index, connect, replace_notes
 from .links.resolve import LinkResolver, Resolution
 from .publish import PublishDecision, decide
@@ -73,6 +74,10 @@ class VaultState:
         self.con: duckdb.DuckDBPyConnection | None = None
         self.timings: dict[str, float] = {}
         self.changed: set[str] = set()  # notes and attachments changed by the last refresh
+        self.names_changed = True  # did the last refresh re-resolve every link?
+        self.generation = 0  # refreshes so far: page objects built for the previous one can be updated
+        # What the last build read and wrote, kept for `mkdocs serve --dirty` (incremental.py).
+        self.tracker = DependencyTracker()
         self._state_cache: dict[tuple[str, str], tuple[str | None, str]] = {}
         self._resolution_cache: dict[tuple[str, str], Resolution] = {}
 
@@ -95,19 +100,36 @@ class VaultState:
             self._resolution_cache.clear()
         self.vault = vault
         self._resolve_links(vault if names_changed else None)
+        # Whose links now lead elsewhere (every note when names changed: any link may resolve anew).
+        tracker = self.tracker
+        relinked = set(vault.notes) | set(tracker.links.seq) if names_changed else vault.changed
+        link_changes = tracker.links.update(vault.notes, relinked)
         t2 = time.perf_counter()
         was_published = set(self.decision.notes)
-        self.decision = decide(vault.notes, vault.attachments, self.options.publish_by_default)
+        left_out = dict(vault.excluded)
+        left_out.update(dict.fromkeys(vault.templates, "in the templates folder"))
+        self.decision = decide(vault.notes, vault.attachments, self.options.publish_by_default, left_out)
+        flipped = was_published ^ set(self.decision.notes) if previous is not None else set()
+        old_urls = self.urls
         self.urls = UrlMap(
             {p: vault.notes[p].frontmatter for p in self.decision.notes},
             self.decision.attachments,
             RESERVED_URLS,
             self.options.home,
         )
+        # Notes whose URL changed (a new note can take a slug and push another to a suffix).
+        moved = _moved(old_urls, self.urls, self.decision.notes) if previous is not None else set()
         t3 = time.perf_counter()
-        self._index(previous, was_published, names_changed)
+        self._index(previous, was_published, flipped, set(link_changes) | moved)
         t4 = time.perf_counter()
         self.changed = set(vault.changed)
+        self.names_changed = names_changed
+        self.generation += 1
+        tracker.changed = set(vault.changed)
+        tracker.link_changes = link_changes
+        tracker.flipped = flipped
+        tracker.moved = moved
+        tracker.names_changed = names_changed
         self.timings.update(load=t1 - t0, resolve=t2 - t1, publish=t3 - t2, index=t4 - t3, queries=0.0)
         return self
 
@@ -181,21 +203,21 @@ class VaultState:
     def builder(self) -> IndexBuilder:
         return IndexBuilder(self.link_state, self.url_of, self.options.private_keys, self.clock.tz)
 
-    def _index(self, previous: Vault | None, was_published: set[str], full: bool) -> None:
+    def _index(self, previous: Vault | None, was_published: set[str], flipped: set[str], relinked: set[str]) -> None:
+        """Build the index, or update it for the notes whose rows can differ: the changed ones, those
+        whose links resolve differently (`relinked`, which also holds notes whose URL changed), and
+        those linking to a note that was published or unpublished (their links' state changed)."""
         assert self.vault is not None
-        published = [self.vault.notes[p] for p in sorted(self.decision.notes)]
-        if self.con is None or previous is None or full:
-            # A change of names can change what any link resolves to: rebuild the whole index.
-            if self.con is not None:
-                self.con.close()
+        if self.con is None or previous is None:
+            published = [self.vault.notes[p] for p in sorted(self.decision.notes)]
             self.con = connect()
             build_index(self.con, self.builder(), published)
             return
         now_published = set(self.decision.notes)
-        changed = [self.vault.notes[p] for p in sorted(self.vault.changed & now_published)]
-        became_published = [self.vault.notes[p] for p in sorted(now_published - was_published)]
+        linking = set().union(*(self.tracker.links.linking_to(p) for p in flipped)) if flipped else set()
+        again = (self.vault.changed | linking | relinked | (now_published - was_published)) & now_published
         removed = sorted(was_published - now_published)
-        replace_notes(self.con, self.builder(), {n.path: n for n in changed + became_published}.values(), removed)
+        replace_notes(self.con, self.builder(), [self.vault.notes[p] for p in sorted(again)], removed)
 
     # -- views for the later stages ------------------------------------------------------------------
     def published_notes(self) -> list:
@@ -220,6 +242,13 @@ class VaultState:
 
 def _sql_string(text: str) -> str:
     return text.replace("'", "''")
+
+
+def _moved(before: UrlMap | None, after: UrlMap, published: Iterable[str]) -> set[str]:
+    """Published notes whose URL is not the one they had."""
+    if before is None:
+        return set()
+    return {p for p in published if before.has_note(p) and before.note_url(p) != after.note_url(p)}
 
 
 def _names_changed(before: Vault, after: Vault) -> bool:

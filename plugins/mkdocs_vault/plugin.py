@@ -110,8 +110,10 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         assert self.site is not None
         return self.site.page_context(context, page)
 
+    @event_priority(50)  # before the search plugin writes its index (site.finish_build merges it)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.state is not None and self.site is not None
+        self.site.finish_build()
         self.site.post_build()
         state = self.state
         state.diagnostics.log_to(log)

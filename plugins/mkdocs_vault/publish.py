@@ -57,10 +57,11 @@ def decide(
     notes: Mapping[str, Note],
     attachments: Mapping[str, Attachment],
     publish_by_default: bool = True,
-    excluded: Iterable[str] = (),
+    excluded: Mapping[str, str] | Iterable[str] = (),
 ) -> PublishDecision:
     """Mark every note and attachment published or not; attachments go out only when a published note
-    links to or embeds them (links must already be resolved)."""
+    links to or embeds them (links must already be resolved). `excluded` (path -> reason, or paths) are
+    files the loader left out; they are listed as held back so the publish report names them."""
     decision = PublishDecision()
     for path in sorted(notes):
         note = notes[path]
@@ -79,6 +80,9 @@ def decide(
             decision.attachments[path] = used[path]
         else:
             decision.held_attachments[path] = "not used by any published note"
-    for path in sorted(excluded):
-        decision.held_notes.setdefault(path, "excluded by the exclude option or Obsidian's excluded files")
+    reasons = excluded if isinstance(excluded, Mapping) else dict.fromkeys(excluded, "")
+    for path in sorted(reasons):
+        reason = reasons[path] or "excluded by the exclude option or Obsidian's excluded files"
+        held = decision.held_notes if path.lower().endswith(".md") else decision.held_attachments
+        held.setdefault(path, reason)
     return decision

@@ -4,6 +4,7 @@ and the second rendering phase. `plugin.py` calls into this; the stages it calls
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import json
@@ -76,11 +77,29 @@ class SiteBuilder:
             file = File(url, None, self.config.site_dir, self.config.use_directory_urls)
             file.abs_src_path = str(state.root / path)
             files.append(file)
-        for uri, (title, markdown) in self._generated_pages().items():
+        for uri, (title, markdown) in self._listings().items():
             self.generated[uri] = (title, markdown)
             files.append(File.generated(self.config, uri, content=markdown))
         self._generated_files(files)  # pages/: non-page files the generated pages read (graph JSON)
+        self._plan_rebuild(files)
         return files
+
+    def _listings(self) -> dict[str, tuple[str, str]]:
+        """This build's generated pages: the last build's when an edit changed only notes' prose
+        (`DependencyTracker.listings_unchanged`; generating them reads the whole index), else new."""
+        state = self.state
+        assert state.vault is not None
+        tracker = state.tracker
+        if tracker.listings_unchanged(state.vault.notes):
+            pages, self.sections, self.site_pages = tracker.listings
+            if self.site_pages is not None:
+                from .pages.mentions import NoteLines
+
+                self.site_pages.lines = NoteLines(state.vault.notes)  # mentions quote the new text
+            return pages
+        pages = self._generated_pages()
+        tracker.remember_inputs(state.vault.notes, (pages, list(self.sections), self.site_pages))
+        return pages
 
     def _generated_pages(self) -> dict[str, tuple[str, str]]:
         """Section pages for the top-level folders without a note of their own, and a home page when
@@ -120,6 +139,103 @@ class SiteBuilder:
         if existing is not None:
             files.remove(existing)
         files.append(File.generated(self.config, GRAPH_JSON_URI, content=self.site_pages.graph_json()))
+
+    # -- incremental rebuilds (incremental.py) ------------------------------------------------------
+    def _site_key(self) -> tuple:
+        """What every page shows beyond its own content: a change means every page renders again."""
+        from .pages.addresses import src_uri_of
+        from .pages.generated import BROWSE
+
+        config_file = self.config.config_file_path
+        try:
+            config_time = os.path.getmtime(config_file) if config_file else 0.0
+        except OSError:
+            config_time = 0.0
+        listings = tuple(uri for _t, url in BROWSE if (uri := src_uri_of(url)) in self.generated)
+        return (tuple(self.sections), listings, self.home_uri, config_time, self.config.site_dir)
+
+    def _plan_rebuild(self, files: Files) -> None:
+        """Under `--dirty`, make MkDocs render exactly the pages this change can affect: note pages the
+        tracker names, and generated pages whose Markdown differs from the last build's."""
+        from .dataview.batch import context_for_state, pages_for_state
+        from .incremental import digest
+
+        state = self.state
+        tracker = state.tracker
+        tracker.recording = True
+        # Bring the Dataview page objects up to date with this refresh now: they are updated one
+        # refresh at a time, so none may be skipped (and planning and rendering both read them).
+        pages_for_state(state)
+        site_key = self._site_key()
+        plan = tracker.plan(
+            state.vault.notes if state.vault is not None else {},
+            set(state.decision.notes),
+            lambda: context_for_state(state),
+            site_key,
+        )
+        tracker.built = False  # until this build completes (finish_build)
+        tracker.queries.start_build()
+        if plan.full:
+            tracker.queries.clear()
+        else:
+            tracker.queries.forget(plan.notes)
+        digests: dict[str, str] = {}
+        for file in files:
+            path = self.note_of_uri.get(file.src_uri)
+            if path is not None:
+                if plan.full or path in plan.notes:
+                    file.is_modified = _always_modified  # type: ignore[method-assign]
+                else:
+                    file.is_modified = functools.partial(_output_missing, file.abs_dest_path)  # type: ignore[method-assign]
+                continue
+            generated = self.generated.get(file.src_uri)
+            if generated is not None:
+                digests[file.src_uri] = digest(generated[1])
+                if not plan.full and tracker.digests.get(file.src_uri) == digests[file.src_uri]:
+                    file.is_modified = functools.partial(_output_missing, file.abs_dest_path)  # type: ignore[method-assign]
+        self._pending = (site_key, digests, {f.abs_dest_path for f in files if f.abs_dest_path}, plan)
+        self._files = files  # the same object MkDocs builds from: pages are attached to it later
+
+    def finish_build(self) -> None:
+        """The build completed: remove the outputs of pages and files that are gone (deleted or
+        unpublished notes, emptied listings), keep Material's search index whole, and remember what
+        was built for the next rebuild."""
+        from .incremental import remove_outputs
+
+        pending = getattr(self, "_pending", None)
+        if pending is None:
+            return
+        site_key, digests, outputs, _plan = pending
+        tracker = self.state.tracker
+        gone = tracker.outputs - outputs
+        remove_outputs(gone, self.config.site_dir)
+        self._merge_search_index(getattr(self, "_files", None), gone)
+        tracker.site_key, tracker.digests, tracker.outputs = site_key, digests, outputs
+        tracker.built = True
+        self._pending = None
+
+    def _merge_search_index(self, files: Files | None, gone: set[str]) -> None:
+        """Material's search plugin, under `--dirty`, merges the re-rendered pages into the previous
+        index assuming one page was rendered (it drops every old entry whose URL starts with the first
+        new entry's): with several pages, or the home page first, that duplicates or loses entries.
+        Merge here instead: drop the old entries of every re-rendered or removed page, keep the rest."""
+        site_dir = os.path.abspath(self.config.site_dir)
+        dropped = set()
+        for path in gone:
+            rel = os.path.relpath(path, site_dir).replace(os.sep, "/")
+            dropped.add(rel.removesuffix("index.html"))
+        if files is not None:
+            for file in files.documentation_pages():
+                if file.page is not None and file.page.content is not None:
+                    dropped.add(file.page.url)
+        for plugin in self.config.plugins.values():
+            previous = getattr(plugin, "search_index_prev", None)
+            index = getattr(plugin, "search_index", None)
+            if previous is None or index is None or not hasattr(index, "entries"):
+                continue
+            kept = [e for e in previous.entries if e.get("location", "").split("#")[0] not in dropped]
+            index.entries = kept + index.entries
+            plugin.search_index_prev = None  # merged already: Material's own merge must not run
 
     def source_of(self, file: File) -> str | None:
         path = self.note_of_uri.get(file.src_uri)
@@ -268,6 +384,15 @@ class SiteBuilder:
             out.parent.mkdir(parents=True, exist_ok=True)
             target = get_relative_url(state.urls.note_url(path) or ".", url)
             out.write_text(redirect_page(target, state.vault.notes[path].title), encoding="utf-8")
+
+
+def _always_modified() -> bool:
+    return True
+
+
+def _output_missing(dest: str) -> bool:
+    """`File.is_modified` for a page that need not render again, unless its output is gone."""
+    return not os.path.isfile(dest)
 
 
 def _uri_to_url(src_uri: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..vault.model import Note
 from .engine import QueryContext, run_query, to_expect
-from .pages import PageSet, build_pages
+from .pages import PageSet, build_pages, update_pages
 from .values import UTC
 
 
@@ -76,16 +76,32 @@ def pages_for_state(state: Any) -> PageSet:
     """The page objects of a `pipeline.VaultState`'s published notes, built once per refresh.
 
     Names resolve with the state's own resolver (the one the site's links use) over every note, then
-    only published notes become pages and `private_keys` are left out.
+    only published notes become pages and `private_keys` are left out. After each later refresh the
+    previous refresh's pages are updated for the changed notes and the notes whose links now resolve
+    differently (`update_pages`), which is what keeps `mkdocs serve` rebuilds fast.
     """
     cached = _STATE_PAGES.get(state)
-    if cached is not None and cached[0] == id(state.vault):
+    generation = getattr(state, "generation", 0)
+    if cached is not None and cached[0] == generation:
         return cached[1]
     resolver = state.resolver
 
     def resolve(target: str, source: str) -> str | None:
         return resolver.resolve(target, source).path
 
+    if cached is not None and cached[0] == generation - 1:
+        tracker = state.tracker
+        pages = update_pages(
+            cached[1],
+            state.vault.notes,
+            state.decision.notes,
+            changed=set(state.changed) | set(tracker.link_changes),
+            flipped=tracker.flipped,
+            linking=tracker.links.linking_to,
+            resolve=resolve if state.names_changed else None,
+        )
+        _STATE_PAGES[state] = (generation, pages)
+        return pages
     pages = build_pages(
         state.vault.notes,
         state.decision.notes,
@@ -93,13 +109,17 @@ def pages_for_state(state: Any) -> PageSet:
         resolve=resolve,
         private_keys=state.options.private_keys,
     )
-    _STATE_PAGES[state] = (id(state.vault), pages)
+    _STATE_PAGES[state] = (generation, pages)
     return pages
 
 
 def context_for_state(state: Any, now: dt.datetime | None = None) -> QueryContext:
-    """A query context over the state's pages, its clock and its DuckDB index (FROM runs as SQL)."""
-    return QueryContext(pages_for_state(state), now or state.clock.now, state.clock.tz, state.con)
+    """A query context over the state's pages, its clock and its DuckDB index (FROM runs as SQL).
+
+    During a site build the state's dependency tracker records what each query reads."""
+    tracker = getattr(state, "tracker", None)
+    recorder = tracker.queries if tracker is not None and tracker.recording else None
+    return QueryContext(pages_for_state(state), now or state.clock.now, state.clock.tz, state.con, recorder)
 
 
 def run_batch_on_state(state: Any, entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

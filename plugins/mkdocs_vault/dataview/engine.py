@@ -65,6 +65,11 @@ class QueryContext:
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(UTC))
     tz: dt.tzinfo = UTC
     con: Any = None  # duckdb connection holding the index (notes/tags/links), or None
+    # Optional observer of what each query read (`incremental.QueryLog`): `query(origin, query, paths)`
+    # with the FROM's paths, `narrow(origin, paths)` with the rows its leading WHEREs kept, and
+    # `deref(origin, path)` for every page a link was followed to. Serve rebuilds use it to re-render
+    # only the pages whose results an edit can change.
+    recorder: Any = None
 
 
 @dataclass
@@ -202,8 +207,18 @@ def _settings(ctx: QueryContext, origin: str) -> Settings:
     def normalize(path: str) -> str:
         return builder.resolve_path(path, origin)
 
-    def resolve(path: str) -> dict[str, Any] | None:
-        return ctx.pages.get(normalize(path))
+    recorder = ctx.recorder
+    if recorder is not None:
+
+        def resolve(path: str) -> dict[str, Any] | None:
+            target = normalize(path)
+            recorder.deref(origin, target)
+            return ctx.pages.get(target)
+
+    else:
+
+        def resolve(path: str) -> dict[str, Any] | None:
+            return ctx.pages.get(normalize(path))
 
     return Settings(now=ctx.now, tz=ctx.tz, resolve=resolve, normalize=normalize)
 
@@ -222,10 +237,13 @@ def _fail_if_all(errors: list[str], total: int, what: str, where: tuple[int, int
         raise EvalError(f"Every row during {what} failed with an error; first error: {errors[0]}", *where)
 
 
-def _execute_core(query: Query, rows: list[_Row], ev: Context) -> tuple[list[_Row], str | None]:
-    """WHERE / SORT / LIMIT / GROUP BY / FLATTEN in query order; returns rows and the group name."""
+def _execute_core(
+    query: Query, rows: list[_Row], ev: Context, steps: list[Any] | None = None
+) -> tuple[list[_Row], str | None]:
+    """WHERE / SORT / LIMIT / GROUP BY / FLATTEN in query order (or only `steps`); returns rows and
+    the group name."""
     group_name: str | None = None
-    for step in query.steps:
+    for step in query.steps if steps is None else steps:
         if isinstance(step, WhereStep):
             kept, errors = [], []
             for row in rows:
@@ -386,9 +404,25 @@ def _row_independent(node: Any) -> bool:
     return isinstance(node, Variable) and node.name == "this"
 
 
+def leading_wheres(query: Query) -> int:
+    """How many WHERE steps the query starts with."""
+    n = 0
+    while n < len(query.steps) and isinstance(query.steps[n], WhereStep):
+        n += 1
+    return n
+
+
+def row_context(ctx: QueryContext, origin: str) -> Context:
+    """The evaluation context a query written in `origin` runs its expressions with."""
+    return Context(_settings(ctx, origin), {"this": _this_page(ctx, origin)})
+
+
 def run_parsed(query: Query, origin: str, ctx: QueryContext) -> Result:
     ev = Context(_settings(ctx, origin), {"this": _this_page(ctx, origin)})
     paths = select_paths(query.source, ctx, origin)
+    recorder = ctx.recorder
+    if recorder is not None:
+        recorder.query(origin, query, paths)
     for step in query.steps:
         ev.fold_this(getattr(step, "expr", None) or getattr(getattr(step, "field", None), "expr", None))
     for f in query.fields:
@@ -397,7 +431,14 @@ def run_parsed(query: Query, origin: str, ctx: QueryContext) -> Result:
         rows = _task_rows(in_vault_order(paths, ctx), ctx)
     else:
         rows = _page_rows(in_vault_order(_prefilter(query, paths, ctx, ev), ctx), ctx)
-    rows, group_name = _execute_core(query, rows, ev)
+    if recorder is not None:
+        # The rows the leading WHEREs keep are all an edit elsewhere can add to or take from.
+        lead = leading_wheres(query)
+        rows, _ = _execute_core(query, rows, ev, query.steps[:lead])
+        recorder.narrow(origin, {r.id["path"] if query.type == "task" else r.id.path for r in rows})
+        rows, group_name = _execute_core(query, rows, ev, query.steps[lead:])
+    else:
+        rows, group_name = _execute_core(query, rows, ev)
     n_groups = sum(1 for s in query.steps if isinstance(s, GroupStep))
 
     if query.type == "table":

@@ -133,6 +133,14 @@ class PageBuilder:
         self._resolved[key] = found
         return found
 
+    def _unpublished(self, target: str, source: str) -> bool:
+        """Does `target` name a note that exists but is not published?"""
+        if self.visible is None:
+            return False
+        assert self.resolve is not None
+        found = self.resolve(target, source)
+        return found is not None and found.endswith(".md") and found not in self.visible
+
     def resolve_value(self, value: Any, source: str) -> Any:
         def fix(leaf: Any) -> Any:
             if isinstance(leaf, Link):
@@ -148,6 +156,9 @@ class PageBuilder:
             return list(cached)
         out = []
         for lk in note.links:
+            if lk.embed and lk.target and self._unpublished(lk.target, note.path):
+                # The embedding page shows only a neutral notice for it: so do its outlinks.
+                continue
             path = self.resolve_path(lk.target, note.path)
             if lk.subpath:
                 sub = lk.subpath
@@ -395,3 +406,76 @@ def build_pages(
 
 
 _UNFREEZE_AT_EXIT = False
+
+
+def update_pages(
+    pageset: PageSet,
+    notes: Mapping[str, Note],
+    published: Iterable[str],
+    changed: Iterable[str],
+    flipped: Iterable[str] = (),
+    linking: Callable[[str], Iterable[str]] = lambda path: (),
+    resolve: Resolve | None = None,
+) -> PageSet:
+    """The same pages `build_pages` would give for the new `notes`, updated in place for a change set.
+
+    `changed` are the notes read again or removed and, when names changed (`resolve` is then the new
+    resolver), every note whose links resolve differently; `flipped` those whose published state
+    changed, and `linking(path)` the notes whose links resolve to `path` (published or not). Rebuilt are the changed notes and, when a note was published
+    or unpublished, the notes linking to it (their links and link-valued fields now resolve
+    differently); every other page only gets its `file.inlinks` refreshed where they changed.
+    """
+    builder = pageset.builder
+    flipped = set(flipped)
+    allowed = set(published)
+    visible_now = [p for p in notes if p in allowed]
+    visible = set(visible_now)
+    rebuild = set(changed) | flipped
+    for path in flipped:
+        rebuild |= set(linking(path))
+    builder.notes = notes
+    if resolve is not None:
+        builder.resolve = resolve
+        builder._resolved.clear()
+    if flipped:
+        builder.visible = visible
+        builder._resolved.clear()  # a link to a note that flipped resolves to it, or to its text
+    touched: set[str] = set()  # pages whose inlinks may have changed
+    for path in rebuild:
+        old = pageset.pages.get(path)
+        if old is not None:
+            for lk in old["file"]["outlinks"]:
+                bucket = builder.inlinks.get(lk.path)
+                if bucket is not None and path in bucket:
+                    bucket.remove(path)
+                    touched.add(lk.path)
+        builder._outlinks.pop(path, None)
+    rebuilt = [p for p in visible_now if p in rebuild]
+    for path in rebuilt:
+        for lk in builder.note_links(notes[path]):
+            bucket = builder.inlinks.setdefault(lk.path, [])
+            if path not in bucket:
+                bucket.append(path)
+                touched.add(lk.path)
+    order = {p: i for i, p in enumerate(visible_now)}
+    for target in touched:
+        bucket = builder.inlinks.get(target)
+        if bucket is None:
+            continue
+        if not bucket:
+            del builder.inlinks[target]
+        else:
+            bucket.sort(key=lambda p: order.get(p, len(order)))  # vault order, as a full build gives
+    fresh = {p: builder.page(notes[p]) for p in rebuilt}
+    for target in touched - fresh.keys():
+        page = pageset.pages.get(target)
+        if page is not None:
+            page["file"]["inlinks"] = [Link(p) for p in builder.inlinks.get(target, [])]
+    if visible == pageset.pages.keys():
+        pageset.pages.update(fresh)
+    else:  # notes came or went: keep vault order
+        pageset.pages = {p: fresh[p] if p in fresh else pageset.pages[p] for p in visible_now}
+    pageset.notes = {p: notes[p] for p in visible_now}
+    for cache in ("_eq_indexes", "_source_cache", "_order"):
+        pageset.__dict__.pop(cache, None)
+    return pageset

@@ -14,6 +14,7 @@ renders Markdown itself (embeds, generated pages), so every note renders the sam
 | `pymdownx.arithmatex` (generic) | `$inline$` and `$$block$$` math, left for MathJax/KaTeX |
 | `pymdownx.tilde` (no subscript) | `~~strikethrough~~` |
 | `callouts`, `highlight`, `comments`, `tags`, `tasks` | Obsidian syntax, this package |
+| `private_fields` | inline fields with a `private_keys` key cut out of the body |
 | `links.extension` | wikilinks, embeds, links to notes, block ids |
 | `nesting` | caps list/blockquote nesting so Python-Markdown cannot hit RecursionError |
 | `nl2br` (only with `line_breaks`) | Obsidian's default "non-strict" line breaks: a newline is a `<br>` |
@@ -25,7 +26,7 @@ Left out on purpose: `attr_list` (it would eat a trailing `{a, b}` of ordinary p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,7 @@ from mkdocs_vault.markdown.callouts import CalloutExtension
 from mkdocs_vault.markdown.comments import CommentsExtension
 from mkdocs_vault.markdown.highlight import HighlightExtension
 from mkdocs_vault.markdown.nesting import NestingCapExtension
+from mkdocs_vault.markdown.private_fields import PrivateFieldsExtension
 from mkdocs_vault.markdown.tags import TagsExtension
 from mkdocs_vault.markdown.tasks import TasksExtension
 
@@ -56,6 +58,7 @@ def markdown_config(
     tag_url: Callable[[str], str | None] | None = None,
     line_breaks: bool = False,
     extra: list[Extension] | None = None,
+    private_keys: Iterable[str] = (),
 ) -> MarkdownConfig:
     """The extensions and their configuration for rendering notes.
 
@@ -63,6 +66,7 @@ def markdown_config(
     (without `#`) to its page's URL, site-relative when `link_context` is given (`fix_links` makes it
     page-relative), else used as the href as it is; `line_breaks` is Obsidian's "strict line breaks" turned off;
     `extra` are more extension instances for every render, embeds included (the Dataview extension).
+    `private_keys` are inline-field keys whose fields are cut out of the body (the plugin's option).
     """
     extensions: list[str | Extension] = [
         "toc",
@@ -75,6 +79,7 @@ def markdown_config(
         "pymdownx.tilde",
         NestingCapExtension(),
         CommentsExtension(),
+        PrivateFieldsExtension(private_keys=list(private_keys)),
         CalloutExtension(),
         HighlightExtension(),
         TagsExtension(tag_url=tag_url, deferred=link_context is not None) if tag_url else TagsExtension(),

@@ -81,7 +81,7 @@ def global_graph_json(data: SiteData) -> str:
     """The whole vault's graph; hrefs are site-root relative (the page adds its own base)."""
     order = sorted(data.notes)
     nodes = [{"t": data.notes[p].title, "u": data.notes[p].url, "g": data.notes[p].type or ""} for p in order]
-    return _dumps({"nodes": nodes, "links": _pairs(data, order)}) + "\n"
+    return script_json({"nodes": nodes, "links": _pairs(data, order)}) + "\n"
 
 
 def graph_page(data: SiteData) -> tuple[str, str]:

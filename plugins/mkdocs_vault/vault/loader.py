@@ -24,7 +24,15 @@ from .scan import find_links, scan_body, split_link_text
 from .settings import ALWAYS_SKIPPED, ObsidianSettings, read_settings
 
 _FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_LOADER_KINDS = ("encoding", "binary", "frontmatter", "read", "nesting")
+_LOADER_KINDS = ("encoding", "binary", "frontmatter", "read", "nesting", "control-character", "size")
+# Python-Markdown's time grows faster than linearly with a note's size (and MkDocs' search plugin is
+# quadratic in its headings): a 20 MB note would take many minutes. Past this many characters only the
+# beginning of a note is published, with a warning, so one pasted log cannot stall a whole build.
+MAX_NOTE_CHARS = 1_000_000
+TRUNCATED_NOTICE = (
+    "\n\n<p class=\"vault-truncated\"><em>This note is too long to show in full: "
+    "the site shows only its beginning.</em></p>\n"
+)
 
 
 @dataclass
@@ -37,6 +45,9 @@ class Vault:
     # Files of the templates folder: never read or published, but links to them are not "unresolved"
     # (Obsidian resolves them), so the resolver knows their names.
     templates: set[str] = field(default_factory=set)
+    # Files left out by the `exclude` option or Obsidian's "excluded files", with the reason: never read,
+    # but the publish report lists them as held back.
+    excluded: dict[str, str] = field(default_factory=dict)
 
 
 def _matches(rel_path: str, patterns: Iterable[str]) -> bool:
@@ -252,9 +263,19 @@ class VaultLoader:
                 if rel == settings.templates_folder and rel in skipped_roots:
                     self._template_files = self._list_files(Path(dirpath) / d, rel)
                     continue
-                if d.startswith(".") or rel in skipped_roots or os.path.islink(os.path.join(dirpath, d)):
+                if d.startswith(".") or rel in skipped_roots:
                     continue
-                if _matches(rel, self.exclude) or settings.is_ignored(rel):
+                if os.path.islink(os.path.join(dirpath, d)):
+                    # Never followed (it could lead out of the vault, or loop); say so when it leads out.
+                    if not self._inside(os.path.realpath(os.path.join(dirpath, d))):
+                        self.diagnostics.report(
+                            rel, None, "symlink", "symbolic link leads outside the vault; not published", "info"
+                        )
+                    continue
+                reason = self._exclusion(rel, settings)
+                if reason:
+                    for path in self._list_files(Path(dirpath) / d, rel):
+                        self._excluded[path] = reason
                     continue
                 keep.append(d)
             dirnames[:] = keep
@@ -263,16 +284,27 @@ class VaultLoader:
                     continue
                 rel = f"{rel_dir}/{name}" if rel_dir else name
                 full = Path(dirpath) / name
-                if full.is_symlink():
-                    target = os.path.realpath(full)
-                    if not target.startswith(str(self.root) + os.sep):
-                        self.diagnostics.report(
-                            rel, None, "symlink", "symbolic link leads outside the vault; not published", "info"
-                        )
-                        continue
-                if _matches(rel, self.exclude) or settings.is_ignored(rel):
+                if full.is_symlink() and not self._inside(os.path.realpath(full)):
+                    self.diagnostics.report(
+                        rel, None, "symlink", "symbolic link leads outside the vault; not published", "info"
+                    )
+                    continue
+                reason = self._exclusion(rel, settings)
+                if reason:
+                    self._excluded[rel] = reason
                     continue
                 yield rel, full
+
+    def _exclusion(self, rel: str, settings: ObsidianSettings) -> str | None:
+        """Why `rel` is left out of the vault, or None when it is not."""
+        if _matches(rel, self.exclude):
+            return "excluded by the exclude option"
+        if settings.is_ignored(rel):
+            return "excluded by Obsidian's excluded files setting"
+        return None
+
+    def _inside(self, real_path: str) -> bool:
+        return real_path.startswith(str(self.root) + os.sep)
 
     @staticmethod
     def _list_files(folder: Path, rel_folder: str) -> set[str]:
@@ -287,6 +319,7 @@ class VaultLoader:
     def load(self) -> Vault:
         settings = read_settings(self.root)
         self._template_files: set[str] = set()
+        self._excluded: dict[str, str] = {}
         for problem in settings.problems:
             self.diagnostics.report(".obsidian", None, "settings", problem)
         vault = Vault(self.root, settings=settings)
@@ -311,6 +344,7 @@ class VaultLoader:
                     self._attachments[rel] = key
                 vault.attachments[rel] = Attachment(rel, stat.st_size)
         vault.templates = self._template_files
+        vault.excluded = self._excluded
         for gone in set(self._cache) - seen_notes:
             del self._cache[gone]
             self.diagnostics.forget([gone])
@@ -347,7 +381,23 @@ class VaultLoader:
                 rel, bad_line, "encoding", "not valid UTF-8; invalid bytes shown as \ufffd"
             )
         text = text.replace("\r\n", "\n")
+        if "\x00" in text:
+            # NUL is not allowed in HTML (browsers show U+FFFD): make the page say what it shows.
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            self.diagnostics.report(rel, line, "control-character", "NUL characters replaced by \ufffd")
+            text = text.replace("\x00", "\ufffd")
+        truncated = len(text) > MAX_NOTE_CHARS
+        if truncated:
+            cut = text.rfind("\n", 0, MAX_NOTE_CHARS)
+            text = text[: cut if cut > 0 else MAX_NOTE_CHARS]
+            self.diagnostics.report(
+                rel, None, "size",
+                f"note is {len(data) / 1e6:.1f} MB; only its first {MAX_NOTE_CHARS / 1e6:g} million "
+                "characters are published",
+            )
         note = parse_note(rel, text, self.diagnostics)
+        if truncated:
+            note.body += TRUNCATED_NOTICE
         note.size = stat.st_size
         note.ctime, note.mtime = self.clock.file_times_of(rel, stat)
         return note

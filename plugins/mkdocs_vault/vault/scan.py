@@ -14,7 +14,7 @@ import unicodedata
 from urllib.parse import unquote
 
 from .model import BlockId, Heading, InlineField, Link, ListItem
-from .nesting import too_deep
+from .nesting import cap_line
 
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 _MATH_FENCE = re.compile(r"^[ \t>]*\$\$")
@@ -76,8 +76,7 @@ def split_link_text(inner: str) -> tuple[str, str | None, str | None]:
     display = None
     if "|" in inner:
         inner, display = inner.split("|", 1)
-        if inner.endswith("\\"):
-            inner = inner[:-1]
+        inner = inner.removesuffix("\\")
         display = display.strip()
     target, sep, subpath = inner.partition("#")
     target = target.strip()
@@ -255,6 +254,16 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
         if "$$" in line and _MATH_FENCE.match(line) and line.count("$$") == 1:
             in_math = True
             continue
+        if raw[:1] in (" ", "\t", ">"):  # (not a line that only starts blank after a comment closed)
+            capped = cap_line(line)
+            if capped != line:
+                # Read the line as the page renders it (flattened at the cap), so list items never
+                # nest deeper than the renderer shows, and later stages cannot recurse without bound.
+                line = capped
+                if not any(p[1] == "nesting" for p in out.problems):
+                    out.problems.append(
+                        (line_no, "nesting", "lists or quotes nested too deeply; shown flattened at the maximum depth")
+                    )
         original = line
         line = visible_text(line)
         if "%%" in line:  # an opening %% with no close on this line
@@ -266,10 +275,6 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
         if not stripped:
             blank_before = True
             continue
-        if (line[0] in " \t>") and too_deep(line) and not any(p[1] == "nesting" for p in out.problems):
-            out.problems.append(
-                (line_no, "nesting", "lists or quotes nested too deeply; shown flattened at the maximum depth")
-            )
         lone = _LONE_BLOCK_ID.match(stripped)
         if lone and offset > 0:
             # Obsidian: an id on its own line after a table, list or quote names that whole block.

@@ -1,0 +1,395 @@
+"""Incremental rebuilds under `mkdocs serve --dirty`: which pages an edit can change.
+
+MkDocs' dirty mode renders a page only when its `File.is_modified()` is true, which by default means
+"the source is newer than the output". A vault page also shows what other notes say: backlinks,
+timelines, Dataview results, listings. This module keeps, across serve rebuilds (on the `VaultState`,
+which the plugin keeps), what the last build read, and answers which pages a change set can affect:
+
+* `LinkGraph`: every note's resolved link targets (published or not, attachments too) and the reverse,
+  so an edit re-renders the notes it links to and the notes linking to it, before and after the edit
+  (backlinks, timelines, last contact, local graph, link states and embeds).
+* `QueryLog`: per page, what each Dataview query read: its FROM clause, the rows its leading WHEREs
+  kept, and every page a link was followed to. A page is re-rendered when a changed note was among
+  those rows or pages, or when it could now pass the FROM and the leading WHEREs (re-evaluated for
+  the changed note only, with the page as `this`).
+* `DependencyTracker`: the above plus the last build's generated-page digests and output files, so an
+  unchanged listing is not rewritten and the pages of deleted or unpublished notes are removed.
+
+None of this imports MkDocs: `site.py` applies the answers to MkDocs' files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .vault.model import Note
+
+
+def _links_of(note: Note | None) -> tuple[frozenset[str], frozenset[str]]:
+    """(every resolved target, the embedded ones) of a note; links to itself do not count."""
+    if note is None:
+        return frozenset(), frozenset()
+    out: set[str] = set()
+    embeds: set[str] = set()
+    for link in note.links:
+        target = link.resolved
+        if target is None or target == note.path:
+            continue
+        out.add(target)
+        if link.embed:
+            embeds.add(target)
+    return frozenset(out), frozenset(embeds)
+
+
+class LinkGraph:
+    """Resolved links between vault files, both ways, updated one note at a time."""
+
+    def __init__(self) -> None:
+        self.seq: dict[str, tuple[str | None, ...]] = {}  # each link's resolved target, in order
+        self.out: dict[str, frozenset[str]] = {}
+        self.embeds: dict[str, frozenset[str]] = {}
+        self.inbound: dict[str, set[str]] = {}
+        self.embedded_by: dict[str, set[str]] = {}
+
+    def _set(self, path: str, out: frozenset[str], embeds: frozenset[str]) -> None:
+        for target in self.out.get(path, ()):
+            bucket = self.inbound.get(target)
+            if bucket is not None:
+                bucket.discard(path)
+        for target in self.embeds.get(path, ()):
+            bucket = self.embedded_by.get(target)
+            if bucket is not None:
+                bucket.discard(path)
+        if out:
+            self.out[path] = out
+        else:
+            self.out.pop(path, None)
+        if embeds:
+            self.embeds[path] = embeds
+        else:
+            self.embeds.pop(path, None)
+        for target in out:
+            self.inbound.setdefault(target, set()).add(path)
+        for target in embeds:
+            self.embedded_by.setdefault(target, set()).add(path)
+
+    def update(self, notes: Mapping[str, Note], paths: Iterable[str]) -> dict[str, frozenset[str]]:
+        """Re-read the links of `paths` (a path no longer in `notes` loses its links). Returns, for
+        every path whose links now resolve differently (link by link: after a rename, `[[A]]` and
+        `[[B]]` may swap targets), the targets it had or has (the notes whose inlinks changed)."""
+        changed: dict[str, frozenset[str]] = {}
+        for path in paths:
+            note = notes.get(path)
+            seq = tuple(link.resolved for link in note.links) if note is not None else None
+            if path in self.seq and self.seq[path] == seq:
+                continue
+            out, embeds = _links_of(note)
+            changed[path] = self.out.get(path, frozenset()) | out
+            self._set(path, out, embeds)
+            if seq is None:
+                self.seq.pop(path, None)
+            else:
+                self.seq[path] = seq
+        return changed
+
+    def linking_to(self, path: str) -> set[str]:
+        return set(self.inbound.get(path, ()))
+
+    def embedders(self, paths: Iterable[str]) -> set[str]:
+        """Every note that embeds one of `paths`, directly or through other embeds."""
+        seen: set[str] = set()
+        stack = list(paths)
+        while stack:
+            for source in self.embedded_by.get(stack.pop(), ()):
+                if source not in seen:
+                    seen.add(source)
+                    stack.append(source)
+        return seen
+
+
+@dataclass
+class QueryRecord:
+    """One query a page ran: the parsed query and the paths an edit can add to or take from it."""
+
+    query: Any  # dataview.parser.Query
+    rows: frozenset[str]  # FROM's paths, narrowed to those the leading WHEREs kept when it got that far
+
+
+class QueryLog:
+    """What each page's Dataview queries read in the builds so far (the engine's `recorder`)."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, list[QueryRecord]] = {}
+        self.derefs: dict[str, set[str]] = {}  # origin -> pages a link was followed to
+        self._fresh: set[str] = set()  # origins that recorded something in the current build
+
+    def start_build(self) -> None:
+        """A build begins: a page's first record in it replaces what the page recorded before."""
+        self._fresh = set()
+
+    def _begin(self, origin: str) -> None:
+        if origin not in self._fresh:
+            self.forget([origin])
+            self._fresh.add(origin)
+
+    # -- the engine's recorder interface ---------------------------------------------------------------
+    def query(self, origin: str, query: Any, paths: Iterable[str]) -> None:
+        self._begin(origin)
+        self.records.setdefault(origin, []).append(QueryRecord(query, frozenset(paths)))
+
+    def narrow(self, origin: str, paths: Iterable[str]) -> None:
+        records = self.records.get(origin)
+        if records:
+            records[-1].rows = frozenset(paths)
+
+    def deref(self, origin: str, path: str) -> None:
+        self._begin(origin)
+        self.derefs.setdefault(origin, set()).add(path)
+
+    # -- upkeep -------------------------------------------------------------------------------------------
+    def forget(self, origins: Iterable[str]) -> None:
+        """Drop what `origins` read: they are about to render again and record it anew."""
+        for origin in origins:
+            self.derefs.pop(origin, None)
+            self.records.pop(origin, None)
+
+    def clear(self) -> None:
+        self._fresh.clear()
+        self.records.clear()
+        self.derefs.clear()
+
+    # -- the question ---------------------------------------------------------------------------------------
+    def affected(self, changed: set[str], ctx: Any) -> set[str]:
+        """Pages whose query results may differ because the page objects of `changed` did.
+
+        `ctx` is the new build's `QueryContext`. A page is affected when a changed path was among the
+        rows or followed links it recorded, or when a changed note now passes a query's FROM and its
+        leading WHEREs (evaluated for that note only, with the page as `this`).
+        """
+        from .dataview.engine import leading_wheres, row_context
+        from .dataview.evaluate import EvalError
+        from .dataview.values import truthy
+
+        out = {origin for origin, seen in self.derefs.items() if not seen.isdisjoint(changed)}
+        out |= {
+            origin
+            for origin, records in self.records.items()
+            if any(not record.rows.isdisjoint(changed) for record in records)
+        }
+        pages = ctx.pages.pages
+        present = [c for c in changed if c in pages]
+        if not present:
+            return out
+        quiet = dataclasses.replace(ctx, recorder=None)  # this evaluation is not part of any render
+        outlinks = {c: {lk.path for lk in pages[c]["file"]["outlinks"]} for c in present}
+        tags = {c: {t.lower() for t in pages[c]["file"]["tags"]} for c in present}
+        for origin, records in self.records.items():
+            if origin in out:
+                continue
+            for record in records:
+                query = record.query
+                matching = [c for c in present if _in_source(query.source, c, origin, quiet, outlinks, tags)]
+                if not matching:
+                    continue
+                lead = query.steps[: leading_wheres(query)]
+                if not lead:
+                    out.add(origin)
+                    break
+                ev = row_context(quiet, origin)
+                if any(_passes(lead, query.type, pages[c], ev, EvalError, truthy) for c in matching):
+                    out.add(origin)
+                    break
+        return out
+
+
+def _in_source(source: Any, path: str, origin: str, ctx: Any, outlinks: dict, tags: dict) -> bool:
+    """Would a FROM clause select `path` now? (`engine.sources_python` for one path.)"""
+    from .dataview import parser as p
+    from .dataview.engine import _folder_match
+
+    if isinstance(source, p.EmptySource):
+        return True
+    if isinstance(source, p.FolderSource):
+        return _folder_match(path, source.folder)
+    if isinstance(source, p.TagSource):
+        return source.tag.lower() in tags[path]
+    if isinstance(source, p.LinkSource):
+        target = ctx.pages.builder.resolve_path(source.target, origin)
+        if source.incoming:
+            return target in outlinks[path]
+        page = ctx.pages.get(target)
+        return page is not None and any(lk.path == path for lk in page["file"]["outlinks"])
+    if isinstance(source, p.NegatedSource):
+        return not _in_source(source.child, path, origin, ctx, outlinks, tags)
+    if isinstance(source, p.BinarySource):
+        left = _in_source(source.left, path, origin, ctx, outlinks, tags)
+        right = _in_source(source.right, path, origin, ctx, outlinks, tags)
+        return (left and right) if source.op == "&" else (left or right)
+    return True  # an unknown source: assume it may
+
+
+def _passes(
+    steps: list[Any], kind: str, page: dict[str, Any], ev: Any, eval_error: type, truthy: Any
+) -> bool:
+    """Could this page (or, for TASK, one of its tasks) pass every step? Errors count as yes."""
+    from collections import ChainMap
+
+    rows = [ChainMap(task, page) for task in page["file"]["tasks"]] if kind == "task" else [page]
+    for row in rows:
+        try:
+            if all(truthy(ev.evaluate(step.expr, row)) for step in steps):
+                return True
+        except eval_error:
+            return True
+        except Exception:  # noqa: BLE001 - any surprise means "maybe": re-render rather than miss it
+            return True
+    return False
+
+
+def listing_inputs(note: Note) -> tuple:
+    """Everything of a note that the listings and the note panels read from the index (pages/data.py):
+    its title, type, date, tags, aliases, properties, links with their lines, tasks and headings; not
+    its prose. Equal before and after an edit: the last build's listings are still right."""
+    return (
+        note.published,
+        note.day,
+        tuple(note.aliases),
+        tuple(note.etags),
+        tuple(note.tags),
+        repr(note.frontmatter),
+        tuple(
+            (k.line, k.target, k.resolved, k.subpath, k.display, k.embed, k.origin, k.key) for k in note.links
+        ),
+        tuple(
+            (
+                i.line,
+                i.parent,
+                i.status,
+                i.text,
+                i.line_count,
+                i.symbol,
+                i.section,
+                tuple(i.tags),
+                tuple(sorted(i.dates.items())),
+                i.block_id,
+                tuple(i.children),
+            )
+            for i in note.list_items
+        ),
+        tuple((h.level, h.text, h.line) for h in note.headings),
+    )
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass
+class BuildPlan:
+    """What one build renders: `full`, or the note paths in `notes` (generated pages are compared
+    by content)."""
+
+    full: bool
+    notes: set[str] = field(default_factory=set)
+    reason: str = ""
+
+
+@dataclass
+class DependencyTracker:
+    """Kept on the `VaultState` across serve rebuilds: what the last completed build read and wrote."""
+
+    links: LinkGraph = field(default_factory=LinkGraph)
+    queries: QueryLog = field(default_factory=QueryLog)
+    recording: bool = False  # queries are recorded only for site builds (not the CLI)
+    built: bool = False  # a build completed in this process, so its outputs are on disk
+    digests: dict[str, str] = field(default_factory=dict)  # generated src_uri -> digest of its Markdown
+    outputs: set[str] = field(default_factory=set)  # every output file of the last build
+    site_key: tuple = ()  # what every page shows (navigation, configuration): a change renders all
+    # Set by `VaultState.refresh` for the pages' planning:
+    changed: set[str] = field(default_factory=set)  # notes and files read again, added or removed
+    link_changes: dict[str, frozenset[str]] = field(default_factory=dict)  # source -> old | new targets
+    flipped: set[str] = field(default_factory=set)  # notes whose published state changed
+    moved: set[str] = field(default_factory=set)  # notes whose URL changed
+    # The last build's generated pages and what they were made from, for `listings_unchanged`.
+    inputs: dict[str, tuple] = field(default_factory=dict)  # note path -> listing_inputs
+    listings: Any = None  # whatever the site keeps of them (site.py)
+
+    def listings_unchanged(self, notes: Mapping[str, Note]) -> bool:
+        """Would this build's listings equal the last build's? True when the only change is in notes'
+        prose: no note added, removed, published, unpublished or moved, no link resolving anew, and
+        every changed note's `listing_inputs` as they were."""
+        if not self.built or self.listings is None or self.names_changed or self.flipped or self.moved:
+            return False
+        for path in self.changed:
+            note = notes.get(path)
+            if note is None or self.inputs.get(path) != listing_inputs(note):
+                return False
+        return True
+
+    def remember_inputs(self, notes: Mapping[str, Note], listings: Any) -> None:
+        """Keep what this build's listings were made from (all notes the first time, then the changed)."""
+        paths = self.changed if self.inputs and not self.names_changed else notes.keys()
+        if self.names_changed:
+            self.inputs = {}
+        for path in paths:
+            note = notes.get(path)
+            if note is None:
+                self.inputs.pop(path, None)
+            else:
+                self.inputs[path] = listing_inputs(note)
+        self.listings = listings
+
+    names_changed: bool = True
+
+    def plan(
+        self, notes: Mapping[str, Note], published: set[str], ctx_factory: Any, site_key: tuple
+    ) -> BuildPlan:
+        """The note pages this build must render. `ctx_factory()` gives the build's `QueryContext`."""
+        if not self.built:
+            return BuildPlan(True, reason="first build")
+        if site_key != self.site_key:
+            return BuildPlan(True, reason="navigation or configuration changed")
+        changed = self.changed | set(self.link_changes) | self.flipped | self.moved
+        # Pages showing a changed note: the notes it links to and the notes linking to it, before and
+        # after the edit (backlinks with their context lines, timelines, local graphs, link states).
+        # The targets are "changed" for Dataview too: their file.inlinks may differ.
+        linked: set[str] = set()
+        for targets in self.link_changes.values():
+            linked |= targets
+        for path in changed:
+            linked |= self.links.out.get(path, frozenset())
+        dirty = changed | linked
+        for path in changed:
+            dirty |= self.links.linking_to(path)
+        # Query results that can differ (needs this build's page objects).
+        dv_changed = changed | linked
+        if dv_changed and self.queries.records:
+            dirty |= self.queries.affected(dv_changed, ctx_factory())
+        dirty |= self.links.embedders(dirty)
+        return BuildPlan(False, {p for p in dirty if p in published})
+
+
+def remove_outputs(paths: Iterable[str], site_dir: str) -> list[str]:
+    """Delete output files that the last build wrote and this one does not, and the folders they
+    leave empty (directory URLs: `people/ada/index.html`). Never touches anything outside site_dir."""
+    root = os.path.abspath(site_dir)
+    removed = []
+    for path in sorted(paths):
+        full = os.path.abspath(path)
+        if not full.startswith(root + os.sep) or not os.path.isfile(full):
+            continue
+        os.remove(full)
+        removed.append(full)
+        folder = os.path.dirname(full)
+        while folder != root and folder.startswith(root + os.sep):
+            try:
+                os.rmdir(folder)  # only succeeds when empty
+            except OSError:
+                break
+            folder = os.path.dirname(folder)
+    return removed

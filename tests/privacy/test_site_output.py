@@ -1,0 +1,220 @@
+"""Properties of the built sample site as a whole: reproducible byte for byte, no request to another host,
+and working from a sub-path of a static host."""
+
+from __future__ import annotations
+
+import gzip
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from tests.conftest import ROOT, build_site
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1795000000"}
+
+
+def file_bytes(site: Path) -> dict[str, bytes]:
+    out = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            out[path.relative_to(site).as_posix()] = gzip.decompress(data) if path.suffix == ".gz" else data
+    return out
+
+
+# -- reproducibility -------------------------------------------------------------------------------------
+
+
+def test_two_builds_of_the_sample_vault_are_byte_identical(sample_site: Path, tmp_path: Path) -> None:
+    second = tmp_path / "elsewhere" / "site"
+    result = build_site(ROOT / "mkdocs.yml", second, env=EPOCH)
+    assert result.returncode == 0, result.stderr[-3000:]
+    first_files, second_files = file_bytes(sample_site), file_bytes(second)
+    assert sorted(first_files) == sorted(second_files)
+    different = [rel for rel in first_files if first_files[rel] != second_files[rel]]
+    assert different == []
+    assert "sitemap.xml" in first_files and "sitemap.xml.gz" in first_files
+
+
+def test_no_build_clock_in_pages(sample_site: Path) -> None:
+    # SOURCE_DATE_EPOCH=1795000000 is 2026-11-18; the vault's `today` is 2026-11-24. The real clock's
+    # year and time of day must not appear as a build stamp.
+    sitemap = (sample_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<lastmod>" not in sitemap or "2026-11-18" in sitemap
+    for page in sample_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"build(?:_date|-date|time)", text, re.IGNORECASE), page
+
+
+# -- no request to another host ------------------------------------------------------------------------
+
+
+class ResourceParser(HTMLParser):
+    """URLs an HTML page loads by itself: scripts, stylesheets, icons, images, media, frames, preloads."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[tuple[str, str]] = []
+        self.styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "link" and a.get("href"):
+            rel = a.get("rel", "").lower()
+            # Links that the browser fetches on its own (canonical/alternate are just metadata).
+            if any(r in rel for r in ("stylesheet", "icon", "preload", "prefetch", "preconnect", "dns-prefetch",
+                                      "manifest", "modulepreload")):  # fmt: skip
+                self.urls.append((tag, a["href"]))
+        for attr in ("src", "poster", "data"):
+            if a.get(attr) and tag in ("script", "img", "iframe", "audio", "video", "source", "embed", "object",
+                                       "track", "input"):  # fmt: skip
+                self.urls.append((tag, a[attr]))
+        if a.get("srcset"):
+            self.urls.extend((tag, part.strip().split(" ")[0]) for part in a["srcset"].split(","))
+        if a.get("style"):
+            self.styles.append(a["style"])
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.styles.append(data)
+
+
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+(?:url\()?\s*['"]([^'"]+)""")
+EXTERNAL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+# Hosts a script could fetch from by itself (string literals in JS that are URLs to well-known CDNs).
+CDN = re.compile(
+    r"https?://(?:fonts\.googleapis\.com|fonts\.gstatic\.com|unpkg\.com|cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com"
+    r"|polyfill\.io|cdn\.polyfill\.io|esm\.sh|ajax\.googleapis\.com|www\.googletagmanager\.com)",
+    re.IGNORECASE,
+)
+
+
+def test_pages_load_nothing_from_another_host(sample_site: Path) -> None:
+    found = []
+    for page in sample_site.rglob("*.html"):
+        parser = ResourceParser()
+        parser.feed(page.read_text(encoding="utf-8"))
+        found += [
+            (page.relative_to(sample_site).as_posix(), tag, url)
+            for tag, url in parser.urls
+            if EXTERNAL.match(url)
+        ]
+        for style in parser.styles:
+            for m in CSS_URL.finditer(style):
+                url = m.group(1) or m.group(2)
+                if EXTERNAL.match(url):
+                    found.append((page.relative_to(sample_site).as_posix(), "style", url))
+    assert found == []
+
+
+def test_stylesheets_import_nothing_from_another_host(sample_site: Path) -> None:
+    found = []
+    for css in sample_site.rglob("*.css"):
+        for m in CSS_URL.finditer(css.read_text(encoding="utf-8", errors="replace")):
+            url = m.group(1) or m.group(2)
+            if EXTERNAL.match(url):
+                found.append((css.relative_to(sample_site).as_posix(), url))
+    assert found == []
+
+
+def test_scripts_name_no_cdn(sample_site: Path) -> None:
+    """Material's bundle falls back to a CDN for mermaid unless it is already loaded; the plugin serves
+    mermaid itself, and no script the site ships names a font or script CDN."""
+    found = []
+    for js in sample_site.rglob("*.js"):
+        text = js.read_text(encoding="utf-8", errors="replace")
+        rel = js.relative_to(sample_site).as_posix()
+        for m in CDN.finditer(text):
+            found.append((rel, text[max(0, m.start() - 60) : m.end() + 40]))
+    # Material's bundle holds two CDN URLs as fallbacks: mermaid, used only when `window.mermaid` is
+    # undefined (the vendored mermaid script is loaded on every page before the bundle, so never), and
+    # a ResizeObserver polyfill, used only by browsers without ResizeObserver (none since 2020).
+    bundle_fallback = [
+        f for f in found if "bundle" in f[0] and ("mermaid" in f[1] or "resize-observer-polyfill" in f[1])
+    ]
+    assert [f for f in found if f not in bundle_fallback] == []
+    if bundle_fallback:
+        home = (sample_site / "index.html").read_text(encoding="utf-8")
+        scripts = re.findall(r'<script src="([^"]+)"', home)
+        mermaid = [i for i, s in enumerate(scripts) if "vendor/mermaid" in s]
+        bundle = [i for i, s in enumerate(scripts) if "bundle" in s]
+        assert mermaid and bundle and (sample_site / "assets/vendor/mermaid/mermaid.min.js").exists()
+
+
+def test_no_web_fonts(sample_site: Path) -> None:
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis" not in home and "fonts.gstatic" not in home
+
+
+# -- sub-path hosting ------------------------------------------------------------------------------------
+
+
+class HrefParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: list[tuple[str, str, str]] = []  # (tag, attribute, url)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for key, value in attrs:
+            if key in ("href", "src") and value is not None:
+                if tag == "link" and (
+                    "canonical" in dict(attrs).get("rel", "") or "alternate" in dict(attrs).get("rel", "")
+                ):
+                    continue  # absolute by definition (canonical URL), metadata only
+                self.refs.append((tag, key, value))
+
+
+@pytest.fixture(scope="module")
+def subpath_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("subpath")
+    config_text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config_text = config_text.replace("docs_dir: vault", f"docs_dir: {ROOT / 'vault'}")
+    config = root / "mkdocs.yml"
+    config.write_text("site_url: https://example.org/team/wiki/\n" + config_text, encoding="utf-8")
+    site = root / "site"
+    result = build_site(config, site, env=EPOCH)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return site
+
+
+def test_internal_links_are_relative_and_resolve_from_a_sub_path(subpath_site: Path) -> None:
+    absolute, missing = [], []
+    for page in sorted(subpath_site.rglob("*.html")):
+        rel_page = page.relative_to(subpath_site).as_posix()
+        if rel_page == "404.html":
+            continue  # served at any missing URL, so MkDocs makes its links absolute from site_url
+        parser = HrefParser()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for tag, attr, url in parser.refs:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith(("//", "#", "mailto:", "data:")) or not url:
+                continue
+            if url.startswith("/"):
+                absolute.append((rel_page, tag, url))
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel_page), unquote(parts.path)))
+            if target.startswith(".."):
+                missing.append((rel_page, url, "climbs above the site"))
+                continue
+            path = subpath_site / target
+            if path.is_dir() or parts.path.endswith("/") or parts.path == "":
+                path = path / "index.html"
+            if not path.exists():
+                missing.append((rel_page, url, target))
+    assert absolute == []
+    assert missing == []
+
+
+def test_the_sitemap_uses_the_sub_path(subpath_site: Path) -> None:
+    sitemap = (subpath_site / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert locs and all(loc.startswith("https://example.org/team/wiki/") for loc in locs)
