@@ -30,10 +30,12 @@ def test_sample_vault_builds_with_the_expected_pages(sample_site: Path) -> None:
     assert not any(p.name == "app.json" for p in sample_site.rglob("*"))
 
 
-def test_strict_build_of_the_sample_vault_passes_apart_from_the_deliberate_unresolved_link(tmp_path: Path) -> None:
+def test_strict_build_of_the_sample_vault_passes(tmp_path: Path) -> None:
     result = build_site(ROOT / "mkdocs.yml", tmp_path / "site", "--strict")
-    warnings = [l for l in result.stderr.splitlines() if l.startswith("WARNING")]
-    assert all("Client Advisory Board" in w or "Aborted" in w for w in warnings), warnings
+    assert result.returncode == 0, result.stderr
+    assert not [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
+    # The deliberate unresolved link is still reported, at the level the sample's mkdocs.yml sets.
+    assert "unresolved link [[Client Advisory Board]]" in result.stderr
 
 
 CANARIES = {
