@@ -99,9 +99,9 @@ for _tag, _pattern, _first in _RESOLVERS:
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     text = loader.construct_scalar(node)
     if text.startswith("0o"):
-        return int(text[2:], 8)
+        return int(text, 8)
     if text.startswith("0x"):
-        return int(text[2:], 16)
+        return int(text, 16)
     return int(text)
 
 
@@ -192,7 +192,7 @@ def parse_yaml(yaml_text: str) -> dict[str, Any]:
     if not yaml_text.strip():
         return {}
     try:
-        data = yaml.load(yaml_text, Loader=_loader_for(yaml_text))  # noqa: S506 - both are safe loaders
+        data = yaml.load(yaml_text, Loader=_loader_for(yaml_text))
     except FrontmatterError:
         raise
     except yaml.MarkedYAMLError as exc:

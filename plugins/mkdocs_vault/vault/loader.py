@@ -19,8 +19,9 @@ from typing import Any
 from ..clock import Clock
 from ..diagnostics import Diagnostics
 from . import frontmatter as fm
+from .linktext import parse_wikilink
 from .model import Attachment, Link, Note
-from .scan import find_links, scan_body, split_link_text
+from .scan import find_links, scan_body
 from .settings import ALWAYS_SKIPPED, ObsidianSettings, read_settings
 
 _FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -166,7 +167,7 @@ def parse_iso_day(value: Any) -> dt.date | dt.datetime | None:
         try:
             if len(text) == 10:
                 return dt.date.fromisoformat(text)
-            return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return dt.datetime.fromisoformat(text)  # Python 3.11 reads a trailing Z
         except ValueError:
             return None
     return None
@@ -179,8 +180,7 @@ def note_day(data: dict[str, Any], name: str) -> dt.date | dt.datetime | None:
             if isinstance(value, list) and value:
                 value = value[0]
             if isinstance(value, str) and value.strip().startswith("[["):
-                target, _, _ = split_link_text(value.strip()[2:].rstrip("]"))
-                value = target
+                value = parse_wikilink(value.strip()[2:].rstrip("]")).target
                 m = _FILE_DATE.search(value)
                 value = m.group(0) if m else None
             day = parse_iso_day(value)

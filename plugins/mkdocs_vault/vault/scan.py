@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import unquote
 
+from .linktext import decode_markdown_target, parse_wikilink
 from .model import BlockId, Heading, InlineField, Link, ListItem
 from .nesting import cap_line
 
@@ -24,7 +24,6 @@ _LONE_BLOCK_ID = re.compile(r"^\^([A-Za-z0-9-]+)$")
 _LIST_ITEM = re.compile(r"^([ \t>]*)(\d+[.)]|[-*+])(?:[ \t]+|$)(?:\[(.)\](?:[ \t]+|$))?(.*)$")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 _MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]+>|[^()\s]+)(?:\s+\"[^\"]*\")?\s*\)")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Obsidian tags: after start or whitespace; letters, digits, `_`, `-`, `/` and other non-punctuation symbols.
 _TAG = re.compile(r"(?:(?<=^)|(?<=[\s(\[{,]))#([^\s#!\"$%&'()*+,.:;<=>?@\[\\\]^`{|}~]+)")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -70,46 +69,21 @@ def find_tags(text: str) -> list[str]:
     return ["#" + m.group(1) for m in _TAG.finditer(text) if is_valid_tag(m.group(1))]
 
 
-def split_link_text(inner: str) -> tuple[str, str | None, str | None]:
-    """`Note#Head#Sub|shown` -> ("Note", "Head#Sub", "shown"). An escaped pipe (`\\|`, used in tables)
-    separates the display text too."""
-    display = None
-    if "|" in inner:
-        inner, display = inner.split("|", 1)
-        inner = inner.removesuffix("\\")
-        display = display.strip()
-    target, sep, subpath = inner.partition("#")
-    target = target.strip()
-    sub = subpath.strip() if sep else None
-    return target, (sub or None), display
-
-
-def _markdown_link_target(raw: str) -> tuple[str, str | None] | None:
-    """The vault path a Markdown link points at, or None for URLs and same-page anchors."""
-    raw = raw.strip()
-    if raw.startswith("<") and raw.endswith(">"):
-        raw = raw[1:-1]
-    if not raw or raw.startswith("#") or _SCHEME.match(raw) or raw.startswith("//"):
-        return None
-    path, sep, frag = raw.partition("#")
-    path = unquote(path)
-    return path, (unquote(frag) if sep and frag else None)
-
-
 def find_links(text: str, line: int) -> list[Link]:
     """Wikilinks, embeds and Markdown links to vault files on one (already code-blanked) line."""
     found: list[tuple[int, Link]] = []
     for m in _WIKILINK.finditer(text):
-        target, subpath, display = split_link_text(m.group(2))
-        found.append((m.start(), Link(target, subpath, display, bool(m.group(1)), line)))
+        wl = parse_wikilink(m.group(2))
+        found.append((m.start(), Link(wl.target, wl.subpath, wl.display, bool(m.group(1)), line)))
     if "](" in text:
         for m in _MD_LINK.finditer(text):
-            parsed = _markdown_link_target(m.group(3))
-            if parsed is None:
-                continue
-            target, subpath = parsed
+            parsed = decode_markdown_target(m.group(3))
+            if parsed is None or (not parsed.target and parsed.subpath):
+                continue  # external, or an anchor on the same page
             display = m.group(2).strip() or None
-            found.append((m.start(), Link(target, subpath, display, bool(m.group(1)), line, markdown=True)))
+            found.append(
+                (m.start(), Link(parsed.target, parsed.subpath, display, bool(m.group(1)), line, markdown=True))
+            )
     found.sort(key=lambda pair: pair[0])
     return [link for _, link in found]
 

@@ -47,10 +47,9 @@ def read_settings(root: Path) -> ObsidianSettings:
     settings = ObsidianSettings()
     app = _read_json(root / ".obsidian" / "app.json", settings.problems)
     folder = app.get("attachmentFolderPath")
-    if isinstance(folder, str) and folder.strip() not in ("", "/", "./"):
-        # "./x" means "x next to the note": there is no single folder to look in first then.
-        if not folder.startswith("./"):
-            settings.attachment_folder = folder.strip().strip("/")
+    # "./x" means "x next to the note": there is no single folder to look in first then.
+    if isinstance(folder, str) and folder.strip() not in ("", "/", "./") and not folder.startswith("./"):
+        settings.attachment_folder = folder.strip().strip("/")
     settings.strict_line_breaks = bool(app.get("strictLineBreaks", False))
     for entry in app.get("userIgnoreFilters") or []:
         if not isinstance(entry, str) or not entry.strip():
