@@ -80,6 +80,7 @@ class VaultState:
         self.tracker = DependencyTracker()
         self._state_cache: dict[tuple[str, str], tuple[str | None, str]] = {}
         self._resolution_cache: dict[tuple[str, str], Resolution] = {}
+        self._url_key: tuple = ()
 
     # -- the stages -------------------------------------------------------------------------------
     def refresh(self) -> VaultState:
@@ -111,12 +112,22 @@ class VaultState:
         self.decision = decide(vault.notes, vault.attachments, self.options.publish_by_default, left_out)
         flipped = was_published ^ set(self.decision.notes) if previous is not None else set()
         old_urls = self.urls
-        self.urls = UrlMap(
-            {p: vault.notes[p].frontmatter for p in self.decision.notes},
-            self.decision.attachments,
-            RESERVED_URLS,
+        # URLs depend only on which files are published, their permalinks and the home option: an
+        # edit that changes none of these keeps the map (building it slugifies every path).
+        url_key = (
+            tuple(sorted(self.decision.notes)),
+            tuple(sorted(self.decision.attachments)),
+            tuple(vault.notes[p].frontmatter.get("permalink") for p in sorted(self.decision.notes)),
             self.options.home,
         )
+        if self.urls is None or url_key != self._url_key:
+            self.urls = UrlMap(
+                {p: vault.notes[p].frontmatter for p in self.decision.notes},
+                self.decision.attachments,
+                RESERVED_URLS,
+                self.options.home,
+            )
+            self._url_key = url_key
         # Notes whose URL changed (a new note can take a slug and push another to a suffix).
         moved = _moved(old_urls, self.urls, self.decision.notes) if previous is not None else set()
         t3 = time.perf_counter()
@@ -246,7 +257,7 @@ def _sql_string(text: str) -> str:
 
 def _moved(before: UrlMap | None, after: UrlMap, published: Iterable[str]) -> set[str]:
     """Published notes whose URL is not the one they had."""
-    if before is None:
+    if before is None or before is after:
         return set()
     return {p for p in published if before.has_note(p) and before.note_url(p) != after.note_url(p)}
 

@@ -1,0 +1,160 @@
+"""`mkdocs serve --dirty` rebuilds, driven in-process the way `mkdocs serve` drives them: one kept plugin
+instance, `build(config, serve_url=..., dirty=True)` after every change. An edit must re-render the
+pages whose query results, backlinks and listings it changes, leave unrelated pages alone, and remove
+the page of a note that became unpublished."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from tests.conftest import site_config, write_vault
+
+SERVE_URL = "http://127.0.0.1:8000/"
+
+VAULT = {
+    "index.md": "# Home\n\nStart at [[Acme]].\n",
+    "Customers/Acme.md": (
+        "---\ntype: customers\n---\n# Acme\n\n## People\n\n"
+        '```dataview\nLIST FROM "People" WHERE company = this.file.link\n```\n'
+    ),
+    "People/Ada.md": '---\ntype: people\ncompany: "[[Acme]]"\ntags: [team]\n---\n# Ada\n\nAda works with [[Carol]].\n',
+    "People/Bob.md": "---\ntype: people\ncompany: Elsewhere Ltd\n---\n# Bob\n\nBob has no links yet.\n",
+    "People/Carol.md": "---\ntype: people\n---\n# Carol\n\nCarol's page. CAROL-CANARY-71\n",
+    "Lists/VIP list.md": "# VIP list\n\n```dataview\nLIST FROM #vip\n```\n",
+    "Projects/Quiet project.md": "---\ntype: projects\nstatus: active\n---\n# Quiet project\n\nNothing links here.\n",
+}
+
+
+def _config(tmp_path: Path, docs: Path) -> Path:
+    return site_config(tmp_path, docs, '      today: "2026-11-24"\n      timezone: UTC')
+
+
+def _build(config_file: Path, site: Path, first: bool = False) -> None:
+    config = load_config(config_file=str(config_file), site_dir=str(site))
+    if first:
+        config.plugins.on_startup(command="serve", dirty=True)
+    build(config, serve_url=SERVE_URL, dirty=True)
+
+
+def _edit(vault: Path, rel: str, text: str) -> None:
+    path = vault / rel
+    path.write_text(text, encoding="utf-8")
+    later = time.time() + 5  # a newer mtime than any output, whatever the file system's resolution
+    os.utime(path, (later, later))
+
+
+def _page(site: Path, url: str) -> Path:
+    return site / url / "index.html"
+
+
+def _read(site: Path, url: str) -> str:
+    return _page(site, url).read_text(encoding="utf-8")
+
+
+def _locations(site: Path) -> set[str]:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return {doc["location"].split("#")[0] for doc in index["docs"]}
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    vault = write_vault(tmp_path / "vault", VAULT)
+    config = _config(tmp_path, vault)
+    site = tmp_path / "site"
+    _build(config, site, first=True)
+    return vault, config, site
+
+
+def test_an_edit_rerenders_dependent_pages_and_nothing_unrelated(served) -> None:
+    vault, config, site = served
+    acme = _read(site, "customers/acme")
+    assert "Ada" in acme and "Bob" not in acme.split("People", 1)[1]
+    assert "Bob" not in _read(site, "people/ada")
+    assert not _page(site, "tags/vip").exists()
+    quiet = _page(site, "projects/quiet-project")
+    quiet_mtime = quiet.stat().st_mtime_ns
+    before_locations = _locations(site)
+    assert "projects/quiet-project/" in before_locations
+
+    # Bob joins Acme, mentions Ada and gets a new tag (the tags listing exists already: a new
+    # listing changes the navigation, which every page shows).
+    _edit(
+        vault,
+        "People/Bob.md",
+        '---\ntype: people\ncompany: "[[Acme]]"\ntags: [vip]\n---\n# Bob\n\nBob now pairs with [[Ada]].\n',
+    )
+    _build(config, site)
+
+    # Another page's query result changed.
+    assert "people/bob/" in _read(site, "customers/acme").replace("../../", "")
+    # ... and one that depends on Bob only through its query (no link between them).
+    assert "people/bob/" in _read(site, "lists/vip-list").replace("../../", "")
+    # Backlinks of the note Bob now links to.
+    ada = _read(site, "people/ada")
+    assert "Linked mentions" in ada and "Bob" in ada
+    # A listing: the new tag has its page, and the directory's people table is up to date.
+    assert "Bob" in _read(site, "tags/vip")
+    assert "Acme" in _read(site, "directory/people").split("Bob", 1)[1]
+    # An unrelated page was not written again.
+    assert quiet.stat().st_mtime_ns == quiet_mtime
+    # Material's search index still holds every page, once.
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = [d["location"] for d in index["docs"] if "#" not in d["location"]]
+    assert len(pages) == len(set(pages))
+    assert before_locations <= _locations(site)
+
+
+def test_a_note_that_becomes_unpublished_loses_its_page(served) -> None:
+    vault, config, site = served
+    assert "CAROL-CANARY-71" in _read(site, "people/carol")
+    assert 'href="../carol/"' in _read(site, "people/ada")
+    _edit(vault, "People/Carol.md", "---\ntype: people\npublish: false\n---\n# Carol\n\nCAROL-CANARY-71\n")
+    _build(config, site)
+    assert not _page(site, "people/carol").exists()
+    assert not (site / "people" / "carol").exists()
+    # The link to Carol on Ada's page is plain text now, and the directory no longer lists her.
+    assert 'href="../carol/"' not in _read(site, "people/ada")
+    assert "Carol" not in _read(site, "directory/people")
+    assert "people/carol/" not in _locations(site)
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml"):
+            assert "CAROL-CANARY-71" not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+def test_a_deleted_note_loses_its_page_and_a_new_note_gets_one(served) -> None:
+    vault, config, site = served
+    (vault / "People" / "Carol.md").unlink()
+    write_vault(
+        vault, {"People/Dan.md": '---\ntype: people\ncompany: "[[Acme]]"\n---\n# Dan\n\nHello [[Ada]].\n'}
+    )
+    _build(config, site)
+    assert not _page(site, "people/carol").exists()
+    assert _page(site, "people/dan").exists()
+    assert "Dan" in _read(site, "people/ada")
+    assert "people/dan/" in _read(site, "customers/acme").replace("../../", "")
+
+
+def test_a_prose_edit_keeps_the_listings_and_updates_the_mentions(served) -> None:
+    vault, config, site = served
+    listings = [_page(site, url) for url in ("directory/people", "tags/team", "tags", "timeline")]
+    listings = [p for p in listings if p.exists()]
+    assert listings
+    times = [p.stat().st_mtime_ns for p in listings]
+    # Same line, same link: only the prose around the link changes.
+    _edit(
+        vault,
+        "People/Ada.md",
+        '---\ntype: people\ncompany: "[[Acme]]"\ntags: [team]\n---\n# Ada\n\nAda works closely with [[Carol]].\n',
+    )
+    _build(config, site)
+    assert "closely" in _read(site, "people/ada")
+    # Carol's linked mentions quote the new line.
+    assert "closely" in _read(site, "people/carol")
+    assert [p.stat().st_mtime_ns for p in listings] == times
