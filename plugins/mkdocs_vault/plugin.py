@@ -16,6 +16,7 @@ Event plan (MkDocs 1.6 order):
 
 from __future__ import annotations
 
+import logging
 import time
 from importlib import resources
 from pathlib import Path
@@ -63,6 +64,11 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             self._state_key = key
         self.site = SiteBuilder(self.state, self.config, config)
         self.site.configure_markdown(config)
+        if config.nav is None:
+            # Our on_nav builds the navigation; without a configured nav MkDocs would first nest every
+            # note into one (over a second per build at 10,000 notes) only for us to replace it.
+            config.nav = ["index.md"]
+            config.validation.nav.omitted_files = logging.DEBUG
         overrides = str(resources.files("mkdocs_vault.overrides"))
         dirs = config.theme.dirs
         if overrides not in dirs:
