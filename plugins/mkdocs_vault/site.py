@@ -33,6 +33,9 @@ def _inside(path: str, folder: str) -> bool:
         return False
 
 
+GENERATED_MARKER = "VAULT-GENERATED-CONTENT-7f3a"
+
+
 class SiteBuilder:
     def __init__(self, state: VaultState, options: VaultConfig, config: MkDocsConfig) -> None:
         self.state = state
@@ -40,6 +43,7 @@ class SiteBuilder:
         self.config = config
         self.note_of_uri: dict[str, str] = {}  # MkDocs src_uri -> vault note path
         self.generated: dict[str, tuple[str, str]] = {}  # src_uri -> (title, markdown)
+        self._generated_html: dict[str, str] = {}  # src_uri -> HTML put in after rendering
         self.sections: list[tuple[str, str]] = []  # (title, src_uri) of the top-level section pages
         self.home_uri = "index.md"
         self.link_context = None  # set by extensions.configure
@@ -247,7 +251,7 @@ class SiteBuilder:
             return "\n" + self.state.vault.notes[path].body
         generated = self.generated.get(file.src_uri)
         if generated is not None:
-            return generated[1]
+            return self._light_source(file.src_uri, generated[1])
         return None
 
     # -- navigation -----------------------------------------------------------------------------------
@@ -307,9 +311,28 @@ class SiteBuilder:
         set_current(self, path)
         return markdown
 
+    def _light_source(self, src_uri: str, markdown: str) -> str:
+        """A generated page whose body is one raw HTML block is handed to MkDocs as its metadata and a
+        marker; the HTML goes in after rendering (`after_render`). Python-Markdown's raw-HTML
+        handling is slow on big listings (a directory of 1,500 people) and has nothing to do there."""
+        meta, body = "", markdown
+        if markdown.startswith("---\n"):
+            end = markdown.find("\n---\n", 4)
+            if end < 0:
+                return markdown
+            meta, body = markdown[: end + 5], markdown[end + 5 :]
+        stripped = body.strip()
+        if not stripped.startswith("<") or "\n\n" in stripped:
+            return markdown  # not a single raw HTML block: let Markdown render it
+        self._generated_html[src_uri] = stripped
+        return f"{meta}\n{GENERATED_MARKER}\n"
+
     def after_render(self, page: Page, html_text: str) -> str:
         """Note pages get their properties panel, timeline, linked mentions and local graph; the home
         page gets links to the listings (pages/generated.py)."""
+        injected = self._generated_html.pop(page.file.src_uri, None)
+        if injected is not None:
+            html_text = html_text.replace(f"<p>{GENERATED_MARKER}</p>", injected, 1)
         pages = self.site_pages
         if pages is None:
             return html_text

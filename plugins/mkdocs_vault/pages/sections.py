@@ -44,7 +44,7 @@ def section_page(folder: str, members: list[Note], src_uri: str, url_of: UrlOf) 
     for note in members:
         sub = note.folder[len(folder) + 1 :] if note.folder != folder else ""
         by_sub.setdefault(sub, []).append(note)
-    parts = [f"# {html.escape(folder)}", "", f'<div class="vault-listing" data-count="{len(members)}">']
+    parts = [f"<h1>{html.escape(folder)}</h1>", f'<div class="vault-listing" data-count="{len(members)}">']
     for sub in sorted(by_sub, key=lambda s: (s != "", s.casefold())):
         if sub:
             parts.append(f"<h2>{html.escape(sub)}</h2>")
@@ -53,13 +53,13 @@ def section_page(folder: str, members: list[Note], src_uri: str, url_of: UrlOf) 
             day = f' <span class="vault-date">{note.day.isoformat()[:10]}</span>' if note.day else ""
             parts.append(f"<li>{_link(note, url_of, page_url)}{day}</li>")
         parts.append("</ul>")
-    parts += ["</div>", ""]
-    return folder, "\n".join(parts)
+    parts.append("</div>")
+    return folder, "\n".join(parts) + "\n"
 
 
 def home_page(sections: list[tuple[str, str]], notes: list[Note], url_of: UrlOf) -> tuple[str, str]:
     """A home page for a vault without `index.md`: its sections and its most recent dated notes."""
-    parts = ["# Home", "", '<div class="vault-listing">', "<ul>"]
+    parts = ["<h1>Home</h1>", '<div class="vault-listing">', "<ul>"]
     for folder, uri in sections:
         href = get_relative_url(_page_url(uri) or ".", ".")
         parts.append(f'<li><a href="{html.escape(href)}">{html.escape(folder)}</a></li>')
@@ -70,5 +70,5 @@ def home_page(sections: list[tuple[str, str]], notes: list[Note], url_of: UrlOf)
         for note in dated:
             parts.append(f"<li>{_link(note, url_of, '')} <span class=\"vault-date\">{note.day.isoformat()[:10]}</span></li>")
         parts.append("</ul>")
-    parts += ["</div>", ""]
-    return "Home", "\n".join(parts)
+    parts.append("</div>")
+    return "Home", "\n".join(parts) + "\n"
