@@ -44,6 +44,7 @@ class SiteBuilder:
         self.note_of_uri: dict[str, str] = {}  # MkDocs src_uri -> vault note path
         self.generated: dict[str, tuple[str, str]] = {}  # src_uri -> (title, markdown)
         self._generated_html: dict[str, str] = {}  # src_uri -> HTML put in after rendering
+        self.footers: dict[str, str] = {}  # src_uri -> timeline, mentions and graph of a note page
         self.sections: list[tuple[str, str]] = []  # (title, src_uri) of the top-level section pages
         self.home_uri = "index.md"
         self.link_context = None  # set by extensions.configure
@@ -340,7 +341,9 @@ class SiteBuilder:
         path = self.note_for(page)
         if path is not None:
             assert self.state.vault is not None
-            return pages.decorate_note(self.state.vault.notes[path], page.url, html_text, home=home)
+            note = self.state.vault.notes[path]
+            self.footers[page.file.src_uri] = pages.note_footer(note, page.url)
+            return pages.decorate_note(note, page.url, html_text, home=home)
         if home:
             from .pages.generated import insert_after_title
 
@@ -357,6 +360,7 @@ class SiteBuilder:
                 page.content = finish(self, page, self.note_of_uri.get(file.src_uri))
 
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
+        context["vault_footer"] = self.footers.pop(page.file.src_uri, "")
         path = self.note_for(page)
         if path is not None:
             assert self.state.vault is not None

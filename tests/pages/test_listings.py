@@ -148,6 +148,7 @@ def test_graph_page_and_json(team_pages: SitePages) -> None:
 def test_note_panels(team_state, team_pages: SitePages) -> None:
     note = team_state.vault.notes["People/Ada Byron.md"]
     out = team_pages.decorate_note(note, "people/ada-byron/", "<h1>Ada Byron</h1><p>Body</p>")
+    out += team_pages.note_footer(note, "people/ada-byron/")  # the template writes it after the content
     assert out.startswith('<h1>Ada Byron</h1><div class="vault-properties"')
     assert "123456" not in out and "salary" not in out.lower().replace("paid", "")
     assert "not for the wiki" not in out  # a %%comment%% in the linking line

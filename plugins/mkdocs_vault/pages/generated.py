@@ -88,17 +88,24 @@ class SitePages:
 
     # -- note pages ---------------------------------------------------------------------------------
     def decorate_note(self, note: Note, page_url: str, content: str, home: bool = False) -> str:
-        """The note's rendered content with the properties panel after its title and the timeline,
-        linked mentions and local graph after its text."""
+        """The note's rendered content with the properties panel after its title (in the content, so
+        search indexes property values)."""
         if note.path not in self.data.notes:
             return content
         top = self.browse_box(page_url, note.path) if home else self.properties(note, page_url)
-        bottom = (
+        return insert_after_title(content, top)
+
+    def note_footer(self, note: Note, page_url: str) -> str:
+        """The timeline, linked mentions and local graph shown after the note's text. The template
+        writes them after `page.content`: they are not searched, and keeping them out of the content
+        spares the search plugin from parsing them on every page."""
+        if note.path not in self.data.notes:
+            return ""
+        return (
             note_timeline(self.data, note.path, page_url)
             + backlinks(self.data, self.lines, self.inline, note.path, page_url)
             + local_graph_section(self.data, note.path, page_url)
         )
-        return insert_after_title(content, top) + bottom
 
     def properties(self, note: Note, page_url: str) -> str:
         extra = []
