@@ -17,6 +17,7 @@ renders Markdown itself (embeds, generated pages), so every note renders the sam
 | `private_fields` | inline fields with a `private_keys` key cut out of the body |
 | `links.extension` | wikilinks, embeds, links to notes, block ids |
 | `nesting` | caps list/blockquote nesting so Python-Markdown cannot hit RecursionError |
+| `fences` | reduces info strings superfences rejects (```` ```\tasks ````) to a language name, as Obsidian reads them |
 | `nl2br` (only with `line_breaks`) | Obsidian's default "non-strict" line breaks: a newline is a `<br>` |
 
 Left out on purpose: `attr_list` (it would eat a trailing `{a, b}` of ordinary prose),
@@ -37,6 +38,7 @@ from mkdocs_vault.links.anchors import SLUGIFY
 from mkdocs_vault.links.extension import LinkContext, VaultLinksExtension
 from mkdocs_vault.markdown.callouts import CalloutExtension
 from mkdocs_vault.markdown.comments import CommentsExtension
+from mkdocs_vault.markdown.fences import FenceInfoExtension
 from mkdocs_vault.markdown.highlight import HighlightExtension
 from mkdocs_vault.markdown.nesting import NestingCapExtension
 from mkdocs_vault.markdown.private_fields import PrivateFieldsExtension
@@ -78,6 +80,7 @@ def markdown_config(
         "pymdownx.arithmatex",
         "pymdownx.tilde",
         NestingCapExtension(),
+        FenceInfoExtension(),
         CommentsExtension(),
         PrivateFieldsExtension(private_keys=list(private_keys)),
         CalloutExtension(),
