@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint bench bench-large clean browser-deps vendor
+.PHONY: serve build test lint bench bench-large bench-incremental clean browser-deps vendor
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ bench: $(STAMP)  ## build time and peak memory against plain MkDocs (N=1000,1000
 
 bench-large: $(STAMP)
 	$(BIN)/python tests/bench/run.py --sizes 1000 10000 50000
+
+bench-incremental: $(STAMP)  ## serve --dirty rebuild times after one edit
+	$(BIN)/python tests/bench/incremental.py --sizes 1000 10000
 
 browser-deps:  ## Debian's Chromium for the browser tests (CI runs this)
 	apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
