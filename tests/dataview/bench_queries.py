@@ -1,6 +1,10 @@
 """Benchmark (not a test): run the query mix a generated vault's pages contain; print p50/p95 per query.
 
-usage: python tests/dataview/bench_queries.py [VAULT_DIR] [-n NOTES]
+usage: python tests/dataview/bench_queries.py [VAULT_DIR] [-n NOTES] [--python-sources]
+
+By default queries run as the site build runs them: over a `VaultState` (loaded, resolved, published,
+indexed), with FROM compiled to SQL over its DuckDB index. `--python-sources` evaluates FROM over the
+page objects instead (the conformance suite checks that both give the same results).
 
 Without VAULT_DIR it generates an N-note vault (default 10,000) with tests/bench/generate.py. Each
 ```dataview block and inline `= expr` of every note runs once from the note it is written in.
@@ -34,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("vault", nargs="?", type=Path)
     parser.add_argument("-n", "--notes", type=int, default=10000)
+    parser.add_argument("--python-sources", action="store_true", help="FROM over page objects, not SQL")
     args = parser.parse_args(argv)
     vault = args.vault
     if vault is None:
@@ -45,9 +50,17 @@ def main(argv: list[str] | None = None) -> int:
         vault = out / "vault"
 
     t0 = time.perf_counter()
-    pages = load_pages(vault, UTC, skip_templates=True)
+    if args.python_sources:
+        pages = load_pages(vault, UTC, skip_templates=True)
+        ctx = QueryContext(pages, dt.datetime.now(UTC), UTC)
+    else:
+        from mkdocs_vault.dataview.batch import context_for_state
+        from mkdocs_vault.pipeline import Options, VaultState
+
+        state = VaultState(vault, Options(timezone="UTC")).refresh()
+        ctx = context_for_state(state)
+        pages = ctx.pages
     load_s = time.perf_counter() - t0
-    ctx = QueryContext(pages, dt.datetime.now(UTC), UTC)
     by_query: dict[str, list[float]] = defaultdict(list)
     every: list[float] = []
     errors = 0
@@ -64,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             by_query[shape].append(elapsed)
             every.append(elapsed)
     total = sum(every)
-    print(f"vault: {vault} ({len(pages.pages)} pages); reading + page objects: {load_s:.2f} s")
+    how = "FROM over page objects" if args.python_sources else "FROM as SQL over the DuckDB index"
+    print(f"vault: {vault} ({len(pages.pages)} pages, {how}); load, index and page objects: {load_s:.2f} s")
     print(f"queries: {len(every)} ({errors} errors), total {total:.2f} s")
     if every:
         print(f"all queries: p50 {pct(every, 0.5) * 1000:.2f} ms, p95 {pct(every, 0.95) * 1000:.2f} ms")
