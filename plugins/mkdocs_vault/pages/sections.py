@@ -12,6 +12,9 @@ from mkdocs.utils import get_relative_url
 from ..vault.model import Note
 
 UrlOf = Callable[[str], str | None]
+# Listings repeat every note's title; searching them would push the notes themselves down the results
+# (and a folder of 5,000 meetings would add a quarter megabyte to the index).
+NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---\n"
 
 
 def _sort_key(note: Note) -> tuple[str, str]:
@@ -44,7 +47,11 @@ def section_page(folder: str, members: list[Note], src_uri: str, url_of: UrlOf) 
     for note in members:
         sub = note.folder[len(folder) + 1 :] if note.folder != folder else ""
         by_sub.setdefault(sub, []).append(note)
-    parts = [f"<h1>{html.escape(folder)}</h1>", f'<div class="vault-listing" data-count="{len(members)}">']
+    parts = [
+        NOT_SEARCHED,
+        f"<h1>{html.escape(folder)}</h1>",
+        f'<div class="vault-listing" data-count="{len(members)}">',
+    ]
     for sub in sorted(by_sub, key=lambda s: (s != "", s.casefold())):
         if sub:
             parts.append(f"<h2>{html.escape(sub)}</h2>")
@@ -59,7 +66,7 @@ def section_page(folder: str, members: list[Note], src_uri: str, url_of: UrlOf) 
 
 def home_page(sections: list[tuple[str, str]], notes: list[Note], url_of: UrlOf) -> tuple[str, str]:
     """A home page for a vault without `index.md`: its sections and its most recent dated notes."""
-    parts = ["<h1>Home</h1>", '<div class="vault-listing">', "<ul>"]
+    parts = [NOT_SEARCHED, "<h1>Home</h1>", '<div class="vault-listing">', "<ul>"]
     for folder, uri in sections:
         href = get_relative_url(_page_url(uri) or ".", ".")
         parts.append(f'<li><a href="{html.escape(href)}">{html.escape(folder)}</a></li>')
