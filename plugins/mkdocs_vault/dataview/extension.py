@@ -121,6 +121,9 @@ class DataviewBlockPreprocessor(Preprocessor):
                 html = render_unsupported("dataviewjs")
             else:
                 html, _ = self.runner.run(block.query, self.runner.block_line())
+            # Results repeat other notes' content: left out of the search index (Material honours
+            # data-search-exclude), so searches find the notes themselves, and the index stays small.
+            html = f'<div class="vault-dataview" data-search-exclude>{html}</div>'
             placeholder = self.md.htmlStash.store(html)
             # Blank lines around the placeholder keep it a block of its own (inside callouts too).
             quote = block.prefix.rstrip() if block.prefix.strip() else ""
