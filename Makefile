@@ -36,7 +36,7 @@ bench-incremental: $(STAMP)  ## serve --dirty rebuild times after one edit
 	$(BIN)/python tests/bench/incremental.py --sizes 1000 10000
 
 browser-deps:  ## Debian's Chromium for the browser tests (CI runs this)
-	apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
 clean:
 	rm -rf site .bench
