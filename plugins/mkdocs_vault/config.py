@@ -6,10 +6,6 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 
-class DirectoryColumns(base.Config):
-    """Columns of a directory page, per note type: `{projects: [status, owner, ...]}`."""
-
-
 class VaultConfig(base.Config):
     # What is in the vault, and what goes out.
     exclude = c.ListOfItems(c.Type(str), default=[])

@@ -52,21 +52,12 @@ def configure(config: MkDocsConfig, site: SiteBuilder) -> None:
         level = INFO if kind in ("missing-section",) else WARNING
         state.diagnostics.report(path, line, kind, message, level)
 
-    def is_published(path: str) -> bool:
-        vault = state.vault
-        if vault is None:
-            return False
-        if path in vault.notes:
-            return vault.notes[path].published
-        attachment = vault.attachments.get(path)
-        return attachment is not None and attachment.published
-
     def get_note(path: str):
         vault = state.vault
         note = vault.notes.get(path) if vault is not None else None
         return note if note is not None and note.published else None
 
-    context = LinkContext(_CachedResolver(site), state.url_of, is_published, get_note, report)
+    context = LinkContext(_CachedResolver(site), state.url_of, state.is_published, get_note, report)
     strict = site.options.strict_line_breaks
     line_breaks = not strict if strict is not None else True  # Obsidian's default is non-strict
     if strict is None:
@@ -113,16 +104,6 @@ def _dataview_runner(site: SiteBuilder, links: LinkContext) -> DataviewRunner:
             contexts[key] = context_for_state(state)
         return contexts[key]
 
-    def is_published(path: str) -> bool:
-        vault = state.vault
-        if vault is None:
-            return False
-        note = vault.notes.get(path)
-        if note is not None:
-            return note.published
-        attachment = vault.attachments.get(path)
-        return attachment is not None and attachment.published
-
     def report(path: str, line: int | None, kind: str, message: str) -> None:
         state.diagnostics.report(path, line or None, kind, message)
 
@@ -130,7 +111,7 @@ def _dataview_runner(site: SiteBuilder, links: LinkContext) -> DataviewRunner:
     runner = TimedRunner(
         context=context,
         page=lambda: links.current.path,
-        link_html=placeholder_link_html(is_published),
+        link_html=placeholder_link_html(state.is_published),
         report=report,
         source=lambda: (links.current.body, links.current.body_line),
         date_format=options.date_format,

@@ -202,6 +202,17 @@ class VaultState:
         self._state_cache[key] = result
         return result
 
+    def is_published(self, path: str) -> bool:
+        """Does this note or attachment go out? (False for anything unknown.)"""
+        vault = self.vault
+        if vault is None:
+            return False
+        note = vault.notes.get(path)
+        if note is not None:
+            return note.published
+        attachment = vault.attachments.get(path)
+        return attachment is not None and attachment.published
+
     def url_of(self, path: str) -> str | None:
         if self.urls is None:
             return None
@@ -246,7 +257,7 @@ class VaultState:
         self.con.execute(f"ATTACH '{_sql_string(str(out))}' AS target_db")
         try:
             for table in ("notes", "fields", "tags", "links", "list_items", "headings"):
-                self.con.execute(f"INSERT INTO target_db.{table} SELECT * FROM {table}")  # noqa: S608
+                self.con.execute(f"INSERT INTO target_db.{table} SELECT * FROM {table}")
         finally:
             self.con.execute("DETACH target_db")
 
@@ -272,6 +283,3 @@ def _names_changed(before: Vault, after: Vault) -> bool:
         return True
     return any(before.notes[p].aliases != after.notes[p].aliases for p in after.changed if p in after.notes)
 
-
-def note_paths(notes: Iterable) -> list[str]:
-    return [n.path for n in notes]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import html
 import itertools
-import json
 import os
 import posixpath
 from pathlib import Path
@@ -428,10 +427,3 @@ def _uri_to_url(src_uri: str) -> str:
         return ""
     return posixpath.dirname(src_uri) + "/" if src_uri.endswith("/index.md") else src_uri[:-3] + "/"
 
-
-def escape(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
