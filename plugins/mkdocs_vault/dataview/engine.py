@@ -5,9 +5,11 @@ What runs where, and why:
 * **FROM** (sources) runs as SQL over the DuckDB index when the context carries a connection
   (`notes`, `tags`, `links` tables): folders are a path prefix or an exact note path, tags a
   case-insensitive match on the tag table (which holds every parent tag), `[[note]]` and
-  `outgoing([[note]])` joins on the link table; `and`/`or`/`-` are INTERSECT/UNION/EXCEPT. These are
-  exact set operations, so SQL and Dataview agree by construction. Every user string is a bound
-  parameter. Without a connection the same sources are evaluated in Python (`sources_python`), which
+  `outgoing([[note]])` read the link table; `and`/`or`/`-` are set intersection, union and
+  difference. These are exact set operations, so SQL and Dataview agree by construction. Every user
+  string is a bound parameter. Each folder or tag statement runs once per build and the link table is
+  read once per build into adjacency maps, since a build runs a scoped query on thousands of pages
+  and one statement per query cost about 2.6 ms at 10,000 notes. Without a connection the same sources are evaluated in Python (`sources_python`), which
   is also the reference the SQL path is tested against.
 * **WHERE, SORT, GROUP BY, FLATTEN, LIMIT and the columns** run in Python over the page objects the
   source selected, with Dataview's exact semantics: JavaScript regular expressions, ICU-style string
@@ -140,46 +142,22 @@ def _like_escape(s: str) -> str:
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def source_sql(source: Source, pages: PageSet, origin: str) -> tuple[str, list[Any]]:
-    """Compile a FROM clause to a SQL query returning `path`, with every user string bound."""
-    if isinstance(source, EmptySource):
-        return "SELECT path FROM notes", []
-    if isinstance(source, FolderSource):
-        if source.folder == "":
-            return "SELECT path FROM notes", []
+def base_sql(source: FolderSource | TagSource | EmptySource) -> tuple[str, list[Any]]:
+    """A folder, tag or empty FROM as a SQL query returning `path`, with every user string bound."""
+    if isinstance(source, FolderSource) and source.folder != "":
         return (
             "SELECT path FROM notes WHERE path LIKE ? ESCAPE '\\' OR path = ?",
             [_like_escape(source.folder + "/") + "%", source.folder + ".md"],
         )
     if isinstance(source, TagSource):
         return "SELECT DISTINCT path FROM tags WHERE lower(tag) = lower(?)", [source.tag]
-    if isinstance(source, LinkSource):
-        target = pages.builder.resolve_path(source.target, origin)
-        if source.incoming:
-            return (
-                "SELECT DISTINCT source AS path FROM links WHERE target = ? OR (target IS NULL AND target_raw = ?)",
-                [target, target],
-            )
-        return (
-            "SELECT DISTINCT l.target AS path FROM links l JOIN notes n ON n.path = l.target WHERE l.source = ?",
-            [target],
-        )
-    if isinstance(source, NegatedSource):
-        inner, params = source_sql(source.child, pages, origin)
-        return f"SELECT path FROM notes EXCEPT ({inner})", params
-    if isinstance(source, BinarySource):
-        left, lp = source_sql(source.left, pages, origin)
-        right, rp = source_sql(source.right, pages, origin)
-        op = "INTERSECT" if source.op == "&" else "UNION"
-        return f"({left}) {op} ({right})", lp + rp
-    raise DQLError(f"Unknown source {source!r}")
+    return "SELECT path FROM notes", []
 
 
 def select_paths(source: Source, ctx: QueryContext, origin: str) -> set[str]:
     """Paths selected by the source (a set: `in_vault_order` orders them)."""
     if ctx.con is not None:
-        sql, params = source_sql(source, ctx.pages, origin)
-        return {row[0] for row in ctx.con.execute(sql, params).fetchall()} & ctx.pages.pages.keys()
+        return _sql_sources(source, ctx, origin) & ctx.pages.pages.keys()
     # Folder and tag sources do not depend on the query's note: computed once per build.
     if isinstance(source, (FolderSource, TagSource, EmptySource)):
         cache = ctx.pages.__dict__.setdefault("_source_cache", {})
@@ -188,6 +166,38 @@ def select_paths(source: Source, ctx: QueryContext, origin: str) -> set[str]:
             cache[key] = frozenset(sources_python(source, ctx.pages, origin))
         return set(cache[key])
     return sources_python(source, ctx.pages, origin)
+
+
+# Every link as (key, value) pairs: incoming maps a target (a resolved path, else the raw text of an
+# unresolved link) to the notes linking to it; outgoing maps a note to the notes it links to.
+_INCOMING_SQL = "SELECT DISTINCT coalesce(target, target_raw), source FROM links"
+_OUTGOING_SQL = "SELECT DISTINCT l.source, l.target FROM links l JOIN notes n ON n.path = l.target"
+
+
+def _sql_sources(source: Source, ctx: QueryContext, origin: str) -> frozenset[str] | set[str]:
+    """The source's paths from the index, each statement run once per build (the cache lives on the
+    page set, which drops it whenever the pages change)."""
+    cache = ctx.pages.__dict__.setdefault("_source_cache", {})
+    if isinstance(source, LinkSource):
+        target = ctx.pages.builder.resolve_path(source.target, origin)
+        key = "in" if source.incoming else "out"
+        if key not in cache:
+            adjacency: dict[str, set[str]] = {}
+            for k, v in ctx.con.execute(_INCOMING_SQL if source.incoming else _OUTGOING_SQL).fetchall():
+                adjacency.setdefault(k, set()).add(v)
+            cache[key] = adjacency
+        return cache[key].get(target, frozenset())
+    if isinstance(source, NegatedSource):
+        return _sql_sources(EmptySource(), ctx, origin) - _sql_sources(source.child, ctx, origin)
+    if isinstance(source, BinarySource):
+        left = _sql_sources(source.left, ctx, origin)
+        right = _sql_sources(source.right, ctx, origin)
+        return left & right if source.op == "&" else left | right
+    key = repr(source)
+    if key not in cache:
+        sql, params = base_sql(source)
+        cache[key] = frozenset(row[0] for row in ctx.con.execute(sql, params).fetchall())
+    return cache[key]
 
 
 def in_vault_order(paths: set[str], ctx: QueryContext) -> list[str]:
