@@ -7,7 +7,8 @@ Event plan (MkDocs 1.6 order):
 - on_files: runs the pipeline (load -> resolve -> publish -> index), then replaces every file MkDocs
   found in docs_dir by the published notes at their URLs, the published attachments and our
   generated pages. Nothing unpublished is in `files` after this, so nothing else can copy it.
-- on_nav: a small navigation (home, sections, generated pages), never every note.
+- on_nav: a small navigation (home, sections, generated pages), never every note; every page is
+  then set to render through one Markdown converter for the build (`rendering.py`).
 - on_page_read_source: supplies each note's body (decoded by our loader; MkDocs' reader never runs).
 - on_page_markdown: tells the Markdown extensions which note is rendering.
 - on_env: the second rendering phase: every page is rendered, so link placeholders become links.
@@ -29,6 +30,7 @@ from mkdocs.structure.pages import Page
 
 from .config import VaultConfig
 from .pipeline import Options, VaultState
+from .rendering import adopt
 from .site import SiteBuilder
 
 log = get_plugin_logger(__name__)
@@ -92,7 +94,9 @@ class VaultPlugin(BasePlugin[VaultConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.site is not None
-        return self.site.nav(nav, files)
+        nav = self.site.nav(nav, files)
+        adopt(files, config)  # every page renders through one shared Markdown converter
+        return nav
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         assert self.site is not None

@@ -40,6 +40,17 @@ def test_two_builds_of_the_sample_vault_are_byte_identical(sample_site: Path, tm
     assert "sitemap.xml" in first_files and "sitemap.xml.gz" in first_files
 
 
+def test_the_shared_markdown_converter_renders_what_mkdocs_would(sample_site: Path, tmp_path: Path) -> None:
+    # rendering.py renders every page with one Markdown converter, reset between pages; MkDocs builds
+    # a new one per page. Any state an extension kept from one page to the next would show here.
+    own = tmp_path / "per-page" / "site"
+    result = build_site(ROOT / "mkdocs.yml", own, env={**EPOCH, "VAULT_NO_SHARED": "1"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    shared_files, own_files = file_bytes(sample_site), file_bytes(own)
+    assert sorted(shared_files) == sorted(own_files)
+    assert [rel for rel in shared_files if shared_files[rel] != own_files[rel]] == []
+
+
 def test_no_build_clock_in_pages(sample_site: Path) -> None:
     # SOURCE_DATE_EPOCH=1795000000 is 2026-11-18; the vault's `today` is 2026-11-24. The real clock's
     # year and time of day must not appear as a build stamp.

@@ -1,0 +1,98 @@
+"""Render every page of a build with one Markdown converter instead of one per page.
+
+MkDocs' `Page.render` builds a new `markdown.Markdown` for every page, which constructs and registers
+every extension again: at 10,000 notes that set-up alone cost more than all our query time. The
+Python-Markdown way to convert many documents is one instance with `reset()` between them, which
+is what embeds already do (`links.extension.LinkContext.render_embed`). `VaultPage.render` does the
+same for pages, with MkDocs' own four per-page processors (raw-HTML anchors, heading anchors,
+relative links, the title) registered once and pointed at each page in turn.
+
+Those processors are MkDocs internals (pinned by `mkdocs>=1.6,<1.7`); if they are not there, or
+`VAULT_NO_SHARED` is set, pages render the standard way.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import TYPE_CHECKING
+
+import markdown
+from mkdocs.structure import pages as mkdocs_pages
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+
+log = logging.getLogger("mkdocs.structure.pages")  # MkDocs' own logger: its level decides anchors
+
+_INTERNALS = (
+    "_RawHTMLPreprocessor",
+    "_ExtractAnchorsTreeprocessor",
+    "_RelativePathTreeprocessor",
+    "_ExtractTitleTreeprocessor",
+)
+# VAULT_NO_SHARED=1 renders the MkDocs way (a test compares the two builds byte for byte).
+AVAILABLE = not os.environ.get("VAULT_NO_SHARED") and all(hasattr(mkdocs_pages, n) for n in _INTERNALS)
+
+
+class SharedMarkdown:
+    """One `Markdown` with the site's extensions and MkDocs' per-page processors, for one build."""
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self.md = markdown.Markdown(
+            extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {}
+        )
+        self.raw_html = mkdocs_pages._RawHTMLPreprocessor()
+        self.raw_html._register(self.md)
+        self.anchors = mkdocs_pages._ExtractAnchorsTreeprocessor(None, None, config)  # type: ignore[arg-type]
+        self.anchors._register(self.md)
+        self.relative = mkdocs_pages._RelativePathTreeprocessor(None, None, config)  # type: ignore[arg-type]
+        self.relative._register(self.md)
+        self.title = mkdocs_pages._ExtractTitleTreeprocessor()
+        self.title._register(self.md)
+
+    def render(self, page: Page, files: Files) -> None:
+        """What `Page.render` does, on the shared converter."""
+        if page.markdown is None:
+            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        md = self.md.reset()
+        self.raw_html.present_anchor_ids = set()
+        self.anchors.present_anchor_ids = set()
+        self.relative.file, self.relative.files = page.file, files
+        self.relative.links_to_anchors = {}
+        self.title.title = None
+        page.content = md.convert(page.markdown)
+        page.toc = get_toc(getattr(md, "toc_tokens", []))
+        page._title_from_render = self.title.title
+        page.present_anchor_ids = self.anchors.present_anchor_ids | self.raw_html.present_anchor_ids
+        if log.getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = self.relative.links_to_anchors
+
+
+class VaultPage(Page):
+    """A page rendered by its build's `SharedMarkdown` (given to it by `adopt`)."""
+
+    renderer: SharedMarkdown | None = None
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.renderer is None:
+            super().render(config, files)
+        else:
+            self.renderer.render(self, files)
+
+
+def adopt(files: Files, config: MkDocsConfig) -> None:
+    """Start a build's shared converter and make every page of `files` render through it (MkDocs has
+    created the pages by `on_nav`; they become `VaultPage`s, which only changes `render`)."""
+    if not AVAILABLE:
+        return
+    shared = SharedMarkdown(config)
+    for file in files.documentation_pages():
+        page = file.page
+        if type(page) is Page:
+            page.__class__ = VaultPage
+        if isinstance(page, VaultPage):
+            page.renderer = shared
