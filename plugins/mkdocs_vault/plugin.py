@@ -116,6 +116,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self.site.finish_pages(files)
         return env
 
+    @event_priority(-100)  # after the search plugin has read the page (searchview.py)
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
         assert self.site is not None
         return self.site.page_context(context, page)

@@ -20,6 +20,7 @@ from mkdocs.utils import get_relative_url
 
 from .config import VaultConfig
 from .pipeline import VaultState
+from .searchview import has_markers, page_view, search_view
 
 if TYPE_CHECKING:
     from .pages.generated import SitePages
@@ -44,6 +45,7 @@ class SiteBuilder:
         self.generated: dict[str, tuple[str, str]] = {}  # src_uri -> (title, markdown)
         self._generated_html: dict[str, str] = {}  # src_uri -> HTML put in after rendering
         self.footers: dict[str, str] = {}  # src_uri -> timeline, mentions and graph of a note page
+        self._page_views: dict[str, str] = {}  # src_uri -> content shown, while search reads another
         self.sections: list[tuple[str, str]] = []  # (title, src_uri) of the top-level section pages
         self.home_uri = "index.md"
         self.link_context = None  # set by extensions.configure
@@ -356,9 +358,18 @@ class SiteBuilder:
         for file in files.documentation_pages():
             page = file.page
             if page is not None and page.content is not None:
-                page.content = finish(self, page, self.note_of_uri.get(file.src_uri))
+                content = finish(self, page, self.note_of_uri.get(file.src_uri))
+                if has_markers(content):
+                    # The search plugin parses what it is handed next (its on_page_context); the page
+                    # gets its real content back in ours, which runs after it (searchview.py).
+                    self._page_views[file.src_uri] = page_view(content)
+                    content = search_view(content)
+                page.content = content
 
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
+        shown = self._page_views.pop(page.file.src_uri, None)
+        if shown is not None:
+            page.content = shown
         context["vault_footer"] = self.footers.pop(page.file.src_uri, "")
         path = self.note_for(page)
         if path is not None:

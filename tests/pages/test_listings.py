@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from mkdocs_vault.pages.generated import SitePages, insert_after_title
+from mkdocs_vault.searchview import page_view, search_view
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -147,8 +148,15 @@ def test_graph_page_and_json(team_pages: SitePages) -> None:
 
 def test_note_panels(team_state, team_pages: SitePages) -> None:
     note = team_state.vault.notes["People/Ada Byron.md"]
-    out = team_pages.decorate_note(note, "people/ada-byron/", "<h1>Ada Byron</h1><p>Body</p>")
-    out += team_pages.note_footer(note, "people/ada-byron/")  # the template writes it after the content
+    content = team_pages.decorate_note(note, "people/ada-byron/", "<h1>Ada Byron</h1><p>Body</p>")
+    # What search reads: the property values as text, without the panel's markup.
+    searched = search_view(content)
+    assert "vault-properties" not in searched and "<dt>" not in searched
+    assert "company Nimbus Ltd" in searched and "aliases Ada AB" in searched
+    assert "<script>" not in searched and "role &lt;script&gt;" in searched
+    for raw in (content, searched):
+        assert "123456" not in raw and "salary" not in raw.lower().replace("paid", "")
+    out = page_view(content) + team_pages.note_footer(note, "people/ada-byron/")  # the template writes the footer
     assert out.startswith('<h1>Ada Byron</h1><div class="vault-properties"')
     assert "123456" not in out and "salary" not in out.lower().replace("paid", "")
     assert "not for the wiki" not in out  # a %%comment%% in the linking line

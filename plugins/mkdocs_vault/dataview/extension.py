@@ -24,6 +24,7 @@ from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
+from ..searchview import hidden
 from .blocks import INLINE_QUERY, find_blocks
 from .engine import QueryContext, Result, run_query
 from .render import LinkHtml, render_result, render_unsupported
@@ -122,8 +123,9 @@ class DataviewBlockPreprocessor(Preprocessor):
             else:
                 html, _ = self.runner.run(block.query, self.runner.block_line())
             # Results repeat other notes' content: left out of the search index (Material honours
-            # data-search-exclude), so searches find the notes themselves, and the index stays small.
-            html = f'<div class="vault-dataview" data-search-exclude>{html}</div>'
+            # data-search-exclude, and the site keeps them out of what its parser reads), so searches
+            # find the notes themselves, and the index stays small.
+            html = hidden(f'<div class="vault-dataview" data-search-exclude>{html}</div>')
             placeholder = self.md.htmlStash.store(html)
             # Blank lines around the placeholder keep it a block of its own (inside callouts too).
             quote = block.prefix.rstrip() if block.prefix.strip() else ""

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..dataview.dateformat import format_date
+from ..searchview import hidden, search_text
 from .addresses import directory_url, relative, tag_url
 from .inline import InlineRenderer, external, is_url
 
@@ -135,6 +136,7 @@ def properties_panel(
     """The panel's HTML ("" when nothing is left to show). `frontmatter_tags` are the note's tags from
     its frontmatter in `#tag` form (shown as links); `extra` adds computed rows as (label, html)."""
     rows: list[str] = []
+    searched: list[str] = []  # the keys and values the search index gets, as HTML
     for key, value in frontmatter.items():
         name = str(key)
         low = name.lower()
@@ -152,14 +154,15 @@ def properties_panel(
         if not shown:
             continue
         rows.append(_row(name, shown, indexed=low != "type"))
+        if low != "type":
+            searched.append(f"{html.escape(name)} {shown}")
     rows.extend(_row(label, shown, computed=True, indexed=False) for label, shown in extra)
     if not rows:
         return ""
-    return (
-        '<div class="vault-properties" role="group" aria-label="Properties"><dl>'
-        + "".join(rows)
-        + "</dl></div>\n"
-    )
+    panel = '<div class="vault-properties" role="group" aria-label="Properties"><dl>' + "".join(rows) + "</dl></div>"
+    # Search reads the values as text: the panel's markup costs the search plugin's parser more than
+    # the rest of a typical note (searchview.py).
+    return hidden(panel) + search_text(" ".join(searched)) + "\n"
 
 
 def _row(key: str, shown: str, computed: bool = False, indexed: bool = True) -> str:
