@@ -9,6 +9,7 @@ import html
 import itertools
 import os
 import posixpath
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,8 @@ def _inside(path: str, folder: str) -> bool:
 
 
 GENERATED_MARKER = "VAULT-GENERATED-CONTENT-7f3a"
+# A block Python-Markdown passes through as raw HTML: it starts with a block-level element.
+_RAW_BLOCK = re.compile(r"<(?:h[1-6]|p|div|ul|ol|dl|table|section|nav|details|figure|hr)[\s>/]")
 
 
 class SiteBuilder:
@@ -314,7 +317,7 @@ class SiteBuilder:
         return markdown
 
     def _light_source(self, src_uri: str, markdown: str) -> str:
-        """A generated page whose body is one raw HTML block is handed to MkDocs as its metadata and a
+        """A generated page whose body is raw HTML blocks only is handed to MkDocs as its metadata and a
         marker; the HTML goes in after rendering (`after_render`). Python-Markdown's raw-HTML
         handling is slow on big listings (a directory of 1,500 people) and has nothing to do there."""
         meta, body = "", markdown
@@ -323,10 +326,10 @@ class SiteBuilder:
             if end < 0:
                 return markdown
             meta, body = markdown[: end + 5], markdown[end + 5 :]
-        stripped = body.strip()
-        if not stripped.startswith("<") or "\n\n" in stripped:
-            return markdown  # not a single raw HTML block: let Markdown render it
-        self._generated_html[src_uri] = stripped
+        blocks = [b.strip() for b in body.strip().split("\n\n")]
+        if not all(_RAW_BLOCK.match(b) for b in blocks):
+            return markdown  # not raw HTML blocks only: let Markdown render it
+        self._generated_html[src_uri] = "\n".join(blocks)  # as Python-Markdown joins blocks
         return f"{meta}\n{GENERATED_MARKER}\n"
 
     def after_render(self, page: Page, html_text: str) -> str:
