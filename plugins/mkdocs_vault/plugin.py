@@ -29,6 +29,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .config import VaultConfig
+from .navcache import add_theme_loader
 from .pipeline import Options, VaultState
 from .rendering import adopt
 from .site import SiteBuilder
@@ -114,6 +115,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         assert self.site is not None
         self.site.finish_pages(files)
+        add_theme_loader(env, config.theme.dirs, str(resources.files("mkdocs_vault.overrides")))
         return env
 
     @event_priority(-100)  # after the search plugin has read the page (searchview.py)

@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .config import VaultConfig
+from .navcache import NavCache
 from .pipeline import VaultState
 from .searchview import has_markers, page_view, search_view
 
@@ -53,6 +54,7 @@ class SiteBuilder:
         self.home_uri = "index.md"
         self.link_context = None  # set by extensions.configure
         self.site_pages: SitePages | None = None  # pages/: listings and note panels of this build
+        self.nav_cache = NavCache()  # the navigation's HTML, shared by the pages it is the same for
 
     # -- Markdown -----------------------------------------------------------------------------------
     def configure_markdown(self, config: MkDocsConfig) -> None:
@@ -374,6 +376,7 @@ class SiteBuilder:
         if shown is not None:
             page.content = shown
         context["vault_footer"] = self.footers.pop(page.file.src_uri, "")
+        self.nav_cache.context(context, page)
         path = self.note_for(page)
         if path is not None:
             assert self.state.vault is not None

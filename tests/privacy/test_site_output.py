@@ -40,9 +40,10 @@ def test_two_builds_of_the_sample_vault_are_byte_identical(sample_site: Path, tm
     assert "sitemap.xml" in first_files and "sitemap.xml.gz" in first_files
 
 
-def test_the_shared_markdown_converter_renders_what_mkdocs_would(sample_site: Path, tmp_path: Path) -> None:
-    # rendering.py renders every page with one Markdown converter, reset between pages; MkDocs builds
-    # a new one per page. Any state an extension kept from one page to the next would show here.
+def test_shared_rendering_gives_what_mkdocs_would(sample_site: Path, tmp_path: Path) -> None:
+    # rendering.py renders every page with one Markdown converter, reset between pages, where MkDocs
+    # builds a new one per page; navcache.py renders the navigation once for the pages it is the same
+    # for. Any state kept from one page to the next, or a navigation shared too widely, shows here.
     own = tmp_path / "per-page" / "site"
     result = build_site(ROOT / "mkdocs.yml", own, env={**EPOCH, "VAULT_NO_SHARED": "1"})
     assert result.returncode == 0, result.stderr[-3000:]
