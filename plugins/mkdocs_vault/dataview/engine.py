@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import ChainMap
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,17 +155,18 @@ def base_sql(source: FolderSource | TagSource | EmptySource) -> tuple[str, list[
     return "SELECT path FROM notes", []
 
 
-def select_paths(source: Source, ctx: QueryContext, origin: str) -> set[str]:
-    """Paths selected by the source (a set: `in_vault_order` orders them)."""
+def select_paths(source: Source, ctx: QueryContext, origin: str) -> AbstractSet[str]:
+    """Paths selected by the source, visible pages only (`in_vault_order` orders them). Often a set
+    cached for the build: callers must not change it."""
     if ctx.con is not None:
-        return _sql_sources(source, ctx, origin) & ctx.pages.pages.keys()
+        return _sql_sources(source, ctx, origin)
     # Folder and tag sources do not depend on the query's note: computed once per build.
     if isinstance(source, (FolderSource, TagSource, EmptySource)):
         cache = ctx.pages.__dict__.setdefault("_source_cache", {})
         key = repr(source)
         if key not in cache:
             cache[key] = frozenset(sources_python(source, ctx.pages, origin))
-        return set(cache[key])
+        return cache[key]
     return sources_python(source, ctx.pages, origin)
 
 
@@ -174,7 +176,7 @@ _INCOMING_SQL = "SELECT DISTINCT coalesce(target, target_raw), source FROM links
 _OUTGOING_SQL = "SELECT DISTINCT l.source, l.target FROM links l JOIN notes n ON n.path = l.target"
 
 
-def _sql_sources(source: Source, ctx: QueryContext, origin: str) -> frozenset[str] | set[str]:
+def _sql_sources(source: Source, ctx: QueryContext, origin: str) -> AbstractSet[str]:
     """The source's paths from the index, each statement run once per build (the cache lives on the
     page set, which drops it whenever the pages change)."""
     cache = ctx.pages.__dict__.setdefault("_source_cache", {})
@@ -183,9 +185,11 @@ def _sql_sources(source: Source, ctx: QueryContext, origin: str) -> frozenset[st
         key = "in" if source.incoming else "out"
         if key not in cache:
             adjacency: dict[str, set[str]] = {}
+            visible = ctx.pages.pages
             for k, v in ctx.con.execute(_INCOMING_SQL if source.incoming else _OUTGOING_SQL).fetchall():
-                adjacency.setdefault(k, set()).add(v)
-            cache[key] = adjacency
+                if v in visible:
+                    adjacency.setdefault(k, set()).add(v)
+            cache[key] = {k: frozenset(v) for k, v in adjacency.items()}
         return cache[key].get(target, frozenset())
     if isinstance(source, NegatedSource):
         return _sql_sources(EmptySource(), ctx, origin) - _sql_sources(source.child, ctx, origin)
@@ -196,11 +200,12 @@ def _sql_sources(source: Source, ctx: QueryContext, origin: str) -> frozenset[st
     key = repr(source)
     if key not in cache:
         sql, params = base_sql(source)
-        cache[key] = frozenset(row[0] for row in ctx.con.execute(sql, params).fetchall())
+        rows = ctx.con.execute(sql, params).fetchall()
+        cache[key] = frozenset(row[0] for row in rows) & ctx.pages.pages.keys()
     return cache[key]
 
 
-def in_vault_order(paths: set[str], ctx: QueryContext) -> list[str]:
+def in_vault_order(paths: AbstractSet[str], ctx: QueryContext) -> list[str]:
     """The paths in vault order (the order Dataview's index yields pages, and ties keep)."""
     order = ctx.pages.__dict__.get("_order")
     if order is None:
@@ -372,7 +377,7 @@ def _task_of(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _prefilter(query: Query, paths: set[str], ctx: QueryContext, ev: Context) -> set[str]:
+def _prefilter(query: Query, paths: AbstractSet[str], ctx: QueryContext, ev: Context) -> AbstractSet[str]:
     """Narrow the rows of a leading `WHERE field = constant` through `PageSet.eq_index`.
 
     The WHERE itself still runs on what is left; equality never fails, so no row that could error
@@ -400,8 +405,7 @@ def _prefilter(query: Query, paths: set[str], ctx: QueryContext, ev: Context) ->
     if key is None:
         return paths
     index, unsure = ctx.pages.eq_index(var.name)
-    keep = set(index.get(key, ())) | set(unsure)
-    return paths & keep
+    return paths & index.get(key, unsure)
 
 
 def _row_independent(node: Any) -> bool:

@@ -328,11 +328,13 @@ class PageSet:
     def get(self, path: str) -> dict[str, Any] | None:
         return self.pages.get(path)
 
-    def eq_index(self, name: str) -> tuple[dict[tuple, list[str]], list[str]]:
-        """Paths by `eq_key` of their `name` field, plus the paths whose key cannot be fixed in advance.
+    def eq_index(self, name: str) -> tuple[dict[tuple, frozenset[str]], frozenset[str]]:
+        """Paths by `eq_key` of their `name` field, each set with the paths whose key cannot be fixed
+        in advance, and those paths alone (for a key no page has).
 
         A prefilter for `WHERE name = constant`: the WHERE still runs on the candidates, so this only
-        ever saves work and never changes a result. Built on first use, kept for the build.
+        ever saves work and never changes a result. Built on first use, kept for the build; sets, so
+        that narrowing a query's rows costs the smaller of the two sides.
         """
         cache = self.__dict__.setdefault("_eq_indexes", {})
         if name not in cache:
@@ -346,7 +348,7 @@ class PageSet:
                 key = eq_key(value)
                 if key is not None:
                     index.setdefault(key, []).append(path)
-            cache[name] = (index, unsure)
+            cache[name] = ({k: frozenset(v).union(unsure) for k, v in index.items()}, frozenset(unsure))
         return cache[name]
 
 
