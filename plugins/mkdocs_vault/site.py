@@ -48,7 +48,6 @@ class SiteBuilder:
         self.note_of_uri: dict[str, str] = {}  # MkDocs src_uri -> vault note path
         self.generated: dict[str, tuple[str, str]] = {}  # src_uri -> (title, markdown)
         self._generated_html: dict[str, str] = {}  # src_uri -> HTML put in after rendering
-        self.footers: dict[str, str] = {}  # src_uri -> timeline, mentions and graph of a note page
         self._page_views: dict[str, str] = {}  # src_uri -> content shown, while search reads another
         self.sections: list[tuple[str, str]] = []  # (title, src_uri) of the top-level section pages
         self.home_uri = "index.md"
@@ -335,8 +334,8 @@ class SiteBuilder:
         return f"{meta}\n{GENERATED_MARKER}\n"
 
     def after_render(self, page: Page, html_text: str) -> str:
-        """Note pages get their properties panel, timeline, linked mentions and local graph; the home
-        page gets links to the listings (pages/generated.py)."""
+        """Note pages get their properties panel (their timeline, linked mentions and local graph are
+        made in `page_context`); the home page gets links to the listings (pages/generated.py)."""
         injected = self._generated_html.pop(page.file.src_uri, None)
         if injected is not None:
             html_text = html_text.replace(f"<p>{GENERATED_MARKER}</p>", injected, 1)
@@ -348,7 +347,6 @@ class SiteBuilder:
         if path is not None:
             assert self.state.vault is not None
             note = self.state.vault.notes[path]
-            self.footers[page.file.src_uri] = pages.note_footer(note, page.url)
             return pages.decorate_note(note, page.url, html_text, home=home)
         if home:
             from .pages.generated import insert_after_title
@@ -375,12 +373,16 @@ class SiteBuilder:
         shown = self._page_views.pop(page.file.src_uri, None)
         if shown is not None:
             page.content = shown
-        context["vault_footer"] = self.footers.pop(page.file.src_uri, "")
         self.nav_cache.context(context, page)
+        context["vault_footer"] = ""
         path = self.note_for(page)
         if path is not None:
             assert self.state.vault is not None
             note = self.state.vault.notes[path]
+            if self.site_pages is not None:
+                # Made here, as the template writes it, rather than kept from rendering: 10,000
+                # footers held until the last page is written were a tenth of the peak memory.
+                context["vault_footer"] = self.site_pages.note_footer(note, page.url)
             context["vault_note"] = {
                 "path": note.path,
                 "folder": note.folder,
