@@ -96,3 +96,22 @@ def test_batch_format(vault: Path) -> None:
     assert out["a"] == {"type": "inline", "value": {"date": "2025-11-01T00:00:00.000Z"}}
     assert out["b"]["type"] == "error"
     assert entry_now({"today": "2025-11-01", "now": "2025-11-01T08:00:00Z"}) == NOW.replace(hour=8)
+
+
+def test_sort_then_limit_keeps_the_sorted_order_and_its_ties(tmp_path: Path) -> None:
+    # SORT followed by LIMIT takes the first rows without sorting them all (engine._constant_limit):
+    # equal keys must still come in vault order, as a full stable sort gives them.
+    ranks = [3, 1, 2, 1, 3, 2, 1, 2]
+    for i, rank in enumerate(ranks):
+        (tmp_path / f"N{i}.md").write_text(f"---\nrank: {rank}\n---\n", encoding="utf-8")
+    notes = load_vault(tmp_path).notes
+    context = QueryContext(build_pages(notes, list(notes), UTC), NOW, UTC)
+
+    def links(query: str) -> list[str]:
+        return [item["link"] for item in run(context, query, origin="N0.md")["items"]]
+
+    everything = links('LIST FROM "" SORT rank DESC')
+    assert everything[:3] == ["N0.md", "N4.md", "N2.md"]  # 3, 3, then the first 2
+    for k in range(len(ranks) + 2):
+        assert links(f'LIST FROM "" SORT rank DESC LIMIT {k}') == everything[:k]
+    assert links('LIST FROM "" SORT rank ASC, file.name DESC LIMIT 2') == ["N6.md", "N3.md"]

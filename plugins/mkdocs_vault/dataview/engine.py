@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 from collections import ChainMap
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -258,7 +259,8 @@ def _execute_core(
     """WHERE / SORT / LIMIT / GROUP BY / FLATTEN in query order (or only `steps`); returns rows and
     the group name."""
     group_name: str | None = None
-    for step in query.steps if steps is None else steps:
+    steps = query.steps if steps is None else steps
+    for n, step in enumerate(steps):
         if isinstance(step, WhereStep):
             kept, errors = [], []
             for row in rows:
@@ -285,7 +287,14 @@ def _execute_core(
                         return -c if key.descending else c
                 return 0
 
-            rows = [r for _, r in sorted(tagged, key=functools.cmp_to_key(cmp))]
+            order = functools.cmp_to_key(cmp)
+            top = _constant_limit(steps[n + 1], ev) if n + 1 < len(steps) else None
+            if top is not None and top < len(tagged):
+                # SORT then LIMIT k: the k first rows in sorted order, in about n comparisons instead
+                # of n log n (nsmallest is stable, like sorted; home pages sort whole folders).
+                rows = [r for _, r in heapq.nsmallest(top, tagged, key=order)]
+            else:
+                rows = [r for _, r in sorted(tagged, key=order)]
         elif isinstance(step, LimitStep):
             amount = ev.evaluate(step.expr, {})
             if isinstance(amount, bool) or not isinstance(amount, (int, float)):
@@ -325,6 +334,19 @@ def _execute_core(
             _fail_if_all(errors, len(rows), "flatten", query.position(step.field.expr.pos))
             rows = out
     return rows, group_name
+
+
+def _constant_limit(step: Any, ev: Context) -> int | None:
+    """k when `step` is a LIMIT whose amount is a non-negative number, else None."""
+    if not isinstance(step, LimitStep):
+        return None
+    try:
+        amount = ev.evaluate(step.expr, {})
+    except EvalError:
+        return None
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+        return None
+    return max(int(amount), 0)
 
 
 def _fields_pos(query: Query) -> tuple[int, int]:
