@@ -7,8 +7,11 @@ both drive it.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +28,9 @@ from .vault.loader import Vault, VaultLoader
 
 # URLs the generated pages use; notes never take them.
 RESERVED_URLS = ("tags", "timeline", "tasks", "graph", "directory", "assets", "search")
+# A first refresh of at least this many notes freezes what it built for the rest of the build (see
+# `_freeze_heap`); below it the collector has little to walk.
+FREEZE_MIN_NOTES = 2000
 
 
 @dataclass
@@ -85,6 +91,16 @@ class VaultState:
     # -- the stages -------------------------------------------------------------------------------
     def refresh(self) -> VaultState:
         """Run every stage; after the first run only changed files are re-read and re-indexed."""
+        _thaw_heap()  # a rebuild under `mkdocs serve` replaces much of what the first build froze
+        with _collector_paused():
+            self._refresh()
+        assert self.vault is not None
+        if self.generation == 1 and len(self.vault.notes) >= FREEZE_MIN_NOTES:
+            _freeze_heap()
+        return self
+
+    def _refresh(self) -> None:
+        """The stages themselves; `refresh` runs them with the garbage collector paused."""
         t0 = time.perf_counter()
         previous = self.vault
         vault = self.loader.load()
@@ -142,7 +158,6 @@ class VaultState:
         tracker.moved = moved
         tracker.names_changed = names_changed
         self.timings.update(load=t1 - t0, resolve=t2 - t1, publish=t3 - t2, index=t4 - t3, queries=0.0)
-        return self
 
     def _resolve_links(self, full: Vault | None) -> None:
         """Resolve every link of every note (or only of changed notes when no name changed)."""
@@ -260,6 +275,55 @@ class VaultState:
                 self.con.execute(f"INSERT INTO target_db.{table} SELECT * FROM {table}")
         finally:
             self.con.execute("DETACH target_db")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Run the stages with Python's cyclic garbage collector off.
+
+    They allocate about a hundred objects per note (notes, links, list items, index rows), nearly all
+    of which live for the whole build. With the collector on, every few thousand allocations trigger a
+    collection that walks objects allocated so far: a third of the stages' time at 10,000 notes, for
+    nothing, as the stages leave no reference cycles behind (`_frontmatter_links` walks values without
+    closures for that reason). Memory is unchanged: what has no cycles is freed by reference counting
+    whether the collector runs or not.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+_heap_frozen = False
+
+
+def _freeze_heap() -> None:
+    """Leave every object alive now out of the collector's walks (`gc.freeze`) for the rest of the build.
+
+    After `_collector_paused` the vault's objects all sit in the youngest generation, and the next
+    collections would walk all of them two or three times over, then again on every full collection
+    while the pages render (rendering 3,000 pages of a 10,000-note vault took a third less CPU time).
+    Frozen objects are still freed by reference counting. They are thawed before the next refresh, and
+    at exit, so that cycles among them are collected in the end (DuckDB's bindings report the objects
+    left over at exit as leaks).
+    """
+    global _heap_frozen
+    gc.freeze()
+    _heap_frozen = True
+
+
+def _thaw_heap() -> None:
+    global _heap_frozen
+    if _heap_frozen:
+        gc.unfreeze()
+        _heap_frozen = False
+
+
+atexit.register(_thaw_heap)
 
 
 def _sql_string(text: str) -> str:

@@ -17,7 +17,8 @@ import datetime as dt
 import functools
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -60,8 +61,24 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _plain_leaf(value: Any) -> Any:
+    """`_plain` for what the JSON encoder cannot write itself (dates, sets and other odd YAML types)."""
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+
+
+# One encoder each, built once: `json.dumps` with options builds a new encoder per call, and the index
+# encodes some 170,000 values per 10,000 notes. The raw encoder writes `_plain`'s output without first
+# copying the value; a non-finite float (which `_plain` turns into text) makes it raise, and then the
+# copy is made. Mapping keys need no conversion: the YAML loader makes every key a string.
+_RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=_plain_leaf)
+_CELL_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _json(value: Any) -> str:
-    return json.dumps(_plain(value), ensure_ascii=False, allow_nan=False)
+    try:
+        return _RAW_ENCODER.encode(value)
+    except ValueError:
+        return _RAW_ENCODER.encode(_plain(value))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -75,14 +92,12 @@ def is_private(key: str, private: frozenset[str]) -> bool:
 
 
 class _Columns:
-    """Rows for one table, collected as tuples and turned into Arrow columns at once."""
+    """Rows for one table, collected as tuples (appended to `rows` directly: some 300,000 per 10,000
+    notes) and turned into Arrow columns at once."""
 
     def __init__(self, schema: pa.Schema) -> None:
         self.schema = schema
         self.rows: list[tuple] = []
-
-    def add(self, *row: Any) -> None:
-        self.rows.append(row)
 
     def table(self) -> pa.Table:
         if not self.rows:
@@ -142,6 +157,11 @@ class IndexBuilder:
         self.url_of = url_of
         self.private = frozenset(k.lower() for k in private_keys)
         self.tz = tz
+        # Memos for the `fields` rows, keyed by the raw value (see `_field_columns`): a vault repeats
+        # the same statuses, dates, tags and attendee lists thousands of times, and typing one value
+        # takes a dozen regular expressions.
+        self._typed_cache: dict[tuple, _Typed] = {}
+        self._derived_cache: dict[tuple, _Derived] = {}
 
     def typed(self, value: Any, source_path: str) -> Any:
         """Resolve the links inside a typed value; unresolved and unpublished ones keep their text."""
@@ -154,20 +174,37 @@ class IndexBuilder:
 
         return dv.map_leaves(value, resolve)
 
-    def _field_row(self, cols: _Columns, note: Note, key: str, source: str, line: int | None,
-                   item_line: int | None, raw: Any, value: Any) -> None:
-        value = self.typed(value, note.path)
-        kind = dv.type_of(value)
-        num = float(value) if kind == "number" and not isinstance(value, bool) else None
-        ts = value if kind == "date" else None
-        cols.add(
-            note.path, key, canonical_key(key), source, line, item_line, _json(raw),
-            json.dumps(dv.to_cell(value), ensure_ascii=False), kind,
-            num if num is None or math.isfinite(num) else None,
-            value if kind == "string" else None,
-            _utc(ts) if isinstance(ts, dt.datetime) else None,
-            value if kind == "boolean" else None,
-        )
+    def _field_columns(self, raw: Any, inline: bool, source_path: str) -> _Derived:
+        """The columns of a `fields` row that follow from its raw value, as `_derive` computes them.
+
+        Memoised per raw value (scalars and lists of scalars): the typed value depends only on the raw
+        one, and the columns on the typed value and on where its links lead from this note. So the key
+        of the columns is the raw value plus the targets `link_state` gives for its links, exactly what
+        `typed` would put in their place. Typed values are immutable or never mutated: sharing is safe.
+        """
+        key = _hashable(raw)
+        if key is None:
+            return _derive(_json(raw), self.typed(self._type_raw(raw, inline), source_path))
+        key = (inline, key)
+        typed = self._typed_cache.get(key)
+        if typed is None:
+            value = self._type_raw(raw, inline)
+            typed = self._typed_cache[key] = _Typed(value, _json(raw), tuple(_link_paths(value)))
+        if typed.links:
+            key = (key, tuple([self.link_state(p, source_path)[0] for p in typed.links]))
+        derived = self._derived_cache.get(key)
+        if derived is None:
+            value = self.typed(typed.value, source_path) if typed.links else typed.value
+            derived = self._derived_cache[key] = _derive(typed.raw_json, value)
+        return derived
+
+    def _type_raw(self, raw: Any, inline: bool) -> Any:
+        return dv.from_inline(raw, self.tz) if inline else dv.from_frontmatter(raw, self.tz)
+
+    def _field_row(self, rows: list[tuple], path: str, key: str, source: str, line: int | None,
+                   item_line: int | None, raw: Any, inline: bool) -> None:
+        rows.append((path, key, canonical_key(key), source, line, item_line,
+                     *self._field_columns(raw, inline, path)))
 
     def rows(self, notes: Iterable[Note]) -> dict[str, pa.Table]:
         out = {name: _Columns(schema) for name, schema in SCHEMAS.items()}
@@ -176,42 +213,97 @@ class IndexBuilder:
         return {name: cols.table() for name, cols in out.items()}
 
     def _note_rows(self, note: Note, out: dict[str, _Columns]) -> None:
-        fm = {k: v for k, v in note.frontmatter.items() if not is_private(str(k), self.private)}
+        path = note.path
+        private = self.private
+        fm = note.frontmatter
+        if private:
+            fm = {k: v for k, v in fm.items() if not is_private(str(k), private)}
         day = note.day.isoformat() if note.day is not None else None
-        out["notes"].add(
-            note.path, note.folder, note.name, note.title, note.type, self.url_of(note.path), note.size,
+        out["notes"].rows.append((
+            path, note.folder, note.name, note.title, note.type, self.url_of(path), note.size,
             _utc(note.ctime), _utc(note.mtime), day, note.aliases, note.etags, note.tags, _json(fm),
-        )
+        ))
+        fields = out["fields"].rows
         for key, raw in fm.items():
-            self._field_row(out["fields"], note, str(key), "frontmatter", None, None, raw,
-                            dv.from_frontmatter(raw, self.tz))
+            self._field_row(fields, path, str(key), "frontmatter", None, None, raw, False)
         for f in note.fields:
-            if is_private(f.key, self.private):
+            if private and is_private(f.key, private):
                 continue
             source = "inline" if f.item_line is None else ("task" if f.on_task else "list")
-            self._field_row(out["fields"], note, f.key, source, f.line, f.item_line, f.value,
-                            dv.from_inline(f.value, self.tz))
+            self._field_row(fields, path, f.key, source, f.line, f.item_line, f.value, True)
         explicit = set(note.etags)
-        for tag in note.tags:
-            out["tags"].add(note.path, tag, tag in explicit)
+        out["tags"].rows.extend([(path, tag, tag in explicit) for tag in note.tags])
+        links = out["links"].rows
+        link_state = self.link_state
         for link in note.links:
-            if link.origin == "frontmatter" and link.key and is_private(link.key, self.private):
+            if private and link.origin == "frontmatter" and link.key and is_private(link.key, private):
                 continue
-            target, state = self.link_state(link.target, note.path) if link.target else (note.path, "resolved")
-            out["links"].add(
-                note.path, link.line, link.target, target, state, link.subpath, link.display, link.embed,
+            target, state = link_state(link.target, path) if link.target else (path, "resolved")
+            links.append((
+                path, link.line, link.target, target, state, link.subpath, link.display, link.embed,
                 link.origin, link.key,
-            )
+            ))
+        items = out["list_items"].rows
         for item in note.list_items:
             d = item.dates
-            out["list_items"].add(
-                note.path, item.line, item.line_count, item.parent, item.status, item.is_task,
-                item.status in ("x", "X"), item.status not in (None, " ", ""), item.text, item.section,
+            status = item.status
+            items.append((
+                path, item.line, item.line_count, item.parent, status, status is not None,
+                status in ("x", "X"), status not in (None, " ", ""), item.text, item.section,
                 item.symbol, item.block_id, d.get("due"), d.get("scheduled"), d.get("start"),
                 d.get("completion"), d.get("created"), item.tags, item.children,
-            )
-        for h in note.headings:
-            out["headings"].add(note.path, h.level, h.text, h.line)
+            ))
+        out["headings"].rows.extend([(path, h.level, h.text, h.line) for h in note.headings])
+
+
+# The columns of a `fields` row that follow from its value: raw, value, kind, num, str, ts, bool.
+_Derived = tuple[str, str, str, float | None, str | None, dt.datetime | None, bool | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Typed:
+    value: Any  # the typed value, links as written
+    raw_json: str
+    links: tuple[str, ...]  # the paths of the links inside `value`, in `map_leaves` order
+
+
+def _hashable(raw: Any) -> tuple | None:
+    """A key equal only for raw values that type alike, or None. Floats are left out (0.0 == -0.0, and
+    NaN equals nothing), and so are nested values, which are rare."""
+    kind = type(raw)
+    if kind in _SCALARS:
+        return (kind, raw)
+    if kind is list and all(type(x) in _SCALARS for x in raw):
+        return (kind, *((type(x), x) for x in raw))
+    return None
+
+
+_SCALARS = frozenset((str, int, bool, type(None)))
+
+
+def _link_paths(value: Any) -> Iterator[str]:
+    """The paths of the links inside a typed value, in the order `dv.map_leaves` visits them."""
+    if isinstance(value, dv.Link):
+        yield value.path
+    elif isinstance(value, list):
+        for item in value:
+            yield from _link_paths(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _link_paths(item)
+
+
+def _derive(raw_json: str, value: Any) -> _Derived:
+    """The `fields` columns of a typed value (links already resolved)."""
+    kind = dv.type_of(value)
+    num = float(value) if kind == "number" and not isinstance(value, bool) else None
+    return (
+        raw_json, _CELL_ENCODER.encode(dv.to_cell(value)), kind,
+        num if num is None or math.isfinite(num) else None,
+        value if kind == "string" else None,
+        _utc(value) if kind == "date" and isinstance(value, dt.datetime) else None,
+        value if kind == "boolean" else None,
+    )
 
 
 def insert(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> None:

@@ -97,7 +97,10 @@ for _tag, _pattern, _first in _RESOLVERS:
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
-    text = loader.construct_scalar(node)
+    return _int_of(loader.construct_scalar(node))
+
+
+def _int_of(text: str) -> int:
     if text.startswith("0o"):
         return int(text, 8)
     if text.startswith("0x"):
@@ -106,7 +109,11 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
 
 
 def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
-    text = str(loader.construct_scalar(node)).lower()
+    return _float_of(str(loader.construct_scalar(node)))
+
+
+def _float_of(text: str) -> float:
+    text = text.lower()
     if text.endswith(".inf"):
         return -math.inf if text.startswith("-") else math.inf
     if text == ".nan":
@@ -153,16 +160,59 @@ _handler = python_frontmatter.YAMLHandler()
 def split(text: str) -> SplitNote:
     """Separate a leading `---` block from the body. Obsidian only treats a block as frontmatter when the
     very first line is exactly `---` and a later line closes it."""
-    first, _, _ = text.partition("\n")
-    if first.rstrip("\r") != "---" or not _handler.detect(text):
+    first_end = text.find("\n")
+    if first_end < 0 or text[:first_end].rstrip("\r") != "---" or not _handler.detect(text):
         return SplitNote(None, text, 0)
-    lines = text.split("\n")
-    for i in range(1, len(lines)):
-        if lines[i].rstrip("\r") in ("---", "..."):
-            yaml_text = "\n".join(lines[1:i])
-            body = "\n".join(lines[i + 1 :])
-            return SplitNote(yaml_text, body, i + 1)
-    return SplitNote(None, text, 0)
+    start = first_end + 1
+    closing = _CLOSING.search(text, start)
+    if closing is None:
+        return SplitNote(None, text, 0)
+    yaml_text = text[start : closing.start() - 1] if closing.start() > start else ""
+    body = text[closing.end() + 1 :]  # (empty when the closing line is the last)
+    return SplitNote(yaml_text, body, text.count("\n", 0, closing.start()) + 1)
+
+
+# A line closing the frontmatter block (trailing carriage returns allowed).
+_CLOSING = re.compile(r"^(?:---|\.\.\.)\r*$", re.MULTILINE)
+
+
+class _Unusual(Exception):
+    """A node `_plain_tree` leaves to PyYAML's constructor."""
+
+
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_SCALARS: dict[str, Any] = {
+    _STR: lambda text: text,
+    "tag:yaml.org,2002:null": lambda text: None,
+    "tag:yaml.org,2002:bool": lambda text: str(text).lower() == "true",
+    "tag:yaml.org,2002:int": _int_of,
+    "tag:yaml.org,2002:float": _float_of,
+}
+_MERGE_KEYS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+
+
+def _plain_tree(node: yaml.Node) -> Any:
+    """What `Yaml12Loader`'s constructors make of an alias-free node, for the five core tags, strings,
+    lists and mappings; raises `_Unusual` for anything else (merge keys, other tags)."""
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        make = _SCALARS.get(node.tag)
+        if make is None:
+            raise _Unusual
+        return make(node.value)
+    if kind is yaml.SequenceNode and node.tag == _SEQ:
+        return [_plain_tree(child) for child in node.value]
+    if kind is yaml.MappingNode and node.tag == _MAP:
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag in _MERGE_KEYS:
+                raise _Unusual
+            key = _plain_tree(key_node)
+            if not isinstance(key, str):  # as in `_construct_str_key_map`
+                key = key_node.value if type(key_node) is yaml.ScalarNode else str(key)
+            result[key] = _plain_tree(value_node)
+        return result
+    raise _Unusual
 
 
 _FAST = getattr(yaml, "CSafeLoader", None)
@@ -172,8 +222,30 @@ if _FAST is not None:
         """libyaml's parser with the same 1.2 resolvers and constructors; used only for blocks with no
         anchors or aliases and shallow nesting, where the guards of `Yaml12Loader` have nothing to guard."""
 
+        def resolve(  # type: ignore[override]
+            self, kind: type, value: Any, implicit: tuple[bool, bool]
+        ) -> str:
+            # PyYAML's `resolve` without its path resolvers (this loader has none): libyaml calls it for
+            # every node, and the general version costs a tenth of the whole parse.
+            if kind is yaml.ScalarNode and implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _DEFAULT_TAGS[kind]
+
+        def construct_document(self, node: yaml.Node) -> Any:
+            # With no aliases the document is a plain tree, built directly (several times faster than
+            # PyYAML's general constructor); anything unusual, such as an explicit tag, goes the usual way.
+            try:
+                return _plain_tree(node)
+            except _Unusual:
+                return super().construct_document(node)
+
     FastYaml12Loader.yaml_implicit_resolvers = Yaml12Loader.yaml_implicit_resolvers
     FastYaml12Loader.yaml_constructors = dict(Yaml12Loader.yaml_constructors)
+    assert not FastYaml12Loader.yaml_path_resolvers and None not in Yaml12Loader.yaml_implicit_resolvers
+    _IMPLICIT = Yaml12Loader.yaml_implicit_resolvers
+    _DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
 else:  # pragma: no cover - PyYAML built without libyaml
     FastYaml12Loader = None
 
@@ -182,7 +254,15 @@ _DEEP = re.compile(r"[\[{]{20}|^ {80}", re.MULTILINE)
 
 
 def _loader_for(yaml_text: str) -> type:
-    if FastYaml12Loader is None or _ANCHOR_OR_ALIAS.search(yaml_text) or _DEEP.search(yaml_text):
+    # The substring tests are necessary conditions of the patterns, and much cheaper to run.
+    if (
+        FastYaml12Loader is None
+        or (("&" in yaml_text or "*" in yaml_text) and _ANCHOR_OR_ALIAS.search(yaml_text))
+        or (
+            (yaml_text.count("[") + yaml_text.count("{") >= 20 or " " * 80 in yaml_text)
+            and _DEEP.search(yaml_text)
+        )
+    ):
         return Yaml12Loader
     return FastYaml12Loader
 

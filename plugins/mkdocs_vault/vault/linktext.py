@@ -6,6 +6,7 @@ that renders them, the pages that show them), so all of them agree on what a lin
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -22,6 +23,8 @@ class WikiLink:
     display: str | None  # text after the first '|', None when absent
 
 
+# Memoised: a vault names the same few thousand notes over and over, and the result is immutable.
+@functools.lru_cache(maxsize=16384)
 def parse_wikilink(inner: str) -> WikiLink:
     """Split the text between `[[` and `]]` into target, subpath and display text.
 

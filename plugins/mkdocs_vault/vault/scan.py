@@ -18,14 +18,19 @@ from .nesting import cap_line
 
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 _MATH_FENCE = re.compile(r"^[ \t>]*\$\$")
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+# An ATX heading's marker; its text is the rest without a closing `  ##  ` (see `_heading_text`).
+_HEADING = re.compile(r"(#{1,6})[ \t]+")
 _BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
 _LONE_BLOCK_ID = re.compile(r"^\^([A-Za-z0-9-]+)$")
 _LIST_ITEM = re.compile(r"^([ \t>]*)(\d+[.)]|[-*+])(?:[ \t]+|$)(?:\[(.)\](?:[ \t]+|$))?(.*)$")
-_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+# No leading `!?`: a pattern that starts with a literal is searched for several times faster; the embed
+# mark is the character before (never the end of an earlier match, which ends in `]`).
+_WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 _MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]+>|[^()\s]+)(?:\s+\"[^\"]*\")?\s*\)")
 # Obsidian tags: after start or whitespace; letters, digits, `_`, `-`, `/` and other non-punctuation symbols.
-_TAG = re.compile(r"(?:(?<=^)|(?<=[\s(\[{,]))#([^\s#!\"$%&'()*+,.:;<=>?@\[\\\]^`{|}~]+)")
+# The '#' comes first so the regex engine can search for it; the look-behind then checks the character
+# before it (none, or whitespace or an opening bracket or comma).
+_TAG = re.compile(r"#(?<![^\s(\[{,]#)([^\s#!\"$%&'()*+,.:;<=>?@\[\\\]^`{|}~]+)")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _INLINE_COMMENT = re.compile(r"%%.*?%%")
 _EMOJI_DATES = (
@@ -35,6 +40,8 @@ _EMOJI_DATES = (
     ("due", re.compile("[\U0001f4c5\U0001f4c6\U0001f5d3]\ufe0f?\\s*(\\d{4}-\\d{2}-\\d{2})")),
     ("completion", re.compile("\u2705\\s*(\\d{4}-\\d{2}-\\d{2})")),
 )
+# Any emoji that starts one of the above: most items hold none, and one search then skips all five.
+_EMOJI = re.compile("[\u2795\U0001f6eb\u23f3\u231b\U0001f4c5\U0001f4c6\U0001f5d3\u2705]")
 _WRAPPERS = {"[": "]", "(": ")"}
 _ITEM_START = frozenset(" \t>-*+0123456789")
 MAX_LINE = 32768  # Dataview skips longer lines for fields; we do the same for every kind of metadata
@@ -42,6 +49,12 @@ MAX_LINE = 32768  # Dataview skips longer lines for fields; we do the same for e
 
 def _blank(match: re.Match[str]) -> str:
     return " " * (match.end() - match.start())
+
+
+def _heading_text(rest: str) -> str:
+    """A heading's text from what follows its marker: the longest ending made of blanks, then `#`s, then
+    blanks is dropped (what `(.*?)[ \t]*#*[ \t]*$` leaves, without its backtracking)."""
+    return rest.rstrip(" \t").rstrip("#").rstrip(" \t")
 
 
 def visible_text(line: str) -> str:
@@ -72,18 +85,22 @@ def find_tags(text: str) -> list[str]:
 def find_links(text: str, line: int) -> list[Link]:
     """Wikilinks, embeds and Markdown links to vault files on one (already code-blanked) line."""
     found: list[tuple[int, Link]] = []
-    for m in _WIKILINK.finditer(text):
-        wl = parse_wikilink(m.group(2))
-        found.append((m.start(), Link(wl.target, wl.subpath, wl.display, bool(m.group(1)), line)))
-    if "](" in text:
-        for m in _MD_LINK.finditer(text):
-            parsed = decode_markdown_target(m.group(3))
-            if parsed is None or (not parsed.target and parsed.subpath):
-                continue  # external, or an anchor on the same page
-            display = m.group(2).strip() or None
-            found.append(
-                (m.start(), Link(parsed.target, parsed.subpath, display, bool(m.group(1)), line, markdown=True))
-            )
+    if "[[" in text:
+        for m in _WIKILINK.finditer(text):
+            start = m.start()
+            embed = start > 0 and text[start - 1] == "!"
+            wl = parse_wikilink(m.group(1))
+            found.append((start - embed, Link(wl.target, wl.subpath, wl.display, embed, line)))
+    if "](" not in text:
+        return [link for _, link in found]  # no Markdown links: already in order
+    for m in _MD_LINK.finditer(text):
+        parsed = decode_markdown_target(m.group(3))
+        if parsed is None or (not parsed.target and parsed.subpath):
+            continue  # external, or an anchor on the same page
+        display = m.group(2).strip() or None
+        found.append(
+            (m.start(), Link(parsed.target, parsed.subpath, display, bool(m.group(1)), line, markdown=True))
+        )
     found.sort(key=lambda pair: pair[0])
     return [link for _, link in found]
 
@@ -95,23 +112,23 @@ def _find_separator(text: str, start: int) -> tuple[str, int] | None:
     return text[start:sep].strip(), sep + 2
 
 
+# What `_find_closing` looks at: a backslash and the character it escapes, or a bracket of the kind.
+_BRACKETS = {"[": re.compile(r"\\.|[\[\]]", re.DOTALL), "(": re.compile(r"\\.|[()]", re.DOTALL)}
+
+
 def _find_closing(text: str, start: int, open_: str, close: str) -> tuple[str, int] | None:
+    """The text up to the bracket closing an `open_` before `start`, and the index after it. A backslash
+    escapes the next character (a bracket, or another backslash)."""
     nesting = 0
-    escaped = False
-    for index in range(start, len(text)):
-        ch = text[index]
-        if ch == "\\":
-            escaped = not escaped
-            continue
-        if escaped:
-            escaped = False
-            continue
+    for m in _BRACKETS[open_].finditer(text, start):
+        ch = m.group()
         if ch == open_:
             nesting += 1
         elif ch == close:
             nesting -= 1
-        if nesting < 0:
-            return text[start:index].strip(), index + 1
+            if nesting < 0:
+                index = m.start()
+                return text[start:index].strip(), index + 1
     return None
 
 
@@ -164,6 +181,8 @@ def full_line_field(text: str) -> tuple[str, str] | None:
 
 def emoji_dates(text: str) -> dict[str, str]:
     out = {}
+    if _EMOJI.search(text) is None:
+        return out
     for key, pattern in _EMOJI_DATES:
         m = pattern.search(text)
         if m:
@@ -249,7 +268,7 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
         if not stripped:
             blank_before = True
             continue
-        lone = _LONE_BLOCK_ID.match(stripped)
+        lone = _LONE_BLOCK_ID.match(stripped) if stripped[0] == "^" else None
         if lone and offset > 0:
             # Obsidian: an id on its own line after a table, list or quote names that whole block.
             out.block_ids.append(BlockId(lone.group(1), line_no, last_block))
@@ -260,8 +279,8 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
 
         heading = _HEADING.match(line) if line[0] == "#" else None
         if heading:
-            text = heading.group(2)
-            bid = _BLOCK_ID.search(text)
+            text = _heading_text(line[heading.end() :])
+            bid = _BLOCK_ID.search(text) if "^" in text else None
             if bid:
                 out.block_ids.append(BlockId(bid.group(1), line_no, "heading"))
             out.headings.append(Heading(len(heading.group(1)), text, line_no))
@@ -269,8 +288,10 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
             last_block = "heading"
             stack.clear()
             last_item = None
-            out.tags.extend(find_tags(text))
-            out.links.extend(find_links(text, line_no))
+            if "#" in text:
+                out.tags.extend(find_tags(text))
+            if "[" in text:
+                out.links.extend(find_links(text, line_no))
             blank_before = False
             continue
 
@@ -287,11 +308,13 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
                 stack.pop()
             parent = stack[-1][1] if stack else None
             status = item_match.group(3)
+            # The text as written (code spans and comments not blanked); the same match when none were.
+            written = item_match if original == line else _LIST_ITEM.match(original) or item_match
             item = ListItem(
                 line=line_no,
                 parent=parent.line if parent else None,
                 status=status,
-                text=(_LIST_ITEM.match(original) or item_match).group(4).strip(),
+                text=written.group(4).strip(),
                 symbol=item_match.group(2),
                 section=section,
             )
