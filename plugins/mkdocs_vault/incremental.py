@@ -331,6 +331,52 @@ class DependencyTracker:
                 return False
         return True
 
+    def listing_parts(
+        self, notes: Mapping[str, Note], before: Mapping[str, Any], after: Mapping[str, Any]
+    ) -> set[str] | None:
+        """Which listings this build must make again, when `listings_unchanged` is False; None: all.
+
+        `before` and `after` are the listed rows (`pages.data.NoteRow`) of the last build and this one.
+        The parts are "timeline", "tasks", "tags", "graph", "directory" (every type's page),
+        "directory-index" and "directory:<slug>" (one type's page). Whatever a note's edit can change
+        on a listing is covered, or the answer is None: a title or URL that changed (every listing
+        may show it), a note added, removed, published, unpublished or moved, names resolving anew.
+        """
+        if not self.built or self.listings is None or self.names_changed or self.flipped or self.moved:
+            return None
+        from .pages.addresses import slugify_segment
+
+        parts: set[str] = set()
+        for path in self.changed:
+            note, old = notes.get(path), self.inputs.get(path)
+            if note is None or old is None:
+                return None
+            new = listing_inputs(note)
+            if new == old:
+                continue
+            was, now = before.get(path), after.get(path)
+            if was is None or now is None or (was.title, was.url) != (now.title, now.url):
+                return None
+            day = old[1] != new[1]
+            links = old[6] != new[6]
+            # Its type's page (the old and the new one): properties, open tasks, tags, aliases.
+            parts.update(f"directory:{slugify_segment(t)}" for t in (was.type, now.type) if t)
+            if was.type != now.type:
+                parts.add("directory-index")  # counts per type
+            if day or links:
+                parts.add("directory")  # other notes' last contact (dated notes linking to them)
+            if was.day or now.day:
+                parts.add("timeline")
+            if old[7] != new[7]:
+                parts.add("tasks")  # open tasks, each with its note's title
+            if old[3:5] != new[3:5] or (
+                (was.tags or now.tags) and (was.type, was.day) != (now.type, now.day)
+            ):
+                parts.add("tags")  # a tag page shows each note's type and date
+            if links or was.type != now.type:
+                parts.add("graph")
+        return parts
+
     def remember_inputs(self, notes: Mapping[str, Note], listings: Any) -> None:
         """Keep what this build's listings were made from (all notes the first time, then the changed)."""
         paths = self.changed if self.inputs and not self.names_changed else notes.keys()

@@ -71,7 +71,11 @@ class SiteBuilder:
             # Everything MkDocs found in the vault goes: we add back only what is published.
             if file.abs_src_path and _inside(file.abs_src_path, docs_dir):
                 files.remove(file)
-            elif file.src_uri.endswith(".py") or file.src_uri.endswith(".pyc") or "__pycache__/" in file.src_uri:
+            elif (
+                file.src_uri.endswith(".py")
+                or file.src_uri.endswith(".pyc")
+                or "__pycache__/" in file.src_uri
+            ):
                 files.remove(file)  # our template folder is also a Python package
         self.note_of_uri.clear()
         self.generated.clear()
@@ -108,13 +112,15 @@ class SiteBuilder:
 
                 self.site_pages.lines = NoteLines(state.vault.notes)  # mentions quote the new text
             return pages
-        pages = self._generated_pages()
+        previous = tracker.listings
+        pages = self._generated_pages(previous)
         tracker.remember_inputs(state.vault.notes, (pages, list(self.sections), self.site_pages))
         return pages
 
-    def _generated_pages(self) -> dict[str, tuple[str, str]]:
-        """Section pages for the top-level folders without a note of their own, and a home page when
-        the vault has no index.md."""
+    def _generated_pages(self, previous: tuple | None = None) -> dict[str, tuple[str, str]]:
+        """Section pages for the top-level folders without a note of their own, a home page when the
+        vault has no index.md, and the listings: all of them, or after an edit only those it reaches
+        (`DependencyTracker.listing_parts`), the others kept from `previous` (the last build's)."""
         from .pages.sections import home_page, section_page, top_level_sections
 
         state = self.state
@@ -135,7 +141,14 @@ class SiteBuilder:
         from .pages.generated import SitePages
 
         self.site_pages = SitePages(state, self.options.date_format, self.options.directory_columns)
-        for uri, page in self.site_pages.pages().items():
+        parts, kept = None, None
+        if previous is not None and previous[2] is not None:
+            parts = state.tracker.listing_parts(
+                state.vault.notes, previous[2].data.notes, self.site_pages.data.notes
+            )
+            kept = previous[2].listings
+        self.site_pages.listings = self.site_pages.pages(parts, kept)
+        for uri, page in self.site_pages.listings.items():
             if uri not in taken and uri not in pages:
                 pages[uri] = page
         return pages
@@ -282,9 +295,7 @@ class SiteBuilder:
             pages.append(home)
         folders = [p for _t, uri in self.sections if (p := page_of(uri)) is not None and p not in pages]
         pages += folders
-        browse = [
-            p for _t, url in BROWSE if (p := page_of(src_uri_of(url))) is not None and p not in pages
-        ]
+        browse = [p for _t, url in BROWSE if (p := page_of(src_uri_of(url))) is not None and p not in pages]
         pages += browse
         items: list[Page | Section] = [home] if home is not None else []
         for title, children in (("Vault", folders), ("Browse", browse)):
@@ -293,6 +304,12 @@ class SiteBuilder:
                 for child in children:
                     child.parent = section
                 items.append(section)
+        for page in pages:
+            # Set now, not only when a page renders: under `--dirty`, the pages that do not render
+            # again still show in the navigation of those that do.
+            title = self._title_of(page)
+            if title is not None:
+                page.title = title
         for a, b in itertools.pairwise(pages):
             a.next_page, b.previous_page = b, a
         return Navigation(items, pages)
@@ -303,19 +320,26 @@ class SiteBuilder:
 
     def before_render(self, page: Page, markdown: str) -> str:
         path = self.note_for(page)
-        assert self.state.vault is not None
-        if path is not None:
-            note = self.state.vault.notes[path]
-            # Material writes titles into the header and the search index without escaping them, so
-            # they are escaped here once (an escaped title still reads right in <title>).
-            page.meta = {"title": html.escape(note.title)}
-            page.title = html.escape(note.title)
-        elif page.file.src_uri in self.generated:
-            page.title = html.escape(self.generated[page.file.src_uri][0])
+        title = self._title_of(page)
+        if title is not None:
+            page.title = title
+            if path is not None:
+                page.meta = {"title": title}
         from .extensions import set_current
 
         set_current(self, path)
         return markdown
+
+    def _title_of(self, page: Page) -> str | None:
+        """The title of a note's or a generated page. Material writes titles into the header and the
+        search index without escaping them, so they are escaped here once (an escaped title still
+        reads right in <title>)."""
+        path = self.note_for(page)
+        if path is not None:
+            assert self.state.vault is not None
+            return html.escape(self.state.vault.notes[path].title)
+        generated = self.generated.get(page.file.src_uri)
+        return html.escape(generated[0]) if generated is not None else None
 
     def _light_source(self, src_uri: str, markdown: str) -> str:
         """A generated page whose body is raw HTML blocks only is handed to MkDocs as its metadata and a
@@ -422,7 +446,9 @@ class SiteBuilder:
 
         state = self.state
         assert state.vault is not None and state.urls is not None
-        aliases = {p: state.vault.notes[p].aliases for p in state.decision.notes if state.vault.notes[p].aliases}
+        aliases = {
+            p: state.vault.notes[p].aliases for p in state.decision.notes if state.vault.notes[p].aliases
+        }
         for url, path in state.urls.alias_urls(aliases).items():
             out = site_dir / url / "index.html"
             if out.exists():
@@ -445,4 +471,3 @@ def _uri_to_url(src_uri: str) -> str:
     if src_uri == "index.md":
         return ""
     return posixpath.dirname(src_uri) + "/" if src_uri.endswith("/index.md") else src_uri[:-3] + "/"
-

@@ -145,13 +145,19 @@ def directory_pages(
     configured: Mapping[str, Any],
     is_private: Callable[[str], bool],
     make_renderer: MakeRenderer,
+    only: set[str] | None = None,
 ) -> dict[str, tuple[str, str]]:
-    """src_uri -> (title, Markdown) for the directory index and every type's page."""
+    """src_uri -> (title, Markdown) for the directory index and every type's page; with `only`, the
+    pages of the types whose slugs it holds, and the index if it holds "" (a rebuild's changes)."""
     types = types_by_slug(data)
     if not types:
         return {}
-    pages = {src_uri_of(DIRECTORY_URL): directory_index(types)}
-    for name, rows in types.values():
+    pages = {}
+    if only is None or "" in only:
+        pages[src_uri_of(DIRECTORY_URL)] = directory_index(types)
+    for slug, (name, rows) in types.items():
+        if only is not None and slug not in only:
+            continue
         url = directory_url(name)
         pages[src_uri_of(url)] = directory_page(
             name, rows, columns_for(name, rows, configured, is_private), data, make_renderer, url

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..index.build import is_private
@@ -40,6 +40,11 @@ BROWSE = (
 )
 
 
+def _slug(directory_uri: str) -> str:
+    """ "people" for "directory/people/index.md", "" for the directory's own page."""
+    return directory_uri[len(DIRECTORY_URL) : -len("index.md")].rstrip("/")
+
+
 class SitePages:
     """The generated pages and note panels of one build."""
 
@@ -57,6 +62,7 @@ class SitePages:
         self.private_keys = frozenset(k.lower() for k in state.options.private_keys)
         self.private_fields = field_pattern(state.options.private_keys)
         self.lines = NoteLines(state.vault.notes)
+        self.listings: dict[str, tuple[str, str]] = {}  # what `pages()` made for this build
 
     # -- renderers --------------------------------------------------------------------------------
     def is_private(self, key: str) -> bool:
@@ -69,19 +75,62 @@ class SitePages:
         return PropertyRenderer(self.inline(source, page_url), self.date_format)
 
     # -- generated pages ---------------------------------------------------------------------------
-    def pages(self) -> dict[str, tuple[str, str]]:
+    def pages(
+        self, parts: set[str] | None = None, previous: Mapping[str, tuple[str, str]] | None = None
+    ) -> dict[str, tuple[str, str]]:
         """src_uri -> (title, Markdown) of every listing page; the ones with nothing to list are left out
-        (their links on the home page and in the navigation disappear with them)."""
+        (their links on the home page and in the navigation disappear with them).
+
+        With `parts` (`incremental.DependencyTracker.listing_parts`), only those listings are made
+        again and the others are taken from `previous`, the last build's."""
         data = self.data
-        pages: dict[str, tuple[str, str]] = {}
-        pages.update(directory_pages(data, self.directory_columns, self.is_private, self.renderer))
-        if any(n.day for n in data.notes.values()):
-            pages["timeline/index.md"] = timeline_page(data)
-        pages["tasks/index.md"] = tasks_page(data, self.inline)
-        pages.update(tag_pages(data))
-        if data.notes:
-            pages["graph/index.md"] = graph_page(data)
-        return pages
+        if parts is None or previous is None:
+            parts, pages = None, {}
+        else:
+            pages = dict(previous)
+
+        def redo(
+            part: str, owns: Callable[[str], bool], made: Callable[[], dict[str, tuple[str, str]]]
+        ) -> None:
+            if parts is None or part in parts:
+                for uri in [u for u in pages if owns(u)]:
+                    del pages[uri]
+                pages.update(made())
+
+        # The directory: every page, or the index (slug "") and the type pages the change reaches.
+        slugs = None
+        if parts is not None and "directory" not in parts:
+            slugs = {
+                "" if p == "directory-index" else p.partition(":")[2]
+                for p in parts
+                if p.startswith("directory")
+            }
+        if slugs is None or slugs:
+            for uri in [
+                u for u in pages if u.startswith(DIRECTORY_URL) and (slugs is None or _slug(u) in slugs)
+            ]:
+                del pages[uri]
+            pages.update(directory_pages(data, self.directory_columns, self.is_private, self.renderer, slugs))
+        redo(
+            "timeline",
+            lambda u: u == "timeline/index.md",
+            lambda: (
+                {"timeline/index.md": timeline_page(data)} if any(n.day for n in data.notes.values()) else {}
+            ),
+        )
+        redo(
+            "tasks",
+            lambda u: u == "tasks/index.md",
+            lambda: {"tasks/index.md": tasks_page(data, self.inline)},
+        )
+        redo("tags", lambda u: u.startswith(TAGS_URL), lambda: tag_pages(data))
+        redo(
+            "graph",
+            lambda u: u == "graph/index.md",
+            lambda: {"graph/index.md": graph_page(data)} if data.notes else {},
+        )
+        # One order whichever listings were made again: the order of MkDocs' files (and the sitemap).
+        return dict(sorted(pages.items()))
 
     def graph_json(self) -> str:
         return global_graph_json(self.data)

@@ -1,0 +1,84 @@
+"""After each edit, a `mkdocs serve --dirty` rebuild leaves the site exactly as a full build of the edited
+vault writes it. The dependency tracking decides which pages render again and which listings are made
+again (`incremental.py`); a page it misses keeps its old HTML, and shows up here as a difference.
+
+The sample vault is copied and edited the ways a team edits: a property, a date, a task, a tag, a
+link, a type, prose. Search indexes and sitemaps are left out of the comparison (their order of
+entries follows the order pages were rendered in)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from tests.conftest import ROOT, build_site
+
+SERVE_URL = "http://127.0.0.1:8000/"
+PROJECT = "Projects/Saltmarsh Route Optimisation.md"
+MEETING = "Meetings/2026-11-03 - Weekly delivery sync.md"
+PERSON = "People/Freya Mørk.md"
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+EDITS = [
+    ("a property", PROJECT, lambda t: _replace(t, "status: active", "status: blocked")),
+    ("a date", MEETING, lambda t: _replace(t, "date: 2026-11-03", "date: 2026-11-04")),
+    ("a task", PROJECT, lambda t: t + "\n- [ ] Book the wave 3 readout 📅 2026-12-01\n"),
+    ("a tag", PERSON, lambda t: _replace(t, "---\n", "---\ntags: [mentor]\n") if "tags:" not in t else t),
+    ("a link", MEETING, lambda t: t + "\nAlso discussed with [[Maren Holtby]].\n"),
+    ("a type", PERSON, lambda t: _replace(t, "type: people", "type: contractor")),
+    ("prose", PROJECT, lambda t: t + "\nA sentence with no links.\n"),
+]
+
+
+def _html(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.suffix not in (".json", ".xml", ".gz")
+    }
+
+
+@pytest.fixture
+def config_text(tmp_path: Path) -> str:
+    vault = tmp_path / "vault"
+    shutil.copytree(ROOT / "vault", vault)
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    return text.replace("docs_dir: vault", f"docs_dir: {vault.as_posix()}")
+
+
+def test_each_dirty_rebuild_equals_a_full_build(tmp_path: Path, config_text: str) -> None:
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(config_text, encoding="utf-8")
+    served, fresh = tmp_path / "served", tmp_path / "fresh"
+    config = load_config(config_file=str(config_file), site_dir=str(served))
+    config.plugins.on_startup(command="serve", dirty=True)
+    plugins = config.plugins
+    build(config, serve_url=SERVE_URL, dirty=True)
+    for label, rel, edit in EDITS:
+        path = tmp_path / "vault" / rel
+        path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+        later = time.time() + 5  # newer than every output, whatever the file system's resolution
+        os.utime(path, (later, later))
+        # As `mkdocs serve` does: a new config per rebuild, the kept plugin instances in it.
+        config = load_config(config_file=str(config_file), site_dir=str(served))
+        config.plugins = plugins
+        build(config, serve_url=SERVE_URL, dirty=True)
+        shutil.rmtree(fresh, ignore_errors=True)
+        # In another process: MkDocs keeps a plugin with on_startup for the whole process.
+        result = build_site(config_file, fresh)
+        assert result.returncode == 0, result.stderr[-3000:]
+        got, want = _html(served), _html(fresh)
+        assert sorted(got) == sorted(want), label
+        diff = [rel for rel in want if got[rel] != want[rel]]
+        assert diff == [], label
