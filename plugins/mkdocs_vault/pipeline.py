@@ -190,7 +190,7 @@ class VaultState:
     def resolve(self, target: str, source: str) -> Resolution:
         """The resolver's answer, cached: it depends only on the target and the source's folder."""
         assert self.resolver is not None
-        key = (target, source.rpartition("/")[0])
+        key = _cache_key(target, source)
         found = self._resolution_cache.get(key)
         if found is None:
             found = self._resolution_cache[key] = self.resolver.resolve(target, source)
@@ -198,7 +198,7 @@ class VaultState:
 
     def link_state(self, target: str, source: str) -> tuple[str | None, str]:
         """(published target path or None, 'resolved' | 'unresolved' | 'unpublished')."""
-        key = (target, source.rpartition("/")[0])
+        key = _cache_key(target, source)
         cached = self._state_cache.get(key)
         if cached is not None:
             return cached
@@ -275,6 +275,12 @@ class VaultState:
                 self.con.execute(f"INSERT INTO target_db.{table} SELECT * FROM {table}")
         finally:
             self.con.execute("DETACH target_db")
+
+
+def _cache_key(target: str, source: str) -> tuple[str, str]:
+    """What a resolution depends on: the target and the linking note's folder, or the note itself for
+    a link to its own page (`[[#Heading]]`, `[[]]`), which resolves to that note."""
+    return (target, source if not target.strip() else source.rpartition("/")[0])
 
 
 @contextmanager

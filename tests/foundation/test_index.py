@@ -99,3 +99,14 @@ def test_index_command_writes_a_duckdb_file(make_vault, tmp_path, capsys) -> Non
     con = duckdb.connect(str(out), read_only=True)
     assert con.execute("SELECT count(*) FROM notes").fetchone() == (2,)
     assert "wrote" in capsys.readouterr().out
+
+
+def test_a_link_to_its_own_page_resolves_to_each_note_of_a_folder(make_vault) -> None:
+    # Resolutions are cached per (target, folder); a same-page link depends on the note, not its folder.
+    files = {f"Notes/{name}.md": f'---\nsee: "[[#Plan]]"\n---\n# Plan\n[[#Plan]] here.\n' for name in "ABC"}
+    state = state_for(make_vault, files)
+    for name in "ABC":
+        path = f"Notes/{name}.md"
+        assert state.resolve("", path).path == path
+        assert state.link_state("", path) == (path, "resolved")
+    assert rows(state, "SELECT DISTINCT source = target FROM links") == [(True,)]
