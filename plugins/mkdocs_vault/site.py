@@ -147,6 +147,8 @@ class SiteBuilder:
                 state.vault.notes, previous[2].data.notes, self.site_pages.data.notes
             )
             kept = previous[2].listings
+            if parts is not None and "graph" not in parts:
+                self.site_pages.graph_json_from(previous[2])
         self.site_pages.listings = self.site_pages.pages(parts, kept)
         for uri, page in self.site_pages.listings.items():
             if uri not in taken and uri not in pages:

@@ -63,6 +63,7 @@ class SitePages:
         self.private_fields = field_pattern(state.options.private_keys)
         self.lines = NoteLines(state.vault.notes)
         self.listings: dict[str, tuple[str, str]] = {}  # what `pages()` made for this build
+        self._graph_json: str | None = None
 
     # -- renderers --------------------------------------------------------------------------------
     def is_private(self, key: str) -> bool:
@@ -133,7 +134,14 @@ class SitePages:
         return dict(sorted(pages.items()))
 
     def graph_json(self) -> str:
-        return global_graph_json(self.data)
+        """The whole vault's graph, made once per `SitePages` (a serve rebuild that changes no link,
+        type or title hands the last one on: `graph_json_from`)."""
+        if self._graph_json is None:
+            self._graph_json = global_graph_json(self.data)
+        return self._graph_json
+
+    def graph_json_from(self, previous: SitePages) -> None:
+        self._graph_json = previous._graph_json
 
     # -- note pages ---------------------------------------------------------------------------------
     def decorate_note(self, note: Note, page_url: str, content: str, home: bool = False) -> str:
