@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -118,10 +118,18 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         add_theme_loader(env, config.theme.dirs, str(resources.files("mkdocs_vault.overrides")))
         return env
 
-    @event_priority(-100)  # after the search plugin has read the page (searchview.py)
-    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+    @event_priority(100)  # before the search plugin reads the page (searchview.py)
+    def _on_page_context_before_search(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        assert self.site is not None
+        self.site.hand_search_its_view(page)
+        return context
+
+    @event_priority(-100)  # after the search plugin has read the page
+    def _on_page_context_after_search(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
         assert self.site is not None
         return self.site.page_context(context, page)
+
+    on_page_context = CombinedEvent(_on_page_context_before_search, _on_page_context_after_search)
 
     @event_priority(50)  # before the search plugin writes its index (site.finish_build merges it)
     def on_post_build(self, *, config: MkDocsConfig) -> None:

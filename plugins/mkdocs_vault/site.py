@@ -48,7 +48,7 @@ class SiteBuilder:
         self.note_of_uri: dict[str, str] = {}  # MkDocs src_uri -> vault note path
         self.generated: dict[str, tuple[str, str]] = {}  # src_uri -> (title, markdown)
         self._generated_html: dict[str, str] = {}  # src_uri -> HTML put in after rendering
-        self._page_views: dict[str, str] = {}  # src_uri -> content shown, while search reads another
+        self._page_view: str | None = None  # the content shown, while search reads another
         self.sections: list[tuple[str, str]] = []  # (title, src_uri) of the top-level section pages
         self.home_uri = "index.md"
         self.link_context = None  # set by extensions.configure
@@ -387,18 +387,20 @@ class SiteBuilder:
         for file in files.documentation_pages():
             page = file.page
             if page is not None and page.content is not None:
-                content = finish(self, page, self.note_of_uri.get(file.src_uri))
-                if has_markers(content):
-                    # The search plugin parses what it is handed next (its on_page_context); the page
-                    # gets its real content back in ours, which runs after it (searchview.py).
-                    self._page_views[file.src_uri] = page_view(content)
-                    content = search_view(content)
-                page.content = content
+                page.content = finish(self, page, self.note_of_uri.get(file.src_uri))
+
+    def hand_search_its_view(self, page: Page) -> None:
+        """Just before the search plugin parses `page.content` (its on_page_context): hand it the search
+        view, and keep what the page shows until `page_context`, which runs after it (searchview.py).
+        One page at a time, so the build never holds two copies of every page."""
+        content = page.content
+        if content is not None and has_markers(content):
+            self._page_view = page_view(content)
+            page.content = search_view(content)
 
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
-        shown = self._page_views.pop(page.file.src_uri, None)
-        if shown is not None:
-            page.content = shown
+        if self._page_view is not None:
+            page.content, self._page_view = self._page_view, None
         self.nav_cache.context(context, page)
         context["vault_footer"] = ""
         path = self.note_for(page)
