@@ -362,6 +362,9 @@ class SiteBuilder:
     def after_render(self, page: Page, html_text: str) -> str:
         """Note pages get their properties panel (their timeline, linked mentions and local graph are
         made in `page_context`); the home page gets links to the listings (pages/generated.py)."""
+        return _compact(self._decorate(page, html_text))
+
+    def _decorate(self, page: Page, html_text: str) -> str:
         injected = self._generated_html.pop(page.file.src_uri, None)
         if injected is not None:
             html_text = html_text.replace(f"<p>{GENERATED_MARKER}</p>", injected, 1)
@@ -460,6 +463,21 @@ class SiteBuilder:
             out.parent.mkdir(parents=True, exist_ok=True)
             target = get_relative_url(state.urls.note_url(path) or ".", url)
             out.write_text(redirect_page(target, state.vault.notes[path].title), encoding="utf-8")
+
+
+# Characters beyond the Basic Multilingual Plane (the 📅 and ✅ of task dates) make Python store a whole
+# string at four bytes a character; MkDocs keeps every page's HTML until the build ends.
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _compact(html_text: str) -> str:
+    """The page's HTML with characters beyond the BMP as character references, which the browser and
+    the search plugin read back as the same characters: a page with one emoji then takes half or a
+    quarter of the memory (at 10,000 notes, about 100 MB less). Not where references are not read
+    back (inside <script> or <style>)."""
+    if _ASTRAL.search(html_text) is None or "<script" in html_text or "<style" in html_text:
+        return html_text
+    return _ASTRAL.sub(lambda m: f"&#x{ord(m.group()):X};", html_text)
 
 
 def _always_modified() -> bool:

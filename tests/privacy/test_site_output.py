@@ -230,3 +230,13 @@ def test_the_sitemap_uses_the_sub_path(subpath_site: Path) -> None:
     sitemap = (subpath_site / "sitemap.xml").read_text(encoding="utf-8")
     locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
     assert locs and all(loc.startswith("https://example.org/team/wiki/") for loc in locs)
+
+
+def test_characters_beyond_the_bmp_are_written_as_references(sample_site: Path) -> None:
+    # site._compact: a page with a 📅 would otherwise be held at four bytes a character until the build
+    # ends. The browser and the search index read the reference back as the same character.
+    daily = (sample_site / "daily/2026-11-02/index.html").read_text(encoding="utf-8")
+    article = daily.split("<article", 1)[1].split("</article>", 1)[0]
+    assert "&#x1F4C5;" in article and not re.search("[\U00010000-\U0010ffff]", article)
+    index = (sample_site / "search/search_index.json").read_text(encoding="utf-8")
+    assert "\\ud83d\\udcc5" in index or "📅" in index

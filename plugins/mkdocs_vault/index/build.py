@@ -333,6 +333,9 @@ def delete_notes(con: duckdb.DuckDBPyConnection, paths: Iterable[str]) -> None:
 def build_index(con: duckdb.DuckDBPyConnection, builder: IndexBuilder, notes: Iterable[Note]) -> None:
     """Fill an empty index with the given (published) notes."""
     insert(con, builder.rows(notes))
+    # Arrow's allocator keeps the freed buffers of the bulk insert for reuse: about 90 MB at 10,000
+    # notes that nothing else would use, held for the whole build.
+    pa.default_memory_pool().release_unused()
 
 
 def replace_notes(
