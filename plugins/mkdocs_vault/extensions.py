@@ -65,7 +65,7 @@ def configure(config: MkDocsConfig, site: SiteBuilder) -> None:
         from .vault.settings import read_settings
 
         line_breaks = not read_settings(state.root).strict_line_breaks
-    runner = _dataview_runner(site, context)
+    runner = site.dataview_runner = _dataview_runner(site, context)
     md = markdown_config(
         link_context=context,
         tag_url=tag_url,
@@ -118,6 +118,7 @@ def _dataview_runner(site: SiteBuilder, links: LinkContext) -> DataviewRunner:
         as_of=state.clock.today if options.show_query_date else None,
     )
     runner.timings = state.timings
+    runner.forget = contexts.clear  # type: ignore[attr-defined]  # SiteBuilder.release
     return runner
 
 

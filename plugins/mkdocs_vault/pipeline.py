@@ -256,6 +256,23 @@ class VaultState:
         removed = sorted(was_published - now_published)
         replace_notes(self.con, self.builder(), [self.vault.notes[p] for p in sorted(again)], removed)
 
+    def release(self) -> None:
+        """Drop everything loaded, for good (the plugin's `on_shutdown`): the notes and the loader's
+        cache of them, the index, the page objects and the caches. Other objects may still hold this
+        state (the Markdown extensions do), so its contents go rather than only the reference."""
+        from .dataview.batch import forget_state
+
+        forget_state(self)
+        if self.con is not None:
+            self.con.close()
+        self.con = None
+        self.vault = self.resolver = self.urls = None
+        self.decision = PublishDecision()
+        self.tracker = DependencyTracker()
+        self.loader.forget()
+        self._state_cache.clear()
+        self._resolution_cache.clear()
+
     # -- views for the later stages ------------------------------------------------------------------
     def published_notes(self) -> list:
         assert self.vault is not None

@@ -131,6 +131,17 @@ class VaultPlugin(BasePlugin[VaultConfig]):
 
     on_page_context = CombinedEvent(_on_page_context_before_search, _on_page_context_after_search)
 
+    def on_shutdown(self) -> None:
+        """The command is done (`mkdocs build` has written the site; `mkdocs serve` is stopping).
+        Release the vault here, by reference counting: left to the interpreter's exit, the last
+        garbage collection walked every object of a 10,000-note vault (4.6 s after the build)."""
+        if self.site is not None:
+            self.site.release()
+        if self.state is not None:
+            self.state.release()
+        self.state = self.site = None
+        self._state_key = None
+
     @event_priority(50)  # before the search plugin writes its index (site.finish_build merges it)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.state is not None and self.site is not None

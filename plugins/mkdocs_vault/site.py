@@ -52,6 +52,7 @@ class SiteBuilder:
         self.sections: list[tuple[str, str]] = []  # (title, src_uri) of the top-level section pages
         self.home_uri = "index.md"
         self.link_context = None  # set by extensions.configure
+        self.dataview_runner: Any = None  # set by extensions.configure
         self.site_pages: SitePages | None = None  # pages/: listings and note panels of this build
         self.nav_cache = NavCache()  # the navigation's HTML, shared by the pages it is the same for
 
@@ -262,6 +263,24 @@ class SiteBuilder:
             kept = [e for e in previous.entries if e.get("location", "").split("#")[0] not in dropped]
             index.entries = kept + index.entries
             plugin.search_index_prev = None  # merged already: Material's own merge must not run
+
+    def release(self) -> None:
+        """Drop this build's pages data and the pages' shared Markdown converter (`on_shutdown`):
+        MkDocs keeps its pages until the process ends, and through the converter's extensions they
+        would keep the whole vault."""
+        from .rendering import VaultPage
+
+        for file in getattr(self, "_files", None) or ():
+            if isinstance(file.page, VaultPage):
+                file.page.renderer = None
+        self._files = None
+        self.site_pages = None
+        if self.dataview_runner is not None:
+            self.dataview_runner.forget()  # its query context holds every page object
+        self.generated.clear()
+        self._generated_html.clear()
+        self.note_of_uri.clear()
+        self.nav_cache = NavCache()
 
     def source_of(self, file: File) -> str | None:
         path = self.note_of_uri.get(file.src_uri)

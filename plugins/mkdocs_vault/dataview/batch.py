@@ -113,6 +113,11 @@ def pages_for_state(state: Any) -> PageSet:
     return pages
 
 
+def forget_state(state: Any) -> None:
+    """Drop the page objects kept for `state` (it is being released)."""
+    _STATE_PAGES.pop(state, None)
+
+
 def context_for_state(state: Any, now: dt.datetime | None = None) -> QueryContext:
     """A query context over the state's pages, its clock and its DuckDB index (FROM runs as SQL).
 

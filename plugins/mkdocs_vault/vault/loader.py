@@ -283,6 +283,11 @@ class VaultLoader:
         self._cache: dict[str, tuple[int, int, Note | None]] = {}
         self._attachments: dict[str, tuple[int, int]] = {}
 
+    def forget(self) -> None:
+        """Drop the per-file cache (the next `load` reads every file again)."""
+        self._cache.clear()
+        self._attachments.clear()
+
     def _walk(self, settings: ObsidianSettings) -> Iterator[tuple[str, os.DirEntry[str]]]:
         """Every file to read, as (vault path, directory entry): the files of a folder in name order,
         then its subfolders', as `os.walk` visits them. `os.scandir`'s entries know whether they are
