@@ -338,7 +338,8 @@ class DependencyTracker:
 
         `before` and `after` are the listed rows (`pages.data.NoteRow`) of the last build and this one.
         The parts are "timeline", "tasks", "tags", "graph", "directory" (every type's page),
-        "directory-index" and "directory:<slug>" (one type's page). Whatever a note's edit can change
+        "directory-index" and "directory:<slug>" (one type's page). A link or date that changed
+        reaches the pages of the linked notes' types (their last contact). Whatever a note's edit can change
         on a listing is covered, or the answer is None: a title or URL that changed (every listing
         may show it), a note added, removed, published, unpublished or moved, names resolving anew.
         """
@@ -364,7 +365,13 @@ class DependencyTracker:
             if was.type != now.type:
                 parts.add("directory-index")  # counts per type
             if day or links:
-                parts.add("directory")  # other notes' last contact (dated notes linking to them)
+                # The last contact of the notes it links to (or linked to) is the newest dated note
+                # linking to them: their types' pages.
+                # (An attachment, or an unpublished note, has no row and no directory entry.)
+                for target in {k[2] for k in old[6]} | {k[2] for k in new[6]}:
+                    row = after.get(target) or before.get(target) if target is not None else None
+                    if row is not None and row.type:
+                        parts.add(f"directory:{slugify_segment(row.type)}")
             if was.day or now.day:
                 parts.add("timeline")
             if old[7] != new[7]:
