@@ -309,6 +309,7 @@ class DependencyTracker:
     built: bool = False  # a build completed in this process, so its outputs are on disk
     digests: dict[str, str] = field(default_factory=dict)  # generated src_uri -> digest of its Markdown
     outputs: set[str] = field(default_factory=set)  # every output file of the last build
+    redirects: dict[str, str] = field(default_factory=dict)  # alias redirect path -> its HTML
     site_key: tuple = ()  # what every page shows (navigation, configuration): a change renders all
     # Set by `VaultState.refresh` for the pages' planning:
     changed: set[str] = field(default_factory=set)  # notes and files read again, added or removed
@@ -341,14 +342,33 @@ class DependencyTracker:
         "directory-index" and "directory:<slug>" (one type's page). A link or date that changed
         reaches the pages of the linked notes' types (their last contact). Whatever a note's edit can change
         on a listing is covered, or the answer is None: a title or URL that changed (every listing
-        may show it), a note added, removed, published, unpublished or moved, names resolving anew.
+        may show it), a note added, removed or moved, names resolving anew. A note published or
+        unpublished reaches every kind of listing but only its own and its linked notes' directory
+        pages.
         """
-        if not self.built or self.listings is None or self.names_changed or self.flipped or self.moved:
+        if not self.built or self.listings is None or self.names_changed or self.moved:
             return None
         from .pages.addresses import slugify_segment
 
         parts: set[str] = set()
-        for path in self.changed:
+
+        def type_page(path: str | None) -> None:
+            row = (after.get(path) or before.get(path)) if path is not None else None
+            if row is not None and row.type:  # (an attachment or unpublished note has no row)
+                parts.add(f"directory:{slugify_segment(row.type)}")
+
+        for path in self.flipped:
+            # Published or unpublished: it comes onto or goes off every listing that lists it, and
+            # the notes linked to and from it show it as a link or as text (and lose or gain it for
+            # their last contact).
+            row, note = after.get(path) or before.get(path), notes.get(path)
+            if row is None or note is None:
+                return None
+            parts.update(("directory-index", "tasks", "graph", "timeline", "tags"))
+            type_page(path)
+            for linked in self.links.linking_to(path) | {k.resolved for k in note.links}:
+                type_page(linked)
+        for path in self.changed - self.flipped:
             note, old = notes.get(path), self.inputs.get(path)
             if note is None or old is None:
                 return None
@@ -367,11 +387,8 @@ class DependencyTracker:
             if day or links:
                 # The last contact of the notes it links to (or linked to) is the newest dated note
                 # linking to them: their types' pages.
-                # (An attachment, or an unpublished note, has no row and no directory entry.)
                 for target in {k[2] for k in old[6]} | {k[2] for k in new[6]}:
-                    row = after.get(target) or before.get(target) if target is not None else None
-                    if row is not None and row.type:
-                        parts.add(f"directory:{slugify_segment(row.type)}")
+                    type_page(target)
             if was.day or now.day:
                 parts.add("timeline")
             if old[7] != new[7]:
@@ -419,6 +436,12 @@ class DependencyTracker:
         dirty = changed | linked
         for path in changed:
             dirty |= self.links.linking_to(path)
+        # A note published, unpublished or moved changes how the lines linking to it render (a link,
+        # plain text, another URL), and those lines are quoted in the linked mentions of every note
+        # the linking note links to.
+        for path in self.flipped | self.moved:
+            for source in self.links.linking_to(path):
+                dirty |= self.links.out.get(source, frozenset())
         # Query results that can differ (needs this build's page objects).
         dv_changed = changed | linked
         if dv_changed and self.queries.records:

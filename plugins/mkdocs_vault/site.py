@@ -224,15 +224,16 @@ class SiteBuilder:
         self._files = files  # the same object MkDocs builds from: pages are attached to it later
 
     def finish_build(self) -> None:
-        """The build completed: remove the outputs of pages and files that are gone (deleted or
-        unpublished notes, emptied listings), keep Material's search index whole, and remember what
-        was built for the next rebuild."""
+        """The build completed: write the alias redirects, remove the outputs of pages and files that
+        are gone (deleted or unpublished notes, emptied listings, aliases no longer there), keep
+        Material's search index whole, and remember what was built for the next rebuild."""
         from .incremental import remove_outputs
 
         pending = getattr(self, "_pending", None)
         if pending is None:
             return
         site_key, digests, outputs, _plan = pending
+        outputs = outputs | self._write_alias_redirects(outputs)
         tracker = self.state.tracker
         gone = tracker.outputs - outputs
         remove_outputs(gone, self.config.site_dir)
@@ -454,7 +455,6 @@ class SiteBuilder:
         return crumbs
 
     def post_build(self) -> None:
-        site_dir = Path(self.config.site_dir)
         if self.options.publish_report:
             from .pages.report import publish_report
 
@@ -464,24 +464,33 @@ class SiteBuilder:
             out.write_text(publish_report(self.state), encoding="utf-8")
         if self.options.index_file:
             self.state.write_index(self.options.index_file)
-        self._write_alias_redirects(site_dir)
 
-    def _write_alias_redirects(self, site_dir: Path) -> None:
-        """Every alias of a published note gets a small page that redirects to the note."""
+    def _write_alias_redirects(self, pages: set[str]) -> set[str]:
+        """Every alias of a published note gets a small page that redirects to the note, unless a page
+        of this build (`pages`: output paths) lives there. Returns the redirects' paths: they are this
+        build's outputs too, so a redirect whose alias or note went away is removed under `--dirty`.
+        A serve rebuild writes only the redirects that differ from the last build's."""
         from .pages.redirects import redirect_page
 
         state = self.state
         assert state.vault is not None and state.urls is not None
+        site_dir = os.path.abspath(self.config.site_dir)
         aliases = {
             p: state.vault.notes[p].aliases for p in state.decision.notes if state.vault.notes[p].aliases
         }
+        written = state.tracker.redirects
+        now: dict[str, str] = {}
         for url, path in state.urls.alias_urls(aliases).items():
-            out = site_dir / url / "index.html"
-            if out.exists():
-                continue  # a generated page already lives there
-            out.parent.mkdir(parents=True, exist_ok=True)
+            out = os.path.normpath(os.path.join(site_dir, url, "index.html"))
+            if out in pages:
+                continue  # a page of this build already lives there
             target = get_relative_url(state.urls.note_url(path) or ".", url)
-            out.write_text(redirect_page(target, state.vault.notes[path].title), encoding="utf-8")
+            now[out] = redirect_page(target, state.vault.notes[path].title)
+            if written.get(out) != now[out] or not os.path.isfile(out):
+                os.makedirs(os.path.dirname(out), exist_ok=True)
+                Path(out).write_text(now[out], encoding="utf-8")
+        state.tracker.redirects = now
+        return set(now)
 
 
 # Characters beyond the Basic Multilingual Plane (the 📅 and ✅ of task dates) make Python store a whole
