@@ -75,7 +75,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     state = load_state(args, today=args.today)
     state.write_index(args.out)
     assert state.con is not None
-    counts = {t: state.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+    counts = {t: state.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
               for t in ("notes", "fields", "tags", "links", "list_items", "headings")}
     print(f"wrote {args.out}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
     return 0

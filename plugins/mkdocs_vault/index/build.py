@@ -312,7 +312,7 @@ def insert(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> None:
             continue
         con.register("_incoming", table)
         try:
-            con.execute(f"INSERT INTO {name} SELECT * FROM _incoming")  # noqa: S608 - fixed table names
+            con.execute(f"INSERT INTO {name} SELECT * FROM _incoming")
         finally:
             con.unregister("_incoming")
 
@@ -325,7 +325,7 @@ def delete_notes(con: duckdb.DuckDBPyConnection, paths: Iterable[str]) -> None:
     try:
         for name in TABLES:
             column = _PATH_COLUMN.get(name, "path")
-            con.execute(f"DELETE FROM {name} WHERE {column} IN (SELECT path FROM _gone)")  # noqa: S608
+            con.execute(f"DELETE FROM {name} WHERE {column} IN (SELECT path FROM _gone)")
     finally:
         con.unregister("_gone")
 
