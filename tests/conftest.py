@@ -38,7 +38,7 @@ def build_site(config_file: Path, site_dir: Path, *extra: str, env: dict | None 
     full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), "-d", str(site_dir), *extra],
-        capture_output=True, text=True, env=full_env, timeout=600,
+        check=False, capture_output=True, text=True, env=full_env, timeout=600,
     )
 
 

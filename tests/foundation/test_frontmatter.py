@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from mkdocs_vault.diagnostics import Diagnostics
 from mkdocs_vault.vault import frontmatter as fm
 from mkdocs_vault.vault.loader import parse_note

@@ -6,7 +6,6 @@ import json
 import time
 
 import duckdb
-
 from mkdocs_vault.cli import main as cli_main
 from mkdocs_vault.pipeline import Options, VaultState
 
@@ -103,7 +102,7 @@ def test_index_command_writes_a_duckdb_file(make_vault, tmp_path, capsys) -> Non
 
 def test_a_link_to_its_own_page_resolves_to_each_note_of_a_folder(make_vault) -> None:
     # Resolutions are cached per (target, folder); a same-page link depends on the note, not its folder.
-    files = {f"Notes/{name}.md": f'---\nsee: "[[#Plan]]"\n---\n# Plan\n[[#Plan]] here.\n' for name in "ABC"}
+    files = {f"Notes/{name}.md": '---\nsee: "[[#Plan]]"\n---\n# Plan\n[[#Plan]] here.\n' for name in "ABC"}
     state = state_for(make_vault, files)
     for name in "ABC":
         path = f"Notes/{name}.md"

@@ -19,7 +19,7 @@ def test_sample_vault_builds_with_the_expected_pages(sample_site: Path) -> None:
     page = read(sample_site, "projects/saltmarsh-route-optimisation/index.html")
     assert "<title>Saltmarsh Route Optimisation" in page
     # The nav lists sections, not every note.
-    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', page, re.S)
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', page, re.DOTALL)
     assert nav is not None
     assert "Saltmarsh Route Optimisation" not in nav.group(0).split("md-nav__title")[-1] or nav.group(0).count("md-nav__link") < 30
     assert (sample_site / "people/zoë-marchetti/index.html").exists()
