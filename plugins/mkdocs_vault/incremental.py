@@ -338,8 +338,9 @@ class DependencyTracker:
         """Which listings this build must make again, when `listings_unchanged` is False; None: all.
 
         `before` and `after` are the listed rows (`pages.data.NoteRow`) of the last build and this one.
-        The parts are "timeline", "tasks", "tags", "graph", "directory" (every type's page),
-        "directory-index" and "directory:<slug>" (one type's page). A link or date that changed
+        The parts are "timeline", "tasks", "graph", "directory" (every type's page),
+        "directory-index" and "directory:<slug>" (one type's page), "tag:<src_uri>" (one tag's page,
+        with the tag index). A link or date that changed
         reaches the pages of the linked notes' types (their last contact). Whatever a note's edit can change
         on a listing is covered, or the answer is None: a title or URL that changed (every listing
         may show it), a note added, removed or moved, names resolving anew. A note published or
@@ -349,6 +350,7 @@ class DependencyTracker:
         if not self.built or self.listings is None or self.names_changed or self.moved:
             return None
         from .pages.addresses import slugify_segment
+        from .pages.tags import tag_page_uris
 
         parts: set[str] = set()
 
@@ -364,7 +366,8 @@ class DependencyTracker:
             row, note = after.get(path) or before.get(path), notes.get(path)
             if row is None or note is None:
                 return None
-            parts.update(("directory-index", "tasks", "graph", "timeline", "tags"))
+            parts.update(("directory-index", "tasks", "graph", "timeline"))
+            parts.update(f"tag:{uri}" for uri in tag_page_uris(row.tags))
             type_page(path)
             for linked in self.links.linking_to(path) | {k.resolved for k in note.links}:
                 type_page(linked)
@@ -396,7 +399,9 @@ class DependencyTracker:
             if old[3:5] != new[3:5] or (
                 (was.tags or now.tags) and (was.type, was.day) != (now.type, now.day)
             ):
-                parts.add("tags")  # a tag page shows each note's type and date
+                # The pages of its tags, old and new, with their parents' (a tag page shows each
+                # note's type and date, and its subtags' counts); the index shows every count.
+                parts.update(f"tag:{uri}" for uri in tag_page_uris((*was.tags, *now.tags)))
             if links or was.type != now.type:
                 parts.add("graph")
         return parts

@@ -17,7 +17,7 @@ from ..index.build import is_private
 from ..pipeline import VaultState
 from ..vault.loader import frontmatter_tags
 from ..vault.model import Note
-from .addresses import DIRECTORY_URL, GRAPH_URL, TAGS_URL, TASKS_URL, TIMELINE_URL, relative
+from .addresses import DIRECTORY_URL, GRAPH_URL, TAGS_URL, TASKS_URL, TIMELINE_URL, relative, src_uri_of
 from .data import SiteData
 from .directory import directory_pages
 from .graph import global_graph_json, graph_page, local_graph_section
@@ -124,7 +124,15 @@ class SitePages:
             lambda u: u == "tasks/index.md",
             lambda: {"tasks/index.md": tasks_page(data, self.inline)},
         )
-        redo("tags", lambda u: u.startswith(TAGS_URL), lambda: tag_pages(data))
+        # Tags: every page, or the index and the pages of the tags the change reaches.
+        tags = None if parts is None or "tags" in parts else {p[4:] for p in parts if p.startswith("tag:")}
+        if tags is None or tags:
+            index = src_uri_of(TAGS_URL)
+            for uri in [
+                u for u in pages if u.startswith(TAGS_URL) and (tags is None or u in tags or u == index)
+            ]:
+                del pages[uri]
+            pages.update(tag_pages(data, tags))
         redo(
             "graph",
             lambda u: u == "graph/index.md",

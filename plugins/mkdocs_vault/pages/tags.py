@@ -8,6 +8,7 @@ titled with the spelling that sorts first.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .addresses import TAGS_URL, relative, src_uri_of, tag_segments, tag_url
@@ -130,8 +131,9 @@ def tag_page(node: TagNode, data: SiteData) -> tuple[str, str]:
     return safe_title(title), listing_page(title, body)
 
 
-def tag_pages(data: SiteData) -> dict[str, tuple[str, str]]:
-    """src_uri -> (title, Markdown): the tag index and one page per tag."""
+def tag_pages(data: SiteData, only: set[str] | None = None) -> dict[str, tuple[str, str]]:
+    """src_uri -> (title, Markdown): the tag index and one page per tag (with `only`, the tag pages
+    whose src_uris it holds: a rebuild's changes)."""
     root = tag_tree(data)
     if not root.children:
         return {}
@@ -143,5 +145,17 @@ def tag_pages(data: SiteData) -> dict[str, tuple[str, str]]:
         )
     }
     for node in _walk(root)[1:]:
-        pages[src_uri_of(node.url)] = tag_page(node, data)
+        uri = src_uri_of(node.url)
+        if only is None or uri in only:
+            pages[uri] = tag_page(node, data)
     return pages
+
+
+def tag_page_uris(tags: Iterable[str]) -> set[str]:
+    """The src_uris of the tag pages that list a note with these tags: each tag's and its parents'."""
+    uris = set()
+    for tag in tags:
+        segments = tag_segments(tag)
+        for depth in range(1, len(segments) + 1):
+            uris.add(src_uri_of(TAGS_URL + "".join(f"{s}/" for s in segments[:depth])))
+    return uris
