@@ -338,9 +338,8 @@ class DependencyTracker:
         """Which listings this build must make again, when `listings_unchanged` is False; None: all.
 
         `before` and `after` are the listed rows (`pages.data.NoteRow`) of the last build and this one.
-        The parts are "timeline", "tasks", "graph", "directory" (every type's page),
-        "directory-index" and "directory:<slug>" (one type's page), "tag:<src_uri>" (one tag's page,
-        with the tag index). A link or date that changed
+        The parts are "timeline", "tasks", "graph" and "page:<src_uri>" for one type's directory page
+        or one tag's page (each made again with its section's index, which shows every count). A link or date that changed
         reaches the pages of the linked notes' types (their last contact). Whatever a note's edit can change
         on a listing is covered, or the answer is None: a title or URL that changed (every listing
         may show it), a note added, removed or moved, names resolving anew. A note published or
@@ -349,15 +348,18 @@ class DependencyTracker:
         """
         if not self.built or self.listings is None or self.names_changed or self.moved:
             return None
-        from .pages.addresses import slugify_segment
+        from .pages.addresses import directory_url, src_uri_of
         from .pages.tags import tag_page_uris
 
         parts: set[str] = set()
 
         def type_page(path: str | None) -> None:
-            row = (after.get(path) or before.get(path)) if path is not None else None
-            if row is not None and row.type:  # (an attachment or unpublished note has no row)
-                parts.add(f"directory:{slugify_segment(row.type)}")
+            """The directory pages of the note's type, before and after (an attachment or an
+            unpublished note has no row, and no page)."""
+            for rows in (before, after):
+                row = rows.get(path) if path is not None else None
+                if row is not None and row.type:
+                    parts.add("page:" + src_uri_of(directory_url(row.type)))
 
         for path in self.flipped:
             # Published or unpublished: it comes onto or goes off every listing that lists it, and
@@ -366,8 +368,8 @@ class DependencyTracker:
             row, note = after.get(path) or before.get(path), notes.get(path)
             if row is None or note is None:
                 return None
-            parts.update(("directory-index", "tasks", "graph", "timeline"))
-            parts.update(f"tag:{uri}" for uri in tag_page_uris(row.tags))
+            parts.update(("tasks", "graph", "timeline"))
+            parts.update(f"page:{uri}" for uri in tag_page_uris(row.tags))
             type_page(path)
             for linked in self.links.linking_to(path) | {k.resolved for k in note.links}:
                 type_page(linked)
@@ -383,10 +385,7 @@ class DependencyTracker:
                 return None
             day = old[1] != new[1]
             links = old[6] != new[6]
-            # Its type's page (the old and the new one): properties, open tasks, tags, aliases.
-            parts.update(f"directory:{slugify_segment(t)}" for t in (was.type, now.type) if t)
-            if was.type != now.type:
-                parts.add("directory-index")  # counts per type
+            type_page(path)  # properties, open tasks, tags, aliases
             if day or links:
                 # The last contact of the notes it links to (or linked to) is the newest dated note
                 # linking to them: their types' pages.
@@ -401,7 +400,7 @@ class DependencyTracker:
             ):
                 # The pages of its tags, old and new, with their parents' (a tag page shows each
                 # note's type and date, and its subtags' counts); the index shows every count.
-                parts.update(f"tag:{uri}" for uri in tag_page_uris((*was.tags, *now.tags)))
+                parts.update(f"page:{uri}" for uri in tag_page_uris((*was.tags, *now.tags)))
             if links or was.type != now.type:
                 parts.add("graph")
         return parts

@@ -147,18 +147,16 @@ def directory_pages(
     make_renderer: MakeRenderer,
     only: set[str] | None = None,
 ) -> dict[str, tuple[str, str]]:
-    """src_uri -> (title, Markdown) for the directory index and every type's page; with `only`, the
-    pages of the types whose slugs it holds, and the index if it holds "" (a rebuild's changes)."""
+    """src_uri -> (title, Markdown) for the directory index and every type's page (with `only`, the
+    type pages whose src_uris it holds: a rebuild's changes)."""
     types = types_by_slug(data)
     if not types:
         return {}
-    pages = {}
-    if only is None or "" in only:
-        pages[src_uri_of(DIRECTORY_URL)] = directory_index(types)
-    for slug, (name, rows) in types.items():
-        if only is not None and slug not in only:
-            continue
+    pages = {src_uri_of(DIRECTORY_URL): directory_index(types)}
+    for name, rows in types.values():
         url = directory_url(name)
+        if only is not None and src_uri_of(url) not in only:
+            continue
         pages[src_uri_of(url)] = directory_page(
             name, rows, columns_for(name, rows, configured, is_private), data, make_renderer, url
         )

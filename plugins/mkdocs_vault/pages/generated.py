@@ -90,54 +90,35 @@ class SitePages:
         else:
             pages = dict(previous)
 
-        def redo(
-            part: str, owns: Callable[[str], bool], made: Callable[[], dict[str, tuple[str, str]]]
-        ) -> None:
+        def redo(part: str, make: Callable[[], tuple[str, str] | None]) -> None:
+            """The one page of `part` ("timeline": timeline/index.md), unless `parts` leaves it."""
             if parts is None or part in parts:
-                for uri in [u for u in pages if owns(u)]:
-                    del pages[uri]
-                pages.update(made())
+                uri = f"{part}/index.md"
+                pages.pop(uri, None)
+                page = make()
+                if page is not None:
+                    pages[uri] = page
 
-        # The directory: every page, or the index (slug "") and the type pages the change reaches.
-        slugs = None
-        if parts is not None and "directory" not in parts:
-            slugs = {
-                "" if p == "directory-index" else p.partition(":")[2]
-                for p in parts
-                if p.startswith("directory")
-            }
-        if slugs is None or slugs:
+        def redo_section(prefix: str, make: Callable[[set[str] | None], dict[str, tuple[str, str]]]) -> None:
+            """The pages under `prefix`: all of them, or its index and the ones `parts` names."""
+            only = None if parts is None else {p[5:] for p in parts if p.startswith("page:" + prefix)}
+            if only is not None and not only:
+                return
+            index = src_uri_of(prefix)
             for uri in [
-                u for u in pages if u.startswith(DIRECTORY_URL) and (slugs is None or _slug(u) in slugs)
+                u for u in pages if u.startswith(prefix) and (only is None or u in only or u == index)
             ]:
                 del pages[uri]
-            pages.update(directory_pages(data, self.directory_columns, self.is_private, self.renderer, slugs))
-        redo(
-            "timeline",
-            lambda u: u == "timeline/index.md",
-            lambda: (
-                {"timeline/index.md": timeline_page(data)} if any(n.day for n in data.notes.values()) else {}
-            ),
+            pages.update(make(only))
+
+        redo_section(
+            DIRECTORY_URL,
+            lambda only: directory_pages(data, self.directory_columns, self.is_private, self.renderer, only),
         )
-        redo(
-            "tasks",
-            lambda u: u == "tasks/index.md",
-            lambda: {"tasks/index.md": tasks_page(data, self.inline)},
-        )
-        # Tags: every page, or the index and the pages of the tags the change reaches.
-        tags = None if parts is None or "tags" in parts else {p[4:] for p in parts if p.startswith("tag:")}
-        if tags is None or tags:
-            index = src_uri_of(TAGS_URL)
-            for uri in [
-                u for u in pages if u.startswith(TAGS_URL) and (tags is None or u in tags or u == index)
-            ]:
-                del pages[uri]
-            pages.update(tag_pages(data, tags))
-        redo(
-            "graph",
-            lambda u: u == "graph/index.md",
-            lambda: {"graph/index.md": graph_page(data)} if data.notes else {},
-        )
+        redo("timeline", lambda: timeline_page(data) if any(n.day for n in data.notes.values()) else None)
+        redo("tasks", lambda: tasks_page(data, self.inline))
+        redo_section(TAGS_URL, lambda only: tag_pages(data, only))
+        redo("graph", lambda: graph_page(data) if data.notes else None)
         # One order whichever listings were made again: the order of MkDocs' files (and the sitemap).
         return dict(sorted(pages.items()))
 
