@@ -420,6 +420,26 @@ class DependencyTracker:
 
     names_changed: bool = True
 
+    def _neighbourhood(self) -> tuple[set[str], set[str], set[str]]:
+        """(changed notes, the notes they link to before and after the edit, both of these with the
+        notes linking to a changed one): every note whose page, or whose listing row, shows something
+        of a changed note (backlinks with their context lines, timelines, local graphs, link states,
+        last contact). The targets are "changed" for Dataview too: their file.inlinks may differ."""
+        changed = self.changed | set(self.link_changes) | self.flipped | self.moved
+        linked: set[str] = set()
+        for targets in self.link_changes.values():
+            linked |= targets
+        for path in changed:
+            linked |= self.links.out.get(path, frozenset())
+        near = changed | linked
+        for path in changed:
+            near |= self.links.linking_to(path)
+        return changed, linked, near
+
+    def stale_rows(self) -> set[str]:
+        """The notes whose listing rows an edit can have changed (`pages.data.RowCache.carry`)."""
+        return self._neighbourhood()[2]
+
     def plan(
         self, notes: Mapping[str, Note], published: set[str], ctx_factory: Any, site_key: tuple
     ) -> BuildPlan:
@@ -428,18 +448,7 @@ class DependencyTracker:
             return BuildPlan(True, reason="first build")
         if site_key != self.site_key:
             return BuildPlan(True, reason="navigation or configuration changed")
-        changed = self.changed | set(self.link_changes) | self.flipped | self.moved
-        # Pages showing a changed note: the notes it links to and the notes linking to it, before and
-        # after the edit (backlinks with their context lines, timelines, local graphs, link states).
-        # The targets are "changed" for Dataview too: their file.inlinks may differ.
-        linked: set[str] = set()
-        for targets in self.link_changes.values():
-            linked |= targets
-        for path in changed:
-            linked |= self.links.out.get(path, frozenset())
-        dirty = changed | linked
-        for path in changed:
-            dirty |= self.links.linking_to(path)
+        changed, linked, dirty = self._neighbourhood()
         # A note published, unpublished or moved changes how the lines linking to it render (a link,
         # plain text, another URL), and those lines are quoted in the linked mentions of every note
         # the linking note links to.

@@ -148,8 +148,10 @@ class SiteBuilder:
                 state.vault.notes, previous[2].data.notes, self.site_pages.data.notes
             )
             kept = previous[2].listings
-            if parts is not None and "graph" not in parts:
-                self.site_pages.graph_json_from(previous[2])
+            if parts is not None:
+                self.site_pages.rows.carry(previous[2].rows, state.tracker.stale_rows())
+                if "graph" not in parts:
+                    self.site_pages.graph_json_from(previous[2])
         self.site_pages.listings = self.site_pages.pages(parts, kept)
         for uri, page in self.site_pages.listings.items():
             if uri not in taken and uri not in pages:
@@ -495,7 +497,7 @@ class SiteBuilder:
 
 # Characters beyond the Basic Multilingual Plane (the 📅 and ✅ of task dates) make Python store a whole
 # string at four bytes a character; MkDocs keeps every page's HTML until the build ends.
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _compact(html_text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,3 +132,22 @@ class SiteData:
 
     def types(self) -> list[str]:
         return sorted({n.type for n in self.notes.values() if n.type}, key=lambda t: (t.casefold(), t))
+
+
+class RowCache:
+    """Rendered cells of listing rows, by a key whose second item is the note the row shows; kept
+    from one serve rebuild to the next for the notes an edit cannot have changed (`carry`). A row's
+    cells read the note itself, the notes it links to (their titles, URLs, publishing) and the dated
+    notes linking to it (its last contact): an edit to any of those makes it stale."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple, Any] = {}
+
+    def carry(self, previous: RowCache, stale: set[str]) -> None:
+        self.cells = {k: v for k, v in previous.cells.items() if k[1] not in stale}
+
+    def get(self, key: tuple, make: Callable[[], Any]) -> Any:
+        found = self.cells.get(key)
+        if found is None:
+            found = self.cells[key] = make()
+        return found

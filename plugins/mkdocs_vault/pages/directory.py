@@ -15,7 +15,7 @@ from typing import Any
 
 from ..urls import slugify_segment
 from .addresses import DIRECTORY_URL, directory_url, relative, src_uri_of
-from .data import NoteRow, SiteData
+from .data import NoteRow, RowCache, SiteData
 from .listing import listing_page, safe_title, sortable_table
 from .properties import HIDDEN_KEYS, PropertyRenderer, is_empty, readable_date
 
@@ -114,15 +114,29 @@ def _sort_key(value: object) -> str:
 
 
 def directory_page(
-    name: str, rows: list[NoteRow], columns: list[str], data: SiteData, make_renderer: MakeRenderer, url: str
+    name: str,
+    rows: list[NoteRow],
+    columns: list[str],
+    data: SiteData,
+    make_renderer: MakeRenderer,
+    url: str,
+    cache: RowCache | None = None,
 ) -> tuple[str, str]:
-    """(title, Markdown) of one type's directory page."""
+    """(title, Markdown) of one type's directory page; `cache` keeps rendered rows across rebuilds."""
+    cache = cache if cache is not None else RowCache()
     table_rows = []
     for row in rows:
-        href = html.escape(relative(row.url, url), quote=True)
-        first = (f'<a class="vault-link" href="{href}">{html.escape(row.title)}</a>', row.title.casefold())
-        renderer = make_renderer(row.path, url)
-        table_rows.append([first] + [_cell(row, c, data, renderer) for c in columns])
+
+        def cells(row: NoteRow = row) -> list[tuple[str, str]]:
+            href = html.escape(relative(row.url, url), quote=True)
+            first = (
+                f'<a class="vault-link" href="{href}">{html.escape(row.title)}</a>',
+                row.title.casefold(),
+            )
+            renderer = make_renderer(row.path, url)
+            return [first] + [_cell(row, c, data, renderer) for c in columns]
+
+        table_rows.append(cache.get(("directory", row.path, url, tuple(columns)), cells))
     table = sortable_table(["Name"] + [label(c) for c in columns], table_rows, "vault-directory")
     count = "note" if len(rows) == 1 else "notes"
     body = f'<p class="vault-lead">{len(rows)} {count} of type <code>{html.escape(name)}</code>.</p>{table}'
@@ -146,6 +160,7 @@ def directory_pages(
     is_private: Callable[[str], bool],
     make_renderer: MakeRenderer,
     only: set[str] | None = None,
+    cache: RowCache | None = None,
 ) -> dict[str, tuple[str, str]]:
     """src_uri -> (title, Markdown) for the directory index and every type's page (with `only`, the
     type pages whose src_uris it holds: a rebuild's changes)."""
@@ -158,6 +173,6 @@ def directory_pages(
         if only is not None and src_uri_of(url) not in only:
             continue
         pages[src_uri_of(url)] = directory_page(
-            name, rows, columns_for(name, rows, configured, is_private), data, make_renderer, url
+            name, rows, columns_for(name, rows, configured, is_private), data, make_renderer, url, cache
         )
     return pages

@@ -18,7 +18,7 @@ from ..pipeline import VaultState
 from ..vault.loader import frontmatter_tags
 from ..vault.model import Note
 from .addresses import DIRECTORY_URL, GRAPH_URL, TAGS_URL, TASKS_URL, TIMELINE_URL, relative, src_uri_of
-from .data import SiteData
+from .data import RowCache, SiteData
 from .directory import directory_pages
 from .graph import global_graph_json, graph_page, local_graph_section
 from .inline import InlineRenderer, field_pattern
@@ -64,6 +64,7 @@ class SitePages:
         self.lines = NoteLines(state.vault.notes)
         self.listings: dict[str, tuple[str, str]] = {}  # what `pages()` made for this build
         self._graph_json: str | None = None
+        self.rows = RowCache()  # rendered listing rows; a serve rebuild carries the unchanged ones over
 
     # -- renderers --------------------------------------------------------------------------------
     def is_private(self, key: str) -> bool:
@@ -113,10 +114,12 @@ class SitePages:
 
         redo_section(
             DIRECTORY_URL,
-            lambda only: directory_pages(data, self.directory_columns, self.is_private, self.renderer, only),
+            lambda only: directory_pages(
+                data, self.directory_columns, self.is_private, self.renderer, only, self.rows
+            ),
         )
         redo("timeline", lambda: timeline_page(data) if any(n.day for n in data.notes.values()) else None)
-        redo("tasks", lambda: tasks_page(data, self.inline))
+        redo("tasks", lambda: tasks_page(data, self.inline, self.rows))
         redo_section(TAGS_URL, lambda only: tag_pages(data, only))
         redo("graph", lambda: graph_page(data) if data.notes else None)
         # One order whichever listings were made again: the order of MkDocs' files (and the sitemap).

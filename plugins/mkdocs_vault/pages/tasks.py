@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from .addresses import TASKS_URL, relative
-from .data import SiteData, TaskRow
+from .data import RowCache, SiteData, TaskRow
 from .inline import InlineRenderer, readable_fields, strip_html
 from .listing import listing_page, sortable_table
 
@@ -36,8 +36,9 @@ def task_text(task: TaskRow, inline: InlineRenderer) -> str:
     return inline.text(readable_fields(_DATE_MARKS.sub("", inline.clean(first))))
 
 
-def tasks_page(data: SiteData, make_inline: MakeInline) -> tuple[str, str]:
-    """(title, Markdown) of the open tasks page."""
+def tasks_page(data: SiteData, make_inline: MakeInline, cache: RowCache | None = None) -> tuple[str, str]:
+    """(title, Markdown) of the open tasks page; `cache` keeps rendered task texts across rebuilds."""
+    cache = cache if cache is not None else RowCache()
     today = data.today.isoformat()
     tasks = sorted(
         (t for t in data.tasks if t.path in data.notes), key=lambda t: task_order(t, data.notes[t.path].title)
@@ -46,7 +47,6 @@ def tasks_page(data: SiteData, make_inline: MakeInline) -> tuple[str, str]:
     rows = []
     for task in tasks:
         note = data.notes[task.path]
-        inline = make_inline(task.path, TASKS_URL)
         due_html, due_key = "", "9999-99-99"  # no due date sorts last
         if task.due:
             due_key = task.due
@@ -59,7 +59,11 @@ def tasks_page(data: SiteData, make_inline: MakeInline) -> tuple[str, str]:
             else:
                 due_html = f'<time datetime="{html.escape(task.due)}">{html.escape(task.due)}</time>'
         status = "in progress" if task.status == "/" else ""
-        text = task_text(task, inline) + (f' <span class="vault-status">{status}</span>' if status else "")
+        text = cache.get(
+            ("task", task.path, task.line, task.text),
+            lambda t=task: task_text(t, make_inline(t.path, TASKS_URL)),
+        )
+        text += f' <span class="vault-status">{status}</span>' if status else ""
         href = html.escape(relative(note.url, TASKS_URL), quote=True)
         note_html = f'<a class="vault-link" href="{href}">{html.escape(note.title)}</a>'
         rows.append(
