@@ -33,6 +33,7 @@ from .navcache import add_theme_loader
 from .pipeline import Options, VaultState
 from .rendering import adopt
 from .site import SiteBuilder
+from .templatecache import TemplateCodeCache
 
 log = get_plugin_logger(__name__)
 
@@ -52,6 +53,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self.site: SiteBuilder | None = None
         self._state_key: tuple | None = None
         self._started = 0.0
+        self._templates = TemplateCodeCache()  # kept across serve rebuilds, like the plugin
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this instance across serve rebuilds.
@@ -116,6 +118,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         assert self.site is not None
         self.site.finish_pages(files)
         add_theme_loader(env, config.theme.dirs, str(resources.files("mkdocs_vault.overrides")))
+        env.bytecode_cache = self._templates
         return env
 
     @event_priority(100)  # before the search plugin reads the page (searchview.py)
