@@ -82,6 +82,9 @@ class VaultState:
         self.changed: set[str] = set()  # notes and attachments changed by the last refresh
         self.names_changed = True  # did the last refresh re-resolve every link?
         self.generation = 0  # refreshes so far: page objects built for the previous one can be updated
+        # Notes whose index rows were rewritten or removed since the site data last read the index
+        # (`pages.data.SiteData.refreshed`); None: the index was built anew.
+        self.reindexed: set[str] | None = None
         # What the last build read and wrote, kept for `mkdocs serve --dirty` (incremental.py).
         self.tracker = DependencyTracker()
         self._state_cache: dict[tuple[str, str], tuple[str | None, str]] = {}
@@ -249,12 +252,15 @@ class VaultState:
             published = [self.vault.notes[p] for p in sorted(self.decision.notes)]
             self.con = connect()
             build_index(self.con, self.builder(), published)
+            self.reindexed = None
             return
         now_published = set(self.decision.notes)
         linking = set().union(*(self.tracker.links.linking_to(p) for p in flipped)) if flipped else set()
         again = (self.vault.changed | linking | relinked | (now_published - was_published)) & now_published
         removed = sorted(was_published - now_published)
         replace_notes(self.con, self.builder(), [self.vault.notes[p] for p in sorted(again)], removed)
+        if self.reindexed is not None:
+            self.reindexed |= again | set(removed)
 
     def release(self) -> None:
         """Drop everything loaded, for good (the plugin's `on_shutdown`): the notes and the loader's

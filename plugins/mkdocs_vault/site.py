@@ -141,7 +141,14 @@ class SiteBuilder:
         # read of the index per build. A note never takes their URLs (pipeline.RESERVED_URLS).
         from .pages.generated import SitePages
 
-        self.site_pages = SitePages(state, self.options.date_format, self.options.directory_columns)
+        # The last build's site data is updated rather than read again, if that build completed.
+        last = previous[2].data if previous is not None and previous[2] is not None else None
+        self.site_pages = SitePages(
+            state,
+            self.options.date_format,
+            self.options.directory_columns,
+            last if state.tracker.built else None,
+        )
         parts, kept = None, None
         if previous is not None and previous[2] is not None:
             parts = state.tracker.listing_parts(

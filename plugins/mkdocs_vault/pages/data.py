@@ -70,11 +70,60 @@ class SiteData:
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, today: dt.date) -> SiteData:
         data = cls(today=today)
-        for row in con.execute(
-            "SELECT path, title, type, url, day, folder, aliases, etags, frontmatter FROM notes ORDER BY path"
-        ).fetchall():
+        data._read_notes(con, None)
+        mentions: dict[str, list[Mention]] = defaultdict(list)
+        outlinks: dict[str, dict[str, None]] = defaultdict(dict)
+        for target, mention in data._read_links(con, None):
+            mentions[target].append(mention)
+            outlinks[mention.source][target] = None
+        data.mentions = dict(mentions)
+        data.outlinks = {s: sorted(t) for s, t in sorted(outlinks.items())}
+        data._add_tasks(con, None)
+        data._count_tasks()
+        return data
+
+    @classmethod
+    def refreshed(
+        cls, previous: SiteData, con: duckdb.DuckDBPyConnection, today: dt.date, paths: set[str]
+    ) -> SiteData:
+        """`load` after a serve rebuild re-indexed only `paths` (edited, relinked, published or
+        removed notes): the other notes' rows are taken from `previous`, those of `paths` read again.
+        Equal to a fresh `load`, since every note whose rows in notes, links or list_items were
+        rewritten is in `paths` (`VaultState.reindexed`), and every list keeps the load's order."""
+        data = cls(today=today)
+        data.notes = {p: row for p, row in previous.notes.items() if p not in paths}
+        data._read_notes(con, paths)
+        data.notes = dict(sorted(data.notes.items()))
+        # Mentions by target: drop those from re-indexed sources, add their new ones, sort again.
+        mentions = dict(previous.mentions)
+        outlinks = {s: t for s, t in previous.outlinks.items() if s not in paths}
+        touched = {t for s in paths for t in previous.outlinks.get(s, ())}
+        for target in touched:
+            mentions[target] = [m for m in mentions.get(target, ()) if m.source not in paths]
+        new_targets: dict[str, dict[str, None]] = defaultdict(dict)
+        for target, mention in data._read_links(con, paths):
+            if target not in touched:
+                touched.add(target)
+                mentions[target] = list(mentions.get(target, ()))
+            mentions[target].append(mention)
+            new_targets[mention.source][target] = None
+        for target in touched:
+            mentions[target].sort(key=_mention_order)
+        data.mentions = {t: ms for t, ms in sorted(mentions.items()) if ms and t in data.notes}
+        outlinks.update((s, sorted(t)) for s, t in new_targets.items())
+        data.outlinks = dict(sorted(outlinks.items()))
+        data.tasks = [t for t in previous.tasks if t.path not in paths]
+        data._add_tasks(con, paths)
+        data.tasks.sort(key=lambda t: (t.path, t.line))
+        data._count_tasks()
+        return data
+
+    def _read_notes(self, con: duckdb.DuckDBPyConnection, paths: set[str] | None) -> None:
+        """Rows of the notes table (all, or those of `paths`) into `notes`."""
+        sql = "SELECT path, title, type, url, day, folder, aliases, etags, frontmatter FROM notes"
+        for row in _select(con, sql, "path", paths, "path"):
             path, title, note_type, url, day, folder, aliases, etags, fm = row
-            data.notes[path] = NoteRow(
+            self.notes[path] = NoteRow(
                 path,
                 title,
                 note_type,
@@ -85,27 +134,35 @@ class SiteData:
                 tuple(etags or ()),
                 json.loads(fm) if fm else {},
             )
-        mentions: dict[str, list[Mention]] = defaultdict(list)
-        outlinks: dict[str, dict[str, None]] = defaultdict(dict)
-        for source, line, target, origin, key in con.execute(
+
+    def _read_links(self, con: duckdb.DuckDBPyConnection, paths: set[str] | None) -> list[tuple[str, Mention]]:
+        """(target, mention) of every resolved link between two published notes (or of those from
+        `paths`), by target, source, line. `notes` must be read first: links to attachments are left out."""
+        sql = (
             "SELECT source, line, target, origin, key FROM links "
-            "WHERE state = 'resolved' AND target IS NOT NULL AND target <> source "
-            "ORDER BY target, source, line, origin, key NULLS FIRST"
-        ).fetchall():
-            if target not in data.notes:
-                continue  # an attachment
-            mentions[target].append(Mention(source, line, origin, key))
-            outlinks[source][target] = None
-        data.mentions = dict(mentions)
-        data.outlinks = {s: sorted(t) for s, t in sorted(outlinks.items())}
-        # Open: not done and not cancelled (`[x]`, `[X]`, `[-]`); in progress `[/]` is still open.
-        for path, line, status, text, due, scheduled, section in con.execute(
+            "WHERE state = 'resolved' AND target IS NOT NULL AND target <> source"
+        )
+        order = "target, source, line, origin, key NULLS FIRST"
+        return [
+            (target, Mention(source, line, origin, key))
+            for source, line, target, origin, key in _select(con, sql, "source", paths, order, has_where=True)
+            if target in self.notes
+        ]
+
+    def _add_tasks(self, con: duckdb.DuckDBPyConnection, paths: set[str] | None) -> None:
+        """Open tasks (all, or of `paths`): not done and not cancelled (`[x]`, `[X]`, `[-]`); in
+        progress `[/]` is still open."""
+        sql = (
             "SELECT path, line, status, text, due, scheduled, section FROM list_items "
-            "WHERE is_task AND status NOT IN ('x', 'X', '-') ORDER BY path, line"
-        ).fetchall():
-            data.tasks.append(TaskRow(path, line, status, text, due, scheduled, section))
-            data.open_task_count[path] = data.open_task_count.get(path, 0) + 1
-        return data
+            "WHERE is_task AND status NOT IN ('x', 'X', '-')"
+        )
+        for row in _select(con, sql, "path", paths, "path, line", has_where=True):
+            self.tasks.append(TaskRow(*row))
+
+    def _count_tasks(self) -> None:
+        self.open_task_count = {}
+        for task in self.tasks:
+            self.open_task_count[task.path] = self.open_task_count.get(task.path, 0) + 1
 
     # -- views ------------------------------------------------------------------------------------
     def linking_notes(self, target: str) -> list[NoteRow]:
@@ -132,6 +189,28 @@ class SiteData:
 
     def types(self) -> list[str]:
         return sorted({n.type for n in self.notes.values() if n.type}, key=lambda t: (t.casefold(), t))
+
+
+def _select(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    column: str,
+    paths: set[str] | None,
+    order: str,
+    has_where: bool = False,
+) -> list[tuple]:
+    """The rows of `sql` (with a WHERE clause when `has_where`) whose `column` is in `paths` (all when
+    None), in `order`."""
+    if paths is None:
+        return con.execute(f"{sql} ORDER BY {order}").fetchall()
+    joiner = " AND " if has_where else " WHERE "
+    return con.execute(f"{sql}{joiner}{column} IN (SELECT unnest(?)) ORDER BY {order}", [sorted(paths)]).fetchall()
+
+
+def _mention_order(m: Mention) -> tuple:
+    """The load's ORDER BY source, line, origin, key NULLS FIRST (DuckDB compares strings by code point,
+    as Python does)."""
+    return (m.source, m.line, m.origin, m.key is not None, m.key or "")
 
 
 class RowCache:

@@ -53,18 +53,33 @@ class SitePages:
         state: VaultState,
         date_format: str = "MMMM d, yyyy",
         directory_columns: Mapping[str, Any] | None = None,
+        previous: SiteData | None = None,
     ) -> None:
+        """`previous`: the site data of the last complete build, which a serve rebuild updates."""
         assert state.con is not None and state.vault is not None
         self.state = state
         self.date_format = date_format
         self.directory_columns = directory_columns or {}
-        self.data = SiteData.load(state.con, state.clock.today)
+        self.data = self._site_data(state, previous)
         self.private_keys = frozenset(k.lower() for k in state.options.private_keys)
         self.private_fields = field_pattern(state.options.private_keys)
         self.lines = NoteLines(state.vault.notes)
         self.listings: dict[str, tuple[str, str]] = {}  # what `pages()` made for this build
         self._graph_json: str | None = None
         self.rows = RowCache()  # rendered listing rows; a serve rebuild carries the unchanged ones over
+
+    @staticmethod
+    def _site_data(state: VaultState, previous: SiteData | None) -> SiteData:
+        """The index read whole, or after a serve rebuild that re-indexed a few notes, `previous`
+        with their rows read again; either way the notes re-indexed since are now read."""
+        assert state.con is not None
+        since = state.reindexed
+        if previous is not None and since is not None and len(since) * 4 < len(previous.notes):
+            data = SiteData.refreshed(previous, state.con, state.clock.today, since)
+        else:
+            data = SiteData.load(state.con, state.clock.today)
+        state.reindexed = set()
+        return data
 
     # -- renderers --------------------------------------------------------------------------------
     def is_private(self, key: str) -> bool:
