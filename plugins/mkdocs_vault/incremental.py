@@ -118,6 +118,9 @@ class QueryRecord:
 
     query: Any  # dataview.parser.Query
     rows: frozenset[str]  # FROM's paths, narrowed to those the leading WHEREs kept when it got that far
+    # For a query keeping its first k rows in an order (`rows` then holds those k): the sort keys and
+    # the last row's values (`dataview.engine._cutoff`).
+    cutoff: tuple[list[Any], list[Any]] | None = None
 
 
 class QueryLog:
@@ -142,10 +145,11 @@ class QueryLog:
         self._begin(origin)
         self.records.setdefault(origin, []).append(QueryRecord(query, frozenset(paths)))
 
-    def narrow(self, origin: str, paths: Iterable[str]) -> None:
+    def narrow(self, origin: str, paths: Iterable[str], cutoff: tuple[list[Any], list[Any]] | None = None) -> None:
         records = self.records.get(origin)
         if records:
             records[-1].rows = frozenset(paths)
+            records[-1].cutoff = cutoff
 
     def deref(self, origin: str, path: str) -> None:
         self._begin(origin)
@@ -172,7 +176,6 @@ class QueryLog:
         leading WHEREs (evaluated for that note only, with the page as `this`).
         """
         from .dataview.engine import leading_wheres, row_context
-        from .dataview.evaluate import EvalError
         from .dataview.values import truthy
 
         out = {origin for origin, seen in self.derefs.items() if not seen.isdisjoint(changed)}
@@ -197,11 +200,11 @@ class QueryLog:
                 if not matching:
                     continue
                 lead = query.steps[: leading_wheres(query)]
-                if not lead:
+                if not lead and record.cutoff is None:
                     out.add(origin)
                     break
                 ev = row_context(quiet, origin)
-                if any(_passes(lead, query.type, pages[c], ev, EvalError, truthy) for c in matching):
+                if any(_may_enter(lead, record.cutoff, query.type, pages[c], ev, truthy) for c in matching):
                     out.add(origin)
                     break
         return out
@@ -233,21 +236,32 @@ def _in_source(source: Any, path: str, origin: str, ctx: Any, outlinks: dict, ta
     return True  # an unknown source: assume it may
 
 
-def _passes(
-    steps: list[Any], kind: str, page: dict[str, Any], ev: Any, eval_error: type, truthy: Any
-) -> bool:
-    """Could this page (or, for TASK, one of its tasks) pass every step? Errors count as yes."""
+def _may_enter(steps: list[Any], cutoff: Any, kind: str, page: dict[str, Any], ev: Any, truthy: Any) -> bool:
+    """Could this page (or, for TASK, one of its tasks) be among a query's rows? It passes every
+    leading WHERE in `steps` and, with a `cutoff` (`QueryRecord`), does not sort strictly after the
+    last row the query kept. Any error counts as yes."""
     from collections import ChainMap
 
     rows = [ChainMap(task, page) for task in page["file"]["tasks"]] if kind == "task" else [page]
     for row in rows:
         try:
-            if all(truthy(ev.evaluate(step.expr, row)) for step in steps):
+            if all(truthy(ev.evaluate(step.expr, row)) for step in steps) and (
+                cutoff is None or not _sorts_after(cutoff, row, ev)
+            ):
                 return True
-        except eval_error:
+        except Exception:  # noqa: BLE001 - an EvalError, or any surprise: re-render rather than miss it
             return True
-        except Exception:  # noqa: BLE001 - any surprise means "maybe": re-render rather than miss it
-            return True
+    return False
+
+
+def _sorts_after(cutoff: tuple[list[Any], list[Any]], row: Any, ev: Any) -> bool:
+    """Does `row` sort strictly after the last kept row? Equal keys are not enough: ties keep the
+    vault's order, which may put this row first."""
+    keys, last = cutoff
+    for key, bound in zip(keys, last, strict=True):
+        c = ev.compare(ev.evaluate(key.expr, row), bound)
+        if c:
+            return (-c if key.descending else c) > 0
     return False
 
 

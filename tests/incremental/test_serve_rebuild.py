@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -158,3 +159,46 @@ def test_a_prose_edit_keeps_the_listings_and_updates_the_mentions(served) -> Non
     # Carol's linked mentions quote the new line.
     assert "closely" in _read(site, "people/carol")
     assert [p.stat().st_mtime_ns for p in listings] == times
+
+
+RECENT_VAULT = {
+    "Recent.md": '# Recent\n\n```dataview\nLIST FROM "Meetings" SORT date DESC LIMIT 2\n```\n',
+    "Meetings/A.md": "---\ndate: 2026-01-01\n---\n# A\n",
+    "Meetings/B.md": "---\ndate: 2026-02-01\n---\n# B\n",
+    "Meetings/C.md": "---\ndate: 2026-03-01\n---\n# C\n",
+    "Meetings/D.md": "---\ndate: 2026-04-01\n---\n# D\n",
+}
+
+
+def _listed(site: Path) -> list[str]:
+    """The meetings the Recent page's query lists, in order."""
+    return re.findall(r"meetings/(\w)/", _read(site, "recent").split("vault-dataview", 1)[1])
+
+
+def test_a_sorted_and_limited_query_renders_again_only_when_its_rows_can_change(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "vault", RECENT_VAULT)
+    config, site = _config(tmp_path, vault), tmp_path / "site"
+    _build(config, site, first=True)
+    recent = _page(site, "recent")
+    assert _listed(site) == ["d", "c"]
+
+    # A meeting sorting after the last row kept, before and after the edit: the result cannot change.
+    written = recent.stat().st_mtime_ns
+    _edit(vault, "Meetings/A.md", "---\ndate: 2026-01-02\n---\n# A\n\nMoved by a day.\n")
+    _build(config, site)
+    assert recent.stat().st_mtime_ns == written
+
+    # Sorting level with the last row kept: the vault's order breaks the tie, so A now comes first.
+    _edit(vault, "Meetings/A.md", "---\ndate: 2026-03-01\n---\n# A\n")
+    _build(config, site)
+    assert _listed(site) == ["d", "a"]
+
+    # A meeting among those kept is deleted: the next one moves up.
+    (vault / "Meetings" / "D.md").unlink()
+    _build(config, site)
+    assert _listed(site) == ["a", "c"]
+
+    # An earlier meeting moves to the top.
+    _edit(vault, "Meetings/B.md", "---\ndate: 2026-05-01\n---\n# B\n")
+    _build(config, site)
+    assert _listed(site) == ["b", "a"]

@@ -349,6 +349,24 @@ def _constant_limit(step: Any, ev: Context) -> int | None:
     return max(int(amount), 0)
 
 
+def _row_paths(rows: list[_Row], kind: str) -> set[str]:
+    return {r.id["path"] if kind == "task" else r.id.path for r in rows}
+
+
+def _cutoff(steps: list[Any], rows: list[_Row], ev: Context) -> tuple[list[Any], list[Any]] | None:
+    """(sort keys, the last row's values) when `steps` are SORT then LIMIT k and `rows`, their result,
+    has k rows: a row sorting strictly after that last one cannot enter the result
+    (`incremental.QueryLog.affected`). None otherwise, or when the keys cannot be evaluated."""
+    if len(steps) != 2 or not isinstance(steps[0], SortStep) or not rows:
+        return None
+    if _constant_limit(steps[1], ev) != len(rows):
+        return None
+    try:
+        return steps[0].keys, [ev.evaluate(key.expr, rows[-1].data) for key in steps[0].keys]
+    except EvalError:
+        return None
+
+
 def _fields_pos(query: Query) -> tuple[int, int]:
     return query.position(query.fields[0].expr.pos) if query.fields else (0, 0)
 
@@ -468,11 +486,16 @@ def run_parsed(query: Query, origin: str, ctx: QueryContext) -> Result:
     else:
         rows = _page_rows(in_vault_order(_prefilter(query, paths, ctx, ev), ctx), ctx)
     if recorder is not None:
-        # The rows the leading WHEREs keep are all an edit elsewhere can add to or take from.
+        # The rows the leading WHEREs keep are all an edit elsewhere can add to or take from; of a
+        # query keeping its first k rows in an order, only those k and the last one's sort keys.
         lead = leading_wheres(query)
         rows, _ = _execute_core(query, rows, ev, query.steps[:lead])
-        recorder.narrow(origin, {r.id["path"] if query.type == "task" else r.id.path for r in rows})
-        rows, group_name = _execute_core(query, rows, ev, query.steps[lead:])
+        recorder.narrow(origin, _row_paths(rows, query.type))
+        rest = query.steps[lead:]
+        rows, group_name = _execute_core(query, rows, ev, rest)
+        cutoff = _cutoff(rest, rows, ev)
+        if cutoff is not None:
+            recorder.narrow(origin, _row_paths(rows, query.type), cutoff)
     else:
         rows, group_name = _execute_core(query, rows, ev)
     n_groups = sum(1 for s in query.steps if isinstance(s, GroupStep))
