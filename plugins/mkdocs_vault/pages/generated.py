@@ -135,7 +135,7 @@ class SitePages:
         )
         redo("timeline", lambda: timeline_page(data) if any(n.day for n in data.notes.values()) else None)
         redo("tasks", lambda: tasks_page(data, self.inline, self.rows))
-        redo_section(TAGS_URL, lambda only: tag_pages(data, only))
+        redo_section(TAGS_URL, lambda only: tag_pages(data, only, self.rows))
         redo("graph", lambda: graph_page(data) if data.notes else None)
         # One order whichever listings were made again: the order of MkDocs' files (and the sitemap).
         return dict(sorted(pages.items()))

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .addresses import TAGS_URL, relative, src_uri_of, tag_segments, tag_url
-from .data import NoteRow, SiteData
+from .data import NoteRow, RowCache, SiteData
 from .listing import listing_page, safe_title
 
 
@@ -92,28 +92,30 @@ def _tree_html(node: TagNode, page_url: str, current: tuple[str, ...] = ()) -> s
     return "".join(parts)
 
 
-def _note_list(rows: list[NoteRow], node: TagNode, page_url: str) -> str:
-    items = []
-    for row in rows:
-        href = html.escape(relative(row.url, page_url), quote=True)
-        kind = f' <span class="vault-type-chip">{html.escape(row.type)}</span>' if row.type else ""
-        via = ""
-        if row.path not in node.direct:
-            # Tagged with a tag below this one: say which.
-            below = sorted(t for t in row.tags if tag_segments(t)[: len(node.key)] == list(node.key))
-            via = " " + " ".join(
-                f'<a class="vault-tag" href="{html.escape(relative(tag_url(t), page_url), quote=True)}">'
-                f"{html.escape(t)}</a>"
-                for t in below
-            )
-        date = f' <time datetime="{row.date}">{row.date}</time>' if row.date else ""
-        items.append(
-            f'<li><a class="vault-link" href="{href}">{html.escape(row.title)}</a>{kind}{date}{via}</li>'
-        )
+def _note_list(rows: list[NoteRow], node: TagNode, page_url: str, cache: RowCache) -> str:
+    items = [cache.get(("tag", row.path, page_url), lambda row=row: _note_item(row, node, page_url)) for row in rows]
     return f'<ul class="vault-tag-notes">{"".join(items)}</ul>'
 
 
-def tag_page(node: TagNode, data: SiteData) -> tuple[str, str]:
+def _note_item(row: NoteRow, node: TagNode, page_url: str) -> str:
+    """One note on a tag's page: everything in it is the note's own (its URL, title, type, date, tags)."""
+    href = html.escape(relative(row.url, page_url), quote=True)
+    kind = f' <span class="vault-type-chip">{html.escape(row.type)}</span>' if row.type else ""
+    via = ""
+    if row.path not in node.direct:
+        # Tagged with a tag below this one: say which.
+        below = sorted(t for t in row.tags if tag_segments(t)[: len(node.key)] == list(node.key))
+        via = " " + " ".join(
+            f'<a class="vault-tag" href="{html.escape(relative(tag_url(t), page_url), quote=True)}">'
+            f"{html.escape(t)}</a>"
+            for t in below
+        )
+    date = f' <time datetime="{row.date}">{row.date}</time>' if row.date else ""
+    return f'<li><a class="vault-link" href="{href}">{html.escape(row.title)}</a>{kind}{date}{via}</li>'
+
+
+def tag_page(node: TagNode, data: SiteData, cache: RowCache | None = None) -> tuple[str, str]:
+    """(title, Markdown) of one tag's page; `cache` keeps its rendered rows across rebuilds."""
     url = node.url
     rows = sorted((data.notes[p] for p in node.notes), key=lambda r: (r.title.casefold(), r.path))
     crumbs = [f'<a href="{html.escape(relative(TAGS_URL, url))}">All tags</a>']
@@ -126,12 +128,14 @@ def tag_page(node: TagNode, data: SiteData) -> tuple[str, str]:
     body = f'<p class="vault-lead vault-tag-path">{" / ".join(crumbs)} · {len(rows)} {count}</p>'
     if node.children:
         body += f'<h2 id="subtags">Nested tags</h2>{_tree_html(node, url)}'
-    body += f'<h2 id="notes">Notes</h2>{_note_list(rows, node, url)}'
+    body += f'<h2 id="notes">Notes</h2>{_note_list(rows, node, url, cache if cache is not None else RowCache())}'
     title = "#" + node.name
     return safe_title(title), listing_page(title, body)
 
 
-def tag_pages(data: SiteData, only: set[str] | None = None) -> dict[str, tuple[str, str]]:
+def tag_pages(
+    data: SiteData, only: set[str] | None = None, cache: RowCache | None = None
+) -> dict[str, tuple[str, str]]:
     """src_uri -> (title, Markdown): the tag index and one page per tag (with `only`, the tag pages
     whose src_uris it holds: a rebuild's changes)."""
     root = tag_tree(data)
@@ -147,7 +151,7 @@ def tag_pages(data: SiteData, only: set[str] | None = None) -> dict[str, tuple[s
     for node in _walk(root)[1:]:
         uri = src_uri_of(node.url)
         if only is None or uri in only:
-            pages[uri] = tag_page(node, data)
+            pages[uri] = tag_page(node, data, cache)
     return pages
 
 
