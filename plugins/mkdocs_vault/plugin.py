@@ -32,7 +32,7 @@ from .config import VaultConfig
 from .navcache import add_theme_loader
 from .pipeline import Options, VaultState
 from .rendering import adopt
-from .site import SiteBuilder
+from .site import NoteFiles, SiteBuilder
 from .templatecache import TemplateCodeCache
 
 log = get_plugin_logger(__name__)
@@ -54,6 +54,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._state_key: tuple | None = None
         self._started = 0.0
         self._templates = TemplateCodeCache()  # kept across serve rebuilds, like the plugin
+        self._note_files = NoteFiles()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this instance across serve rebuilds.
@@ -67,7 +68,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         if self.state is None or self._state_key != key:
             self.state = VaultState(config.docs_dir, options)
             self._state_key = key
-        self.site = SiteBuilder(self.state, self.config, config)
+        self.site = SiteBuilder(self.state, self.config, config, self._note_files)
         self.site.configure_markdown(config)
         if config.nav is None:
             # Our on_nav builds the navigation; without a configured nav MkDocs would first nest every
@@ -144,6 +145,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             self.state.release()
         self.state = self.site = None
         self._state_key = None
+        self._note_files = NoteFiles()
 
     @event_priority(50)  # before the search plugin writes its index (site.finish_build merges it)
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -29,10 +29,34 @@ if TYPE_CHECKING:
 
 
 def _inside(path: str, folder: str) -> bool:
-    try:
-        return os.path.commonpath([os.path.abspath(path), folder]) == folder
-    except ValueError:
-        return False
+    """Is `path` in `folder` (an absolute, normalised path)?"""
+    path = os.path.abspath(path)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+class NoteFiles:
+    """The MkDocs `File` of every published note, kept across `mkdocs serve` rebuilds. A File works
+    out its destination path and URL once (cached properties); made anew for 10,000 notes on every
+    rebuild, that was a fifth of a rebuild with nothing changed."""
+
+    def __init__(self) -> None:
+        self._files: dict[tuple, File] = {}
+
+    def files(self, wanted: list[tuple[str, str]], config: MkDocsConfig) -> list[File]:
+        """A File for each (src_uri, absolute source path), the last build's where it had one."""
+        kept, out = {}, []
+        for uri, abs_src in wanted:
+            key = (uri, abs_src, config.site_dir, config.use_directory_urls)
+            file = self._files.get(key)
+            if file is None:
+                file = File(uri, None, config.site_dir, config.use_directory_urls)
+                file.abs_src_path = abs_src
+            file.page = None  # MkDocs makes each build's Page only for a File without one
+            file.inclusion = InclusionLevel.INCLUDED
+            kept[key] = file
+            out.append(file)
+        self._files = kept
+        return out
 
 
 GENERATED_MARKER = "VAULT-GENERATED-CONTENT-7f3a"
@@ -41,8 +65,11 @@ _RAW_BLOCK = re.compile(r"<(?:h[1-6]|p|div|ul|ol|dl|table|section|nav|details|fi
 
 
 class SiteBuilder:
-    def __init__(self, state: VaultState, options: VaultConfig, config: MkDocsConfig) -> None:
+    def __init__(
+        self, state: VaultState, options: VaultConfig, config: MkDocsConfig, note_files: NoteFiles | None = None
+    ) -> None:
         self.state = state
+        self.note_files = note_files if note_files is not None else NoteFiles()
         self.options = options
         self.config = config
         self.note_of_uri: dict[str, str] = {}  # MkDocs src_uri -> vault note path
@@ -81,13 +108,13 @@ class SiteBuilder:
         self.note_of_uri.clear()
         self.generated.clear()
         root = str(state.root)  # os.path, not pathlib: 10,000 joins per rebuild add up
+        wanted = []
         for path in state.decision.notes:
             uri = state.urls.note_src_uri(path)
-            file = File(uri, None, self.config.site_dir, self.config.use_directory_urls)
-            file.abs_src_path = os.path.join(root, path)
-            file.inclusion = InclusionLevel.INCLUDED
-            files.append(file)
+            wanted.append((uri, os.path.join(root, path)))
             self.note_of_uri[uri] = path
+        for file in self.note_files.files(wanted, self.config):
+            files.append(file)
         for path in state.decision.attachments:
             url = state.urls.attachment_url(path)
             file = File(url, None, self.config.site_dir, self.config.use_directory_urls)
