@@ -9,6 +9,7 @@ the result never depends on the order files were read in. Attachments keep their
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Mapping
 _DASHES = re.compile(r"-{2,}")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the URL map is made again whenever a note is (un)published
 def slugify_segment(text: str) -> str:
     """Lower-case a path segment, keep letters/digits of any script, turn everything else into `-`."""
     text = unicodedata.normalize("NFC", text).lower()

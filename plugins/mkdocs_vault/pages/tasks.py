@@ -37,40 +37,46 @@ def task_text(task: TaskRow, inline: InlineRenderer) -> str:
 
 
 def tasks_page(data: SiteData, make_inline: MakeInline, cache: RowCache | None = None) -> tuple[str, str]:
-    """(title, Markdown) of the open tasks page; `cache` keeps rendered task texts across rebuilds."""
+    """(title, Markdown) of the open tasks page; `cache` keeps rendered rows across rebuilds."""
     cache = cache if cache is not None else RowCache()
     today = data.today.isoformat()
     tasks = sorted(
         (t for t in data.tasks if t.path in data.notes), key=lambda t: task_order(t, data.notes[t.path].title)
     )
     overdue = sum(1 for t in tasks if t.due and t.due < today)
-    rows = []
-    for task in tasks:
-        note = data.notes[task.path]
-        due_html, due_key = "", "9999-99-99"  # no due date sorts last
-        if task.due:
-            due_key = task.due
-            if task.due < today:
-                late = (data.today - dt.date.fromisoformat(task.due[:10])).days
-                due_html = (
-                    f'<time datetime="{html.escape(task.due)}">{html.escape(task.due)}</time><br>'
-                    f'<span class="vault-overdue">{late} {"day" if late == 1 else "days"} overdue</span>'
-                )
-            else:
-                due_html = f'<time datetime="{html.escape(task.due)}">{html.escape(task.due)}</time>'
-        status = "in progress" if task.status == "/" else ""
-        text = cache.get(
-            ("task", task.path, task.line, task.text),
-            lambda t=task: task_text(t, make_inline(t.path, TASKS_URL)),
+    rows = [
+        cache.get(
+            ("task", t.path, t.line, t.text, t.status, t.due, today),
+            lambda t=t: _task_row(t, data, make_inline),
         )
-        text += f' <span class="vault-status">{status}</span>' if status else ""
-        href = html.escape(relative(note.url, TASKS_URL), quote=True)
-        note_html = f'<a class="vault-link" href="{href}">{html.escape(note.title)}</a>'
-        rows.append(
-            [(due_html, due_key), (text, strip_html(text).casefold()), (note_html, note.title.casefold())]
-        )
+        for t in tasks
+    ]
     lead = f"{len(tasks)} open tasks"
     if overdue:
         lead += f', <span class="vault-overdue">{overdue} overdue</span> as of {today}'
     body = f'<p class="vault-lead">{lead}.</p>' + sortable_table(["Due", "Task", "Note"], rows, "vault-tasks")
     return "Open tasks", listing_page("Open tasks", body)
+
+
+def _task_row(task: TaskRow, data: SiteData, make_inline: MakeInline) -> list[tuple[str, str]]:
+    """The (HTML, sort key) cells of one open task: due date, text, note. They read the task, its
+    note's title and URL, the notes it links to, and today's date."""
+    note = data.notes[task.path]
+    today = data.today.isoformat()
+    due_html, due_key = "", "9999-99-99"  # no due date sorts last
+    if task.due:
+        due_key = task.due
+        if task.due < today:
+            late = (data.today - dt.date.fromisoformat(task.due[:10])).days
+            due_html = (
+                f'<time datetime="{html.escape(task.due)}">{html.escape(task.due)}</time><br>'
+                f'<span class="vault-overdue">{late} {"day" if late == 1 else "days"} overdue</span>'
+            )
+        else:
+            due_html = f'<time datetime="{html.escape(task.due)}">{html.escape(task.due)}</time>'
+    text = task_text(task, make_inline(task.path, TASKS_URL))
+    if task.status == "/":
+        text += ' <span class="vault-status">in progress</span>'
+    href = html.escape(relative(note.url, TASKS_URL), quote=True)
+    note_html = f'<a class="vault-link" href="{href}">{html.escape(note.title)}</a>'
+    return [(due_html, due_key), (text, strip_html(text).casefold()), (note_html, note.title.casefold())]
