@@ -8,7 +8,7 @@ import time
 
 from mkdocs_vault.clock import Clock
 from mkdocs_vault.diagnostics import Diagnostics
-from mkdocs_vault.vault.loader import VaultLoader, load_vault
+from mkdocs_vault.vault.loader import VaultLoader, load_vault, read_file
 
 
 def test_invalid_utf8_is_replaced_and_reported_with_its_line(make_vault) -> None:
@@ -100,3 +100,12 @@ def test_template_files_are_known_by_name_but_not_read(make_vault) -> None:
     root = make_vault({"A.md": "![[Books.base]] [[Tpl]]", "Templates/Tpl.md": "{{x}}", "Templates/Books.base": "v"})
     vault = load_vault(root)
     assert list(vault.notes) == ["A.md"] and vault.templates == {"Templates/Tpl.md", "Templates/Books.base"}
+
+
+def test_read_file_reads_the_whole_file_whatever_size_it_was_given(tmp_path) -> None:
+    path = tmp_path / "a.md"
+    for data in (b"", b"x", b"abc\n" * 50_000):
+        path.write_bytes(data)
+        assert read_file(path, len(data)) == data
+        assert read_file(path, 0) == data  # grew since its size was taken
+        assert read_file(path, len(data) + 10) == data  # shrank
