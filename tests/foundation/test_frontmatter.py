@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+import yaml
 from mkdocs_vault.diagnostics import Diagnostics
 from mkdocs_vault.vault import frontmatter as fm
 from mkdocs_vault.vault.loader import parse_note
@@ -143,3 +144,42 @@ def test_note_day_from_property_or_file_name() -> None:
     dated = parse_note("Meetings/2025-10-14 - Kickoff, pricing & scope.md", "x", d)
     assert str(dated.day) == "2025-10-14"
     assert parse_note("Plain.md", "x", d).day is None
+
+
+# Blocks of the simple shape `_simple_block` reads by hand, and near misses it must hand to PyYAML.
+SIMPLE_OR_NOT = [
+    'type: meeting\ntitle: "Weekly sync"\ndate: 2021-01-29\nattendees:\n- "[[Ada]]"\n- "[[Bob]]"\ntags:\n  - a/b\n  - c',
+    "n: 12\nf: 1.5\ng: .inf\nh: 0x1F\ni: 0o17\nj: +3\nb: true\nc: False\nz: ~\ne:\nq: ''\nd: \"\"",
+    "no: no\nyes: off\ntime: 12:30\nurl: https://x.example/a?b=c\nlang: C#\nname: Zoltán Ó\nweird: a'b\"c",
+    "k: a # comment", "k: a: b", "k: a:", "k: [a, b]", "k: {a: 1}", "k: a [b]", "k: |\n  text", "k: >\n  text",
+    "k: &x a\nj: *x", "k: !!str 1", "k: 'it''s'", 'k: "a\\"b"', 'k: "tab\\tx"', "k: \"a\" b", "k: 'a", "k: -1",
+    "k:\n- a\n  - b", "k:\n  - a\n- b", "k:\n- a\n  more", "k: a\n  more", "k: a\n- b", "k:\n- - a", "k:\n- a: 1",
+    "k:\n-", "k:\n- \n- x", "k:\n\nj: 1", "# c\nk: 1", "k:\ta", "k: a\tb", "k: a\u00a0b", "k: a\u2028b", "k: a\x85b",
+    "k : 1", "a  b: 1", "a b: 1", '"k": 1', "2025: a\ntrue: b", "k: 1\nk: 2\nj: 3", "k: ...", "- a", "k:a", "k: `x`",
+    "k: @x", "k: %x", "k: ?x", "k: ,x", "k: ~x", "k: .5", "k: 1e3", "k: 1_000", "k: NaN", "k: .NaN", "x" * 200 + ": 1",
+]
+
+
+def _typed(value: object) -> object:
+    """A value with every scalar's type spelt out (True == 1 and 1.0 == 1 in Python)."""
+    if isinstance(value, dict):
+        return [(k, _typed(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return (type(value).__name__, repr(value))
+
+
+@pytest.mark.parametrize("block", SIMPLE_OR_NOT)
+def test_the_hand_reader_of_simple_blocks_agrees_with_pyyaml(block: str) -> None:
+    simple = fm._simple_block(block)
+    if simple is None:
+        return  # PyYAML reads it
+    assert _typed(simple) == _typed(yaml.load(block, Loader=fm.Yaml12Loader))
+
+
+def test_the_hand_reader_takes_what_the_properties_editor_writes() -> None:
+    assert fm._simple_block(SIMPLE_OR_NOT[0]) == {
+        "type": "meeting", "title": "Weekly sync", "date": "2021-01-29", "attendees": ["[[Ada]]", "[[Bob]]"],
+        "tags": ["a/b", "c"],
+    }
+    assert fm._simple_block("k: a # comment") is None and fm._simple_block("k: [a, b]") is None

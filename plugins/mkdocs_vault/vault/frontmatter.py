@@ -4,6 +4,12 @@ PyYAML implements YAML 1.1, where `no` is False, `12:30` is 750 and `2025-10-06`
 reads 1.2, where all three stay strings. `Yaml12Loader` is PyYAML's safe loader with the 1.1 implicit
 resolvers replaced by the 1.2 core ones. Aliases are capped, so a "billion laughs" block is rejected
 instead of expanding, and so is nesting deep enough to exhaust the stack.
+
+Most blocks are only `key: value` lines and `key:` with `- item` lines under it (what Obsidian's
+properties editor writes). `_simple_block` reads exactly that narrow shape by hand, because PyYAML,
+even with libyaml, spends some 40 µs a block building nodes and marks (a fifth of loading a vault);
+the moment a block holds anything else (flow collections, comments, block scalars, tags, anchors,
+escapes, nesting, blank lines, unusual characters) it gives up and PyYAML reads the block.
 """
 
 from __future__ import annotations
@@ -215,6 +221,7 @@ def _plain_tree(node: yaml.Node) -> Any:
     raise _Unusual
 
 
+_IMPLICIT = Yaml12Loader.yaml_implicit_resolvers  # first character -> [(tag, pattern)]
 _FAST = getattr(yaml, "CSafeLoader", None)
 if _FAST is not None:
 
@@ -244,7 +251,6 @@ if _FAST is not None:
     FastYaml12Loader.yaml_implicit_resolvers = Yaml12Loader.yaml_implicit_resolvers
     FastYaml12Loader.yaml_constructors = dict(Yaml12Loader.yaml_constructors)
     assert not FastYaml12Loader.yaml_path_resolvers and None not in Yaml12Loader.yaml_implicit_resolvers
-    _IMPLICIT = Yaml12Loader.yaml_implicit_resolvers
     _DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
 else:  # pragma: no cover - PyYAML built without libyaml
     FastYaml12Loader = None
@@ -267,10 +273,79 @@ def _loader_for(yaml_text: str) -> type:
     return FastYaml12Loader
 
 
+# A mapping entry at the block's top level: a plain key (ASCII words, single spaces between), a colon,
+# and after blanks the value (None when nothing follows the colon).
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*(?: [A-Za-z0-9_-]+)*):(?: +(.*))?")
+MAX_SIMPLE_KEY = 128  # (YAML limits an implicit key to 1,024 characters; longer ones go to PyYAML)
+_ITEM_LINE = re.compile(r"( *)-(?: +(.*))?")  # an entry of a block sequence: `- value`
+# Characters a plain scalar cannot start with (YAML's indicators), and text no plain scalar of the
+# simple shape may hold: a flow collection, a comment, or a `: ` that would start a mapping.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_FLOW = re.compile(r"[\[\]{}]|: | #|:$")
+
+
+def _simple_block(yaml_text: str) -> dict[str, Any] | None:
+    """The block as `Yaml12Loader` reads it, if it has the simple shape (see the module docstring),
+    else None. Every line must be `key: scalar`, `key:` or, under a `key:`, `- scalar` at one indent."""
+    lines = yaml_text.split("\n")
+    result: dict[str, Any] = {}
+    count = len(lines)
+    i = 0
+    try:
+        while i < count:
+            m = _KEY_LINE.fullmatch(lines[i])
+            if m is None or m.end(1) > MAX_SIMPLE_KEY:
+                return None
+            i += 1
+            text = m.group(2)
+            if text is not None and text.rstrip(" "):
+                result[m.group(1)] = _simple_scalar(text)
+                continue
+            items: list[Any] = []
+            indent = None
+            while i < count:
+                item = _ITEM_LINE.fullmatch(lines[i])
+                if item is None:
+                    break
+                if indent is None:
+                    indent = item.group(1)
+                elif item.group(1) != indent:
+                    return None
+                items.append(_simple_scalar(item.group(2) or ""))
+                i += 1
+            result[m.group(1)] = items if indent is not None else None
+    except _Unusual:
+        return None
+    return result
+
+
+def _simple_scalar(text: str) -> Any:
+    """A one-line scalar as `Yaml12Loader` reads it: a quoted string with no escapes (none needed), or a
+    plain scalar of printable characters typed by the same 1.2 core rules. Raises `_Unusual` otherwise."""
+    text = text.rstrip(" ")
+    if not text:
+        return None
+    first = text[0]
+    if first == '"' or first == "'":
+        inner = text[1:-1]
+        if len(text) < 2 or text[-1] != first or first in inner or "\\" in inner or not inner.isprintable():
+            raise _Unusual
+        return inner
+    if first in _INDICATORS or not text.isprintable() or _FLOW.search(text):
+        raise _Unusual
+    for tag, regexp in _IMPLICIT.get(first, ()):
+        if regexp.match(text):
+            return _SCALARS[tag](text)
+    return text
+
+
 def parse_yaml(yaml_text: str) -> dict[str, Any]:
     """Parse a frontmatter block. Raises FrontmatterError (with a 0-based line in the block) if invalid."""
     if not yaml_text.strip():
         return {}
+    simple = _simple_block(yaml_text)
+    if simple is not None:
+        return simple
     try:
         data = yaml.load(yaml_text, Loader=_loader_for(yaml_text))
     except FrontmatterError:
