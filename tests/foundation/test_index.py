@@ -109,3 +109,28 @@ def test_a_link_to_its_own_page_resolves_to_each_note_of_a_folder(make_vault) ->
         assert state.resolve("", path).path == path
         assert state.link_state("", path) == (path, "resolved")
     assert rows(state, "SELECT DISTINCT source = target FROM links") == [(True,)]
+
+
+def test_a_list_field_is_typed_as_a_whole_list_would_be() -> None:
+    """`_list_columns` puts a list's columns together from its items'; they must be the whole list's."""
+    import datetime as dt
+
+    from mkdocs_vault.index.build import IndexBuilder, _derive, _json
+
+    def link_state(target: str, source: str) -> tuple[str | None, str]:
+        return ("People/Ada.md", "resolved") if target == "Ada" else (None, "unresolved")
+
+    builder = IndexBuilder(link_state, tz=dt.timezone(dt.timedelta(hours=2)))
+    for raw in (
+        [], ["[[Ada]]", "[[Nobody|N]]", "![[Ada#Intro]]"], ["2025-10-06", "3 days", "plain", "Zoë \"q\" \\ é"],
+        [1, True, None, "x"], ["[[Ada]]"], [""],
+    ):
+        whole = _derive(_json(raw), builder.typed(builder._type_raw(raw, False), "Projects/X.md"))
+        assert builder._field_columns(raw, False, "Projects/X.md") == whole
+
+
+def test_frontmatter_json_put_together_from_its_values_is_the_whole_mappings() -> None:
+    from mkdocs_vault.index.build import _json, _mapping_json
+
+    for mapping in ({}, {"a": 1, "é \"q\"": ["x", None], "n": float("nan"), "d": {"k": [1.5, True]}}, {1: "x"}):
+        assert _mapping_json(mapping, [_json(v) for v in mapping.values()]) == _json(mapping)
