@@ -85,9 +85,14 @@ def pages_for_state(state: Any) -> PageSet:
     if cached is not None and cached[0] == generation:
         return cached[1]
     resolver = state.resolver
+    # The page objects follow the links the state resolved already: ask the state, which keeps its
+    # resolver's answers. Through a weak reference: these pages are kept in a table keyed weakly by
+    # the state, and a value holding its key would keep both alive.
+    owner = weakref.ref(state)
 
     def resolve(target: str, source: str) -> str | None:
-        return resolver.resolve(target, source).path
+        live = owner()
+        return (live.resolve(target, source) if live is not None else resolver.resolve(target, source)).path
 
     if cached is not None and cached[0] == generation - 1:
         tracker = state.tracker

@@ -10,7 +10,9 @@ resolves them); a `PageSet` then only ever holds published notes, without privat
 from __future__ import annotations
 
 import atexit
+import bisect
 import datetime as dt
+import functools
 import gc
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +34,35 @@ from .values import (
 Resolve = Callable[[str, str], str | None]
 
 TASK_DATE_KEYS = ("due", "scheduled", "start", "completion", "created")
+
+_UNKNOWN = object()
+
+# Every list item under a heading links to that heading: a big vault normalises the same few headings
+# tens of thousands of times.
+_section_subpath = functools.lru_cache(maxsize=4096)(normalize_header)
+
+
+class _BodyLinks:
+    """A note's body links by line, for the outlinks of each of its list items: a bisection per item
+    rather than a pass over every link of the note (a meeting has dozens of items and of links)."""
+
+    __slots__ = ("entries", "lines")
+
+    def __init__(self, note: Note) -> None:
+        entries = sorted(
+            ((lk.line, i, lk) for i, lk in enumerate(note.links) if lk.origin == "body"), key=lambda e: e[:2]
+        )
+        self.entries = entries
+        self.lines = [e[0] for e in entries]
+
+    def within(self, first: int, end: int) -> list[Any]:
+        """The links on lines `first` to `end - 1`, in the note's order."""
+        lo = bisect.bisect_left(self.lines, first)
+        hi = bisect.bisect_left(self.lines, end, lo)
+        found = self.entries[lo:hi]
+        if len(found) > 1:
+            found.sort(key=lambda e: e[1])
+        return [e[2] for e in found]
 
 
 def default_resolver(paths: Iterable[str]) -> Resolve:
@@ -111,6 +142,10 @@ class PageBuilder:
         # big vault resolves the same few thousand names hundreds of thousands of times.
         self._resolved: dict[tuple[str, str], str] = {}
         self._outlinks: dict[str, list[Link]] = {}
+        self._shown_keys: dict[str, bool] = {}  # `_visible`, by key: the same few keys on every note
+        # Typed field values with their links resolved, by raw text and folder (`typed`).
+        self._typed: dict[tuple[str, bool, str], Any] = {}
+        self._dates: dict[str, dt.datetime | None] = {}  # `_task_date`
         if self.resolve is None:
             self.resolve = default_resolver(self.notes)
         self.private_keys = frozenset(k.lower() for k in self.private_keys)
@@ -133,6 +168,12 @@ class PageBuilder:
         self._resolved[key] = found
         return found
 
+    def forget_resolutions(self) -> None:
+        """Links may resolve differently from now on (names changed, or notes were published or
+        unpublished): drop every answer kept."""
+        self._resolved.clear()
+        self._typed.clear()
+
     def _unpublished(self, target: str, source: str) -> bool:
         """Does `target` name a note that exists but is not published?"""
         if self.visible is None:
@@ -148,6 +189,29 @@ class PageBuilder:
             return leaf
 
         return map_leaves(value, fix)
+
+    def typed(self, raw: Any, source: str, inline: bool = False) -> Any:
+        """A frontmatter value (or with `inline`, an inline field's text) as a Dataview value, its links
+        resolved from `source`. A big vault repeats the same texts on thousands of notes (`[[Ada]]`,
+        `active`, a date): a text's value is kept per folder, where links resolve alike, when it is
+        immutable (never a list, and never a link to the note itself, `[[]]` or `[[#Heading]]`)."""
+        if not isinstance(raw, str):
+            if isinstance(raw, (list, tuple)):
+                return [self.typed(item, source) for item in raw]  # as from_frontmatter types a list
+            return self.resolve_value(from_frontmatter(raw, self.tz), source)
+        key = (raw, inline, source.rpartition("/")[0])
+        found = self._typed.get(key, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found
+        value = from_inline(raw, self.tz) if inline else from_frontmatter(raw, self.tz)
+        if isinstance(value, Link):
+            if not value.path:
+                return value.with_path(source)  # resolve_path's answer for an empty target
+            value = value.with_path(self.resolve_path(value.path, source))
+        elif isinstance(value, (list, dict)):
+            return self.resolve_value(value, source)
+        self._typed[key] = value
+        return value
 
     def note_links(self, note: Note) -> list[Link]:
         """`file.outlinks`: every link occurrence, frontmatter first, with Obsidian's display text."""
@@ -189,21 +253,32 @@ class PageBuilder:
 
     # ------------------------------------------------------------------------------------ fields
     def _visible(self, key: str) -> bool:
-        return key.lower() not in self.private_keys and canonical_key(key).lower() not in self.private_keys
+        shown = self._shown_keys.get(key)
+        if shown is None:
+            private = self.private_keys
+            shown = self._shown_keys[key] = (
+                key.lower() not in private and canonical_key(key).lower() not in private
+            )
+        return shown
 
     def page_fields(self, note: Note) -> dict[str, Any]:
         fields: dict[str, Any] = {}
         for key, raw in note.frontmatter.items():
             if self._visible(str(key)):
-                _add_field(fields, str(key), self.resolve_value(from_frontmatter(raw, self.tz), note.path))
+                _add_field(fields, str(key), self.typed(raw, note.path))
         for f in note.fields:
             if f.on_task or not self._visible(f.key):
                 continue
-            _add_field(fields, f.key, self.resolve_value(from_inline(f.value, self.tz), note.path))
+            _add_field(fields, f.key, self.typed(f.value, note.path, inline=True))
         return _with_canonical(fields)
 
     def list_item(
-        self, note: Note, item: ListItem, by_line: dict[int, ListItem], cache: dict[int, dict]
+        self,
+        note: Note,
+        item: ListItem,
+        by_line: dict[int, ListItem],
+        cache: dict[int, dict],
+        body_links: _BodyLinks,
     ) -> dict:
         """Dataview's serialised list item / task (`file.lists`, `file.tasks`, TASK rows)."""
         if item.line in cache:
@@ -214,22 +289,26 @@ class PageBuilder:
             if not self._visible(key):
                 continue
             for raw in raws:
-                _add_field(fields, key, self.resolve_value(from_inline(raw, self.tz), note.path))
+                _add_field(fields, key, self.typed(raw, note.path, inline=True))
         obj.update(_with_canonical(fields))
         is_task = item.status is not None
-        children = [self.list_item(note, by_line[c], by_line, cache) for c in item.children if c in by_line]
+        children = [
+            self.list_item(note, by_line[c], by_line, cache, body_links)
+            for c in item.children
+            if c in by_line
+        ]
         section = (
-            Link(note.path, normalize_header(item.section), None, False, "header") if item.section else None
+            Link(note.path, _section_subpath(item.section), None, False, "header") if item.section else None
         )
         link = (
             Link(note.path, item.block_id, None, False, "block")
             if item.block_id
             else (section or Link(note.path))
         )
-        outlinks = []
-        for lk in note.links:
-            if lk.origin == "body" and item.line <= lk.line < item.line + item.line_count:
-                outlinks.append(Link(self.resolve_path(lk.target, note.path), None, lk.display))
+        outlinks = [
+            Link(self.resolve_path(lk.target, note.path), None, lk.display)
+            for lk in body_links.within(item.line, item.line + item.line_count)
+        ]
         obj.update(
             {
                 "symbol": item.symbol,
@@ -268,17 +347,28 @@ class PageBuilder:
                 if raw is None and key in fields:
                     value = fields[key]
                 else:
-                    value = _as_datetime(raw, self.tz) if raw is not None else None
+                    value = self._task_date(raw) if raw is not None else None
                 if value is not None:
                     obj[key] = value
         cache[item.line] = obj
         return obj
 
+    def _task_date(self, raw: Any) -> dt.datetime | None:
+        """`_as_datetime` of a task's date as written (`2026-11-20`), kept by its text: a vault's tasks
+        share a few hundred dates."""
+        if not isinstance(raw, str):
+            return _as_datetime(raw, self.tz)
+        found = self._dates.get(raw, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._dates[raw] = _as_datetime(raw, self.tz)
+        return found
+
     def page(self, note: Note) -> dict[str, Any]:
         """The page object of one note."""
         by_line = {i.line: i for i in note.list_items}
         cache: dict[int, dict] = {}
-        lists = [self.list_item(note, i, by_line, cache) for i in note.list_items]
+        body_links = _BodyLinks(note)
+        lists = [self.list_item(note, i, by_line, cache, body_links) for i in note.list_items]
         tasks = [x for x in lists if x["task"]]
         mtime = _as_datetime(note.mtime, self.tz)
         ctime = _as_datetime(note.ctime, self.tz) or mtime
@@ -438,10 +528,10 @@ def update_pages(
     builder.notes = notes
     if resolve is not None:
         builder.resolve = resolve
-        builder._resolved.clear()
+        builder.forget_resolutions()
     if flipped:
         builder.visible = visible
-        builder._resolved.clear()  # a link to a note that flipped resolves to it, or to its text
+        builder.forget_resolutions()  # a link to a note that flipped resolves to it, or to its text
     touched: set[str] = set()  # pages whose inlinks may have changed
     for path in rebuild:
         old = pageset.pages.get(path)
