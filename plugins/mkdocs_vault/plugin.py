@@ -55,6 +55,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._started = 0.0
         self._templates = TemplateCodeCache()  # kept across serve rebuilds, like the plugin
         self._note_files = NoteFiles()
+        self.command: str | None = None  # set by on_startup; None when MkDocs did not call it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this instance across serve rebuilds.
@@ -68,7 +69,9 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         if self.state is None or self._state_key != key:
             self.state = VaultState(config.docs_dir, options)
             self._state_key = key
-        self.site = SiteBuilder(self.state, self.config, config, self._note_files)
+        # `mkdocs build` and `gh-deploy` build once: nothing would read what a rebuild reuses.
+        rebuilds = self.command not in ("build", "gh-deploy")
+        self.site = SiteBuilder(self.state, self.config, config, self._note_files, rebuilds=rebuilds)
         self.site.configure_markdown(config)
         if config.nav is None:
             # Our on_nav builds the navigation; without a configured nav MkDocs would first nest every
