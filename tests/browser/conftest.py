@@ -88,10 +88,13 @@ class ConsoleLog:
     def attach(self, page) -> None:
         page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
-        page.on(
-            "requestfailed",
-            lambda r: self.errors.append(f"request failed: {r.url}") if r.url.startswith("http") else None,
-        )
+        page.on("requestfailed", self._request_failed)
+
+    def _request_failed(self, request) -> None:
+        # A request the browser cancelled because the test moved on to another page (a favicon still
+        # loading) is not a fault of the site; a refused, missing or broken one is.
+        if request.url.startswith("http") and "ERR_ABORTED" not in (request.failure or ""):
+            self.errors.append(f"request failed: {request.url} ({request.failure})")
 
 
 @pytest.fixture
