@@ -391,6 +391,20 @@ def test_relative_url() -> None:
     assert relative_url("people/ada.html", "projects/x.html") == "../people/ada.html"
 
 
+def test_relative_url_is_relpath_for_any_path() -> None:
+    # Plain URLs take a short way; anything normalising could change goes through posixpath.relpath.
+    import posixpath
+
+    odd = ["", ".", "a", "a/", "a/b/", "a/./b/", "a/../b/", "../a/", "/a/", "a//b/", ".h/", "a/b.c", "x/"]
+    for target in odd:
+        for page in odd:
+            page_dir = page.rpartition("/")[0]
+            rel = posixpath.relpath(target or ".", page_dir or ".")
+            if target == "" or target.endswith("/"):
+                rel = "./" if rel == "." else rel + "/"
+            assert relative_url(target, page) == rel, (target, page)
+
+
 def test_fix_links_leaves_plain_text_when_target_lost(site) -> None:
     s = site({"Home.md": "[[Ada]]", "Ada.md": "x"})
     s.render_all()
