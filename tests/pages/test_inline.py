@@ -34,6 +34,25 @@ def test_heading_subpath_and_markdown_link() -> None:
     assert 'href="../../people/ada/">the owner</a>' in out
 
 
+def test_embeds_and_links_side_by_side() -> None:
+    # Wikilinks and Markdown links share the pattern's `!?[` start; an embed's size is no label.
+    out = renderer().text(
+        "![[Ada|300]] ![pic](../People/Ada.md) [[Apollo]][x](../Projects/Apollo.md) **[[Ada]]**"
+    )
+    assert out == (
+        '<a class="vault-link" href="../../people/ada/">Ada</a> '
+        '<a class="vault-link" href="../../people/ada/">pic</a> '
+        '<a class="vault-link" href="../../projects/apollo/">Apollo</a>'
+        '<a class="vault-link" href="../../projects/apollo/">x</a> '
+        '<a class="vault-link" href="../../people/ada/">Ada</a>'
+    )
+
+
+def test_text_without_links_or_marks_is_only_escaped() -> None:
+    assert renderer().text("  a <b>bold</b> & plain line  ") == "a bold &amp; plain line"
+    assert renderer().text("a <b> & * x", markup=False) == "a &lt;b&gt; &amp; * x"
+
+
 def test_external_links_only_for_safe_schemes() -> None:
     out = renderer().text("[site](https://example.org/x) and [bad](javascript:alert(1))")
     assert '<a class="vault-external" href="https://example.org/x" rel="noopener">site</a>' in out

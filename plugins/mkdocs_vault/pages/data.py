@@ -178,7 +178,9 @@ class SiteData:
     def last_contact(self, target: str) -> str | None:
         """The newest date, not after today, of a dated note linking here (future meetings are plans)."""
         today = self.today.isoformat()
-        days = [n.date for n in self.dated_mentions(target) if n.date and n.date <= today]
+        # The linking notes as they come, not `dated_mentions`: the newest needs no sorted list, and
+        # every note page asks twice (its properties panel and its timeline).
+        days = [n.date for n in self.linking_notes(target) if n.date and n.date <= today]
         return max(days) if days else None
 
     def neighbours(self, path: str) -> list[str]:

@@ -23,16 +23,19 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _pairs(data: SiteData, order: list[str]) -> list[list[int]]:
+def _pairs(data: SiteData, order: list[str]) -> list[tuple[int, int]]:
     """Links among `order`'s notes as index pairs, each unordered pair once, sorted."""
     index = {p: i for i, p in enumerate(order)}
+    n = len(order)
+    # Made for every note page: a pair is kept as one number, a * n + b (a < b), which hashes and
+    # sorts in a fraction of a tuple's time, in the same order. JSON writes the tuples as arrays.
     pairs = set()
-    for source in order:
+    for a, source in enumerate(order):
         for target in data.outlinks.get(source, ()):
-            if target in index and target != source:
-                a, b = index[source], index[target]
-                pairs.add((min(a, b), max(a, b)))
-    return [list(p) for p in sorted(pairs)]
+            b = index.get(target)
+            if b is not None and b != a:
+                pairs.add(a * n + b if a < b else b * n + a)
+    return [divmod(k, n) for k in sorted(pairs)]
 
 
 def local_graph(data: SiteData, path: str, page_url: str) -> dict | None:

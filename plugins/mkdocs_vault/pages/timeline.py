@@ -4,6 +4,7 @@ global timeline page (every dated note of the vault), both newest first and grou
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from collections.abc import Iterable
 
@@ -29,6 +30,7 @@ def month_name(month: str) -> str:
     return f"{MONTHS[int(number) - 1]} {year}"
 
 
+@functools.lru_cache(maxsize=4096)  # the same days recur on the timelines of many note pages
 def short_date(day: str) -> str:
     """'2026-11-03' -> 'Nov 3' (the month heading above gives the year)."""
     date = dt.date.fromisoformat(day[:10])
