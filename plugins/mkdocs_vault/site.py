@@ -224,7 +224,13 @@ class SiteBuilder:
         except OSError:
             config_time = 0.0
         listings = tuple(uri for _t, url in BROWSE if (uri := src_uri_of(url)) in self.generated)
-        return (tuple(self.sections), listings, self.home_uri, config_time, self.config.site_dir)
+        # Templates every page is rendered with: the site's own `custom_dir` and ours (Material's are
+        # not edited in place). `mkdocs serve --watch-theme` rebuilds when one is saved.
+        from importlib import resources
+
+        theme = [self.config.theme.custom_dir, str(resources.files("mkdocs_vault.overrides"))]
+        theme_time = max((_newest_mtime(d) for d in theme if d), default=0)
+        return (tuple(self.sections), listings, self.home_uri, config_time, theme_time, self.config.site_dir)
 
     def _plan_rebuild(self, files: Files) -> None:
         """Under `--dirty`, make MkDocs render exactly the pages this change can affect: note pages the
@@ -552,6 +558,24 @@ def _compact(html_text: str) -> str:
     if _ASTRAL.search(html_text) is None or "<script" in html_text or "<style" in html_text:
         return html_text
     return _ASTRAL.sub(lambda m: f"&#x{ord(m.group()):X};", html_text)
+
+
+def _newest_mtime(folder: str) -> int:
+    """The latest modification time (ns) of a file in `folder` or below; 0 for none."""
+    newest = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                newest = max(newest, _newest_mtime(entry.path))
+            else:
+                newest = max(newest, entry.stat().st_mtime_ns)
+        except OSError:
+            continue
+    return newest
 
 
 def _always_modified() -> bool:

@@ -202,3 +202,29 @@ def test_a_sorted_and_limited_query_renders_again_only_when_its_rows_can_change(
     _edit(vault, "Meetings/B.md", "---\ndate: 2026-05-01\n---\n# B\n")
     _build(config, site)
     assert _listed(site) == ["b", "a"]
+
+
+def test_a_template_edit_renders_every_page_again(tmp_path: Path) -> None:
+    """`mkdocs serve --dirty --watch-theme`: a saved template of the site's `custom_dir` reaches every
+    page, not only those the last edit of a note would have."""
+    vault = write_vault(tmp_path / "vault", VAULT)
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    template = theme / "main.html"
+    template.write_text('{% extends "base.html" %}\n{% block footer %}FOOTER-ONE{% endblock %}\n', encoding="utf-8")
+    config = _config(tmp_path, vault)
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  font: false\n", f"  font: false\n  custom_dir: {theme}\n"),
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    _build(config, site, first=True)
+    assert "FOOTER-ONE" in _read(site, "projects/quiet-project")
+
+    template.write_text('{% extends "base.html" %}\n{% block footer %}FOOTER-TWO{% endblock %}\n', encoding="utf-8")
+    later = time.time() + 5
+    os.utime(template, (later, later))
+    _build(config, site)
+    for url in ("projects/quiet-project", "people/ada", "directory/people"):
+        page = _read(site, url)
+        assert "FOOTER-TWO" in page and "FOOTER-ONE" not in page, url
