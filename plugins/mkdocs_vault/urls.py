@@ -34,6 +34,32 @@ def slugify_segment(text: str) -> str:
     return slug or "-"
 
 
+def plain_segments(path: str) -> list[str] | None:
+    """`people/zoe/` -> ['people', 'zoe'], `` and `.` -> []: the segments of a relative URL that
+    normalising would leave as they are; None when it could change them (a leading or doubled `/`,
+    a `.` or `..` segment). With `path_between`, the relative path between two site URLs without
+    `posixpath.relpath` or MkDocs' `get_relative_url`, which normalise both on every call (about a
+    second of a 10,000-note build, where every footer asks for dozens of pairs)."""
+    if path in ("", "."):
+        return []
+    parts = path.removesuffix("/").split("/")
+    if "" in parts or ("." in path and ("." in parts or ".." in parts)):
+        return None  # also a leading `/`: its first segment is empty
+    return parts
+
+
+def path_between(target: list[str], start: list[str]) -> str:
+    """The relative path from folder `start` to `target` (both `plain_segments`), as `relpath` makes
+    it: `..` for each of `start`'s segments below the common part, then the rest of `target`; `.`
+    when they are the same folder."""
+    common = 0
+    for a, b in zip(start, target):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:]) or "."
+
+
 def _note_slug(path: str, reserved: frozenset[str] = frozenset()) -> str:
     """`Projects/Apollo Rollout.md` -> `projects/apollo-rollout`; a folder's `index.md` -> the folder.
     A top-level folder whose slug is a reserved URL (`Tags/`) moves aside to `tags-2/`, so notes never

@@ -208,6 +208,53 @@ def test_local_graph_data_cannot_break_out_of_its_script(team_state, team_pages:
     assert "Secret Plan" not in titles
 
 
+def test_local_graph_json_is_written_as_json_dumps_writes_it(make_vault) -> None:
+    """The note pages' graph JSON is assembled from pieces; it must be byte for byte the JSON of
+    `local_graph`, titles with quotes, backslashes, markup and non-ASCII characters included."""
+    from mkdocs_vault.pages.graph import _local_graph_json, local_graph, script_json
+
+    from .conftest import load_state
+
+    vault = {
+        "Hub.md": '---\ntype: "t\\"q<&>"\n---\n# Hub\n\n[[Zoë "Z" </script>]] [[B\\slash]] [[C]]\n',
+        'Zoë "Z" </script>.md': "# Zoë\n\n[[C]]\n",
+        "B\\slash.md": "---\ntype: people\n---\n# B\n\n[[Hub]]\n",
+        "C.md": "# C\n",
+        "Lone.md": "# Lone\n",
+    }
+    pages = SitePages(load_state(make_vault(vault)))
+    for path, row in pages.data.notes.items():
+        graph = local_graph(pages.data, path, row.url)
+        written = _local_graph_json(pages.data, path, row.url)
+        if graph is None:
+            assert written is None
+            continue
+        assert written == (script_json(graph), len(graph["nodes"]), graph["total"])
+    hub = _local_graph_json(pages.data, "Hub.md", pages.data.notes["Hub.md"].url)
+    assert hub is not None and "\\u003c\\u0026\\u003e" in hub[0] and '\\"' in hub[0] and "ë" in hub[0]
+
+
+def test_relative_agrees_with_mkdocs_on_every_kind_of_url() -> None:
+    """`relative` works out normal URLs itself; it must give what `get_relative_url` gives."""
+    import itertools
+
+    from mkdocs.utils import get_relative_url
+    from mkdocs_vault.pages.addresses import relative
+
+    def expected(url: str, page_url: str) -> str:
+        href = get_relative_url(url or ".", page_url or ".")
+        return href + "/" if (url == "" or url.endswith("/")) and not href.endswith("/") else href
+
+    segments = ["a", "b", "c.d", ".", "..", "", "é", "a.html"]
+    urls = {""}
+    for n in (1, 2, 3):
+        for combo in itertools.product(segments, repeat=n):
+            urls.update({"/".join(combo), "/".join(combo) + "/", "/" + "/".join(combo)})
+    for url in sorted(urls):
+        for page_url in sorted(urls):
+            assert relative.__wrapped__(url, page_url) == expected(url, page_url), (url, page_url)
+
+
 def test_generated_titles_never_carry_markup(make_vault) -> None:
     from .conftest import load_state
 

@@ -45,6 +45,7 @@ from markdown.util import AtomicString
 
 from mkdocs_vault.links.anchors import HeadingAnchor, anchors_from_source, find_heading, shown_text
 from mkdocs_vault.links.resolve import LinkResolver, Resolution, decode_markdown_target, parse_wikilink
+from mkdocs_vault.urls import path_between, plain_segments
 
 if TYPE_CHECKING:
     from mkdocs_vault.vault.model import Note
@@ -785,40 +786,14 @@ _URL_SAFE = "/%:@!$&'()*+,;=-._~"
 def relative_url(target: str, page: str) -> str:
     """`target` (a site-relative URL) as seen from the page at site-relative URL `page`."""
     page_dir = page.rpartition("/")[0]
-    start, parts = _plain_segments(page_dir), _plain_segments(target)
+    start, parts = plain_segments(page_dir), plain_segments(target)
     if start is None or parts is None:
         rel = posixpath.relpath(target or ".", page_dir or ".")
     else:
-        # The path relpath would give; it reads the working directory and normalises both paths on
-        # every call, about a second of a 10,000-note build, for URLs that are normal already.
-        rel = _path_between(parts, start)
+        rel = path_between(parts, start)  # what relpath gives, without its normalising
     if target == "" or target.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     return quote(rel, safe=_URL_SAFE)
-
-
-def _plain_segments(path: str) -> list[str] | None:
-    """`people/zoe/` -> ['people', 'zoe'], `` and `.` -> []: the segments of a relative path that
-    normalising would leave as they are; None when it could change them (a leading or doubled `/`,
-    a `.` or `..` segment)."""
-    if path in ("", "."):
-        return []
-    parts = path.removesuffix("/").split("/")
-    if "" in parts or ("." in path and ("." in parts or ".." in parts)):
-        return None  # also a leading `/`: its first segment is empty
-    return parts
-
-
-def _path_between(target: list[str], start: list[str]) -> str:
-    """The relative path from folder `start` to `target` (both `_plain_segments`), as
-    `posixpath.relpath` makes it: `..` for each of `start`'s segments below the common part, then the
-    rest of `target`; `.` when they are the same folder."""
-    common = 0
-    for a, b in zip(start, target):
-        if a != b:
-            break
-        common += 1
-    return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
 
 def fix_links(page_html: str, page_path: str, ctx: LinkContext, page_url: str | None = None) -> str:

@@ -12,7 +12,7 @@ import functools
 
 from mkdocs.utils import get_relative_url
 
-from ..urls import slugify_segment
+from ..urls import path_between, plain_segments, slugify_segment
 
 TAGS_URL = "tags/"
 TIMELINE_URL = "timeline/"
@@ -38,7 +38,12 @@ def url_of_src_uri(src_uri: str) -> str:
 @functools.lru_cache(maxsize=65536)  # listings repeat the same (target, page) pairs thousands of times
 def relative(url: str, page_url: str) -> str:
     """href from the page at `page_url` to `url` (a directory URL or a file path)."""
-    href = get_relative_url(url or ".", page_url or ".")
+    page = plain_segments(page_url) if page_url == "" or page_url.endswith("/") else None
+    target = plain_segments(url) if page is not None and url != "." else None
+    if page is None or target is None:
+        href = get_relative_url(url or ".", page_url or ".")
+    else:
+        href = path_between(target, page)  # what get_relative_url gives, without normalising
     if (url == "" or url.endswith("/")) and not href.endswith("/"):
         href += "/"  # '../..' -> '../../': keep directory URLs recognisable as such
     return href

@@ -9,8 +9,10 @@ and `j` index `nodes`; the centre of a local graph has `"c": 1`.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
+from json.encoder import encode_basestring  # what json.dumps writes a string with (ensure_ascii=False)
 
 from .addresses import GRAPH_JSON_URI, GRAPH_URL, relative
 from .data import SiteData
@@ -38,8 +40,9 @@ def _pairs(data: SiteData, order: list[str]) -> list[tuple[int, int]]:
     return [divmod(k, n) for k in sorted(pairs)]
 
 
-def local_graph(data: SiteData, path: str, page_url: str) -> dict | None:
-    """The local graph of `path` with hrefs relative to its page, or None when it has no neighbours."""
+def _local_order(data: SiteData, path: str) -> tuple[list[str], int] | None:
+    """The paths of `path`'s local graph, sorted, and its number of neighbours before any were left
+    out; None when it has none."""
     near = data.neighbours(path)
     if not near:
         return None
@@ -48,7 +51,15 @@ def local_graph(data: SiteData, path: str, page_url: str) -> dict | None:
         # Keep the most connected neighbours (ties by path): they say most about the note.
         degree = {p: len(data.outlinks.get(p, ())) + len(data.mentions.get(p, ())) for p in near}
         near = sorted(sorted(near, key=lambda p: (-degree[p], p))[:MAX_NEIGHBOURS])
-    order = sorted({path, *near})
+    return sorted({path, *near}), total
+
+
+def local_graph(data: SiteData, path: str, page_url: str) -> dict | None:
+    """The local graph of `path` with hrefs relative to its page, or None when it has no neighbours."""
+    graph_order = _local_order(data, path)
+    if graph_order is None:
+        return None
+    order, total = graph_order
     nodes = []
     for p in order:
         row = data.notes[p]
@@ -59,25 +70,58 @@ def local_graph(data: SiteData, path: str, page_url: str) -> dict | None:
     return {"nodes": nodes, "links": _pairs(data, order), "total": total}
 
 
+def _local_graph_json(data: SiteData, path: str, page_url: str) -> tuple[str, int, int] | None:
+    """`script_json(local_graph(...))`, and its number of nodes and `total`, written piece by piece.
+
+    Made for every note page: `json.dumps` of a dict per node sorted its keys and encoded the
+    title and type again on every page that shows the node. Here a node's text but for its href is
+    encoded once per (title, type) (`_node_json`) and the links are written directly; the bytes are
+    the same (a test compares the two)."""
+    graph_order = _local_order(data, path)
+    if graph_order is None:
+        return None
+    order, total = graph_order
+    nodes = []
+    for p in order:
+        row = data.notes[p]
+        head = _node_json(row.title, row.type or "")
+        href = encode_basestring(relative(row.url, page_url))
+        nodes.append(f'{{"c":1,{head}{href}}}' if p == path else f"{{{head}{href}}}")
+    links = ",".join(f"[{a},{b}]" for a, b in _pairs(data, order))
+    text = f'{{"links":[{links}],"nodes":[{",".join(nodes)}],"total":{total}}}'
+    return _script_safe(text), len(order), total
+
+
+@functools.lru_cache(maxsize=16384)  # a note is a node of the local graph of each of its neighbours
+def _node_json(title: str, note_type: str) -> str:
+    """A node's JSON members before its href's value, in `_dumps`' (sorted) key order."""
+    return f'"g":{encode_basestring(note_type)},"t":{encode_basestring(title)},"u":'
+
+
 def local_graph_section(data: SiteData, path: str, page_url: str) -> str:
-    graph = local_graph(data, path, page_url)
+    graph = _local_graph_json(data, path, page_url)
     if graph is None:
         return ""
-    shown = len(graph["nodes"]) - 1
-    note = f" (the {shown} most connected of {graph['total']})" if shown < graph["total"] else ""
+    graph_json, nodes, total = graph
+    shown = nodes - 1
+    note = f" (the {shown} most connected of {total})" if shown < total else ""
     return (
         '<section class="vault-graph-section" data-search-exclude>'
-        f'<h2 id="vault-graph" data-search-exclude>Graph <span class="vault-count">{graph["total"]}</span></h2>'
+        f'<h2 id="vault-graph" data-search-exclude>Graph <span class="vault-count">{total}</span></h2>'
         f'<div class="vault-graph vault-graph--local" role="img" '
         f'aria-label="Graph of this note and {shown} linked notes{note}">'
-        f'<script type="application/json" class="vault-graph-data">{script_json(graph)}</script></div></section>'
+        f'<script type="application/json" class="vault-graph-data">{graph_json}</script></div></section>'
     )
 
 
 def script_json(value: object) -> str:
     """JSON safe inside a <script> element: `<`, `>` and `&` as escapes, so no text can close it.
     (A data attribute would need every quote as `&quot;`, half again as many bytes on every page.)"""
-    return _dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _script_safe(_dumps(value))
+
+
+def _script_safe(json_text: str) -> str:
+    return json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def global_graph_json(data: SiteData) -> str:

@@ -10,6 +10,7 @@ author hid is taken out first: `%%comments%%`, HTML comments, and inline fields 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable
@@ -66,6 +67,14 @@ def plain(text: str, markup: bool = True) -> str:
     return html.escape(text, quote=True)
 
 
+def clean(text: str, private: re.Pattern[str] | None) -> str:
+    """`text` without what must never be shown: comments, and inline fields `private` matches."""
+    text = without_comments(text)
+    if private is not None and "::" in text:  # every private field has its `::`
+        text = private.sub("", text)
+    return text
+
+
 def strip_html(fragment: str) -> str:
     """The text of an HTML fragment we rendered (for sort keys)."""
     return html.unescape(_TAGS.sub("", fragment))
@@ -90,21 +99,17 @@ class InlineRenderer:
 
     def clean(self, text: str) -> str:
         """Drop what must never be shown: comments and private inline fields."""
-        text = without_comments(text)
-        if self.private is not None and "::" in text:  # every private field has its `::`
-            text = self.private.sub("", text)
-        return text
+        return clean(text, self.private)
 
     def wikilink(self, inner: str, embed: bool = False, marks: str | None = None) -> str:
         """`[[inner]]` as HTML. `marks`: wrap the link in <mark> when it points at this vault path."""
-        link = parse_wikilink(inner)
-        shown = shown_text(link.target, link.subpath, link.display)
-        if embed and link.display and re.fullmatch(r"\d+(x\d+)?", link.display):
-            shown = shown_text(link.target, link.subpath, None)  # `![[img.png|300]]`: 300 is a size
-        return self.target(link.target, link.subpath, shown, marks)
+        return self._link(*_wikilink_parts(inner, embed), marks)
 
     def target(self, target: str, subpath: str | None, shown: str, marks: str | None = None) -> str:
-        text = html.escape(shown, quote=True)
+        return self._link(target, _fragment(subpath), html.escape(shown, quote=True), marks)
+
+    def _link(self, target: str, fragment: str, text: str, marks: str | None) -> str:
+        """The link to `target` (+ `fragment`, its `#heading`) showing `text` (HTML)."""
         if not target:
             return text  # a same-note heading link: its words are enough out of context
         path, state = self.link_state(target, self.source)
@@ -113,9 +118,7 @@ class InlineRenderer:
         url = self.url_of(path) if path is not None else None
         if state != "resolved" or url is None:
             return text  # unpublished: the linking note's own words, as plain text
-        href = relative(url, self.page_url)
-        if subpath and not subpath.startswith("^"):
-            href += "#" + heading_slug(subpath.split("#")[-1])
+        href = relative(url, self.page_url) + fragment
         anchor = f'<a class="vault-link" href="{html.escape(href, quote=True)}">{text}</a>'
         return f"<mark>{anchor}</mark>" if marks is not None and path == marks else anchor
 
@@ -129,13 +132,15 @@ class InlineRenderer:
         out: list[str] = []
         pos = 0
         for m in _LINK.finditer(text):
-            out.append(plain(text[pos : m.start()], markup))
+            if m.start() > pos:  # a property value is often one link, with no text around it
+                out.append(plain(text[pos : m.start()], markup))
             if m.group(2) is not None:
                 out.append(self.wikilink(m.group(2), bool(m.group(1)), marks))
             else:
                 out.append(self._markdown_link(m.group(3), m.group(4), marks))
             pos = m.end()
-        out.append(plain(text[pos:], markup))
+        if pos < len(text):
+            out.append(plain(text[pos:], markup))
         return "".join(out).strip()
 
     def _markdown_link(self, label: str, href: str, marks: str | None) -> str:
@@ -162,6 +167,24 @@ class InlineRenderer:
             start = max(0, line.find("[[") - limit // 3)
             line = ("…" if start else "") + line[start : start + limit] + "…"
         return self.text(line, marks)
+
+
+@functools.lru_cache(maxsize=16384)  # the same few links recur in thousands of snippets
+def _wikilink_parts(inner: str, embed: bool) -> tuple[str, str, str]:
+    """(target, `#heading` fragment or "", words shown as HTML) of `[[inner]]`: its reading, which no
+    page or note changes, made once per link text rather than once per snippet."""
+    link = parse_wikilink(inner)
+    shown = shown_text(link.target, link.subpath, link.display)
+    if embed and link.display and re.fullmatch(r"\d+(x\d+)?", link.display):
+        shown = shown_text(link.target, link.subpath, None)  # `![[img.png|300]]`: 300 is a size
+    return link.target, _fragment(link.subpath), html.escape(shown, quote=True)
+
+
+def _fragment(subpath: str | None) -> str:
+    """`#slug` of a heading subpath; "" for none or a block (`^id`: block ids get no anchor here)."""
+    if subpath and not subpath.startswith("^"):
+        return "#" + heading_slug(subpath.split("#")[-1])
+    return ""
 
 
 def readable_fields(text: str) -> str:

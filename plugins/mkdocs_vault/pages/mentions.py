@@ -8,6 +8,7 @@ frontmatter shows the property that holds it instead of a line.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable
 
@@ -75,7 +76,7 @@ def _mention_item(
     row: NoteRow, mentions: list[Mention], lines: NoteLines, inline: InlineRenderer, target: str
 ) -> str:
     href = html.escape(relative(row.url, inline.page_url), quote=True)
-    date = f' <time datetime="{html.escape(row.date)}">{html.escape(row.date)}</time>' if row.date else ""
+    title, date = _item_text(row.title, row.date)
     contexts: list[str] = []
     seen: set[tuple[str, int | str | None]] = set()
     for m in mentions:
@@ -92,4 +93,11 @@ def _mention_item(
         if len(contexts) == MAX_CONTEXTS:
             break
     context = f'<ul class="vault-context">{"".join(contexts)}</ul>' if contexts else ""
-    return f'<li class="vault-mention"><a class="vault-link" href="{href}">{html.escape(row.title)}</a>{date}{context}</li>'
+    return f'<li class="vault-mention"><a class="vault-link" href="{href}">{title}</a>{date}{context}</li>'
+
+
+@functools.lru_cache(maxsize=16384)  # a note is listed among the mentions of every note it links to
+def _item_text(title: str, date: str | None) -> tuple[str, str]:
+    """A mention's escaped title and its date element ("" without a date), once per note."""
+    shown = f' <time datetime="{html.escape(date)}">{html.escape(date)}</time>' if date else ""
+    return html.escape(title), shown

@@ -20,7 +20,7 @@ from typing import Any
 from ..dataview.dateformat import format_date
 from ..searchview import hidden, search_text
 from .addresses import directory_url, relative, tag_url
-from .inline import InlineRenderer, external, is_url
+from .inline import InlineRenderer, clean, external, is_url, plain
 
 # Keys that steer publishing or layout, or that the page already shows (the title is the heading).
 HIDDEN_KEYS = frozenset(
@@ -95,6 +95,8 @@ class PropertyRenderer:
         if isinstance(value, (dt.date, dt.datetime)):
             return readable_date(value, self.date_format) or html.escape(str(value))
         if isinstance(value, str):
+            if "[" not in value:  # no link (every link starts with `[`): the same HTML on every page
+                return _unlinked_string(value, self.date_format, self.inline.private)
             date = readable_date(value, self.date_format)
             if date is not None:
                 return date
@@ -114,16 +116,33 @@ class PropertyRenderer:
     def tags(self, tags: Iterable[str]) -> str:
         links = []
         for tag in tags:
-            name = tag if tag.startswith("#") else "#" + tag
-            href = relative(tag_url(name), self.inline.page_url)
-            links.append(
-                f'<a class="vault-tag" href="{html.escape(href, quote=True)}">{html.escape(name)}</a>'
-            )
+            url, before, after = _tag_parts(tag)
+            links.append(before + html.escape(relative(url, self.inline.page_url), quote=True) + after)
         return chips(links)
 
     def note_type(self, value: str) -> str:
         href = relative(directory_url(value), self.inline.page_url)
         return f'<a class="vault-type" href="{html.escape(href, quote=True)}">{html.escape(value)}</a>'
+
+
+@functools.lru_cache(maxsize=16384)  # statuses, roles, dates: the same values recur on many notes
+def _unlinked_string(value: str, date_format: str, private: re.Pattern[str] | None) -> str:
+    """`PropertyRenderer.value` of a string without `[`: no link, so nothing in it depends on the
+    page or the note, and it is made once per value rather than once per note (keyed by all it
+    reads, so it cannot go stale)."""
+    date = readable_date(value, date_format)
+    if date is not None:
+        return date
+    if is_url(value):
+        return external(value.strip(), value.strip())
+    return plain(clean(value, private), markup=False).strip()
+
+
+@functools.lru_cache(maxsize=4096)  # a vault has a few hundred tags, shown on thousands of notes
+def _tag_parts(tag: str) -> tuple[str, str, str]:
+    """A tag chip's tag page URL, and its HTML before and after the href (which depends on the page)."""
+    name = tag if tag.startswith("#") else "#" + tag
+    return tag_url(name), '<a class="vault-tag" href="', f'">{html.escape(name)}</a>'
 
 
 def properties_panel(

@@ -47,12 +47,17 @@ def days_ago(day: str, today: dt.date) -> str:
 
 
 def _entry(row: NoteRow, page_url: str) -> str:
-    href = html.escape(relative(row.url, page_url), quote=True)
-    kind = f' <span class="vault-type-chip">{html.escape(row.type)}</span>' if row.type else ""
-    return (
-        f'<li><time datetime="{html.escape(row.date or "")}">{html.escape(short_date(row.day or ""))}</time> '
-        f'<a class="vault-link" href="{href}">{html.escape(row.title)}</a>{kind}</li>'
-    )
+    before, after = _entry_parts(row.day or "", row.title, row.type)
+    return before + html.escape(relative(row.url, page_url), quote=True) + after
+
+
+@functools.lru_cache(maxsize=16384)  # a dated note is listed on the timeline of every note it links to
+def _entry_parts(day: str, title: str, note_type: str | None) -> tuple[str, str]:
+    """An entry's HTML before and after its href, which alone depends on the page: made once per
+    note, not once per page that lists it (keyed by everything it shows, so it cannot go stale)."""
+    kind = f' <span class="vault-type-chip">{html.escape(note_type)}</span>' if note_type else ""
+    time = f'<time datetime="{html.escape(day[:10])}">{html.escape(short_date(day))}</time>'
+    return f'<li>{time} <a class="vault-link" href="', f'">{html.escape(title)}</a>{kind}</li>'
 
 
 def timeline_list(rows: Iterable[NoteRow], page_url: str, heading: str = "h3") -> str:
