@@ -9,9 +9,15 @@ property). Renderers mark them with comments:
 - `hidden(html)`: shown on the page, absent from the search view;
 - `search_text(text)`: in the search view as plain text, absent from the page.
 
-`SiteBuilder` hands the search plugin `search_view(content)` and puts `page_view(content)` back after
-it (`on_page_context`, after the search plugin's). Without that swap, as in embeds rendered by other
-hosts, the markers are comments: invisible, and the hidden parts keep `data-search-exclude`.
+`SiteBuilder` hands the search plugin `lighten(search_view(content))` and puts `page_view(content)`
+back after it (`on_page_context`, after the search plugin's). Without that swap, as in embeds rendered
+by other hosts, the markers are comments: invisible, and the hidden parts keep `data-search-exclude`.
+
+`lighten` then removes, with a few regex passes, the markup the search plugin's parser reads only to
+throw away: links, spans and table cells around text, attributes, void tags, permalinks. What it may
+remove follows from that parser (material/plugins/search/plugin.py, `Parser`), and the index it
+builds from the lighter view is byte-identical; tests/pages/test_searchview.py checks that on
+generated HTML. No library does this (it depends on one parser's quirks), hence the regexes.
 """
 
 from __future__ import annotations
@@ -51,3 +57,72 @@ def search_view(content: str) -> str:
 
 def page_view(content: str) -> str:
     return _PAGE_VIEW.sub("", content)
+
+
+# The parser's reading of a page depends on some markup only: headings (`id` starts a section),
+# the tags it keeps (p, li, ol, ul, code, pre, sub, sup), `<a class="headerlink">` (its text is
+# left out of a title), `data-search-exclude` and `class="linenodiv"` (a skipped subtree), the
+# script/style/object it skips, and where text is cut into pieces (`handle_data` calls: a piece
+# of only whitespace becomes one space, or nothing after another). Every other tag only nests
+# text, so `lighten` replaces it with an empty comment, which the parser skips cheaply but which
+# still cuts the text where the tag did; a comment between two pieces that are not only
+# whitespace is then dropped too, as the two pieces give the same text joined.
+
+# A tag this module reads exactly as html.parser does: lowercase name, attributes after one
+# space, values double-quoted and free of "<" and ">". A page with any other "<" (comments, CDATA,
+# other quoting, a stray "<"), or with an element whose text the parser reads raw, is left alone.
+_STRICT_TAG = r'/?[a-z][a-z0-9]*(?: [a-z][a-z0-9-]*(?:="[^"<>]*")?)* ?/?>'
+_ATTRS = r'(?: [a-z][a-z0-9-]*(?:="[^"<>]*")?)'
+_UNREADABLE = re.compile(
+    rf"<(?!{_STRICT_TAG})|<(?:script|style|textarea|title|xmp|plaintext|noscript|iframe|noembed|noframes)\b"
+)
+_HEADING_FIRST = re.compile(r"<h[1-6][ >]")
+# A permalink right at the end of a heading with an id: the parser leaves its text out of the title.
+_PERMALINK = re.compile(
+    r'(<h([1-6]) id="[^"<>]*">[^<]*)<a class="headerlink" href="[^"<>]*" title="[^"<>]*">[^<]*</a>(?=</h\2>)'
+)
+_VOID = re.compile(
+    rf"<(?:area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr){_ATTRS}* ?/?>"
+)
+# An element around text alone (or text and the comments left of its children): tags the parser
+# neither keeps, skips, nor treats as headings, pre or permalinks. Repeated from the inside out.
+_TEXT_ELEMENT = re.compile(
+    r"<(a(?![^>]*headerlink)|span|td|time|tr|th|strong|em|div|label|tbody|thead|table|b|i|u|s|abbr|"
+    r"blockquote|caption|cite|dd|del|details|dl|dt|figcaption|figure|ins|kbd|mark|small|summary|tfoot)"
+    rf"{_ATTRS}*>([^<]*(?:<!---->[^<]*)*)</\1>"
+)
+# Attributes of the tags left, but for headings (`id`) and permalinks (`class`).
+_ATTRIBUTES_OF = re.compile(rf"(<(?!h[1-6][ >]|a [^>]*headerlink)[a-z][a-z0-9]*){_ATTRS}+( ?/?>)")
+_RUN = re.compile(r"<!----><!---->(?:<!---->)*")
+# Entities that cannot decode to whitespace; with any other, a piece ending in "p" may be "&nbsp".
+_OTHER_ENTITY = re.compile(r"&(?!amp;|lt;|gt;|quot;|#x27;|#39;|para;|#x1[0-9A-Fa-f]{4};)")
+# A comment next to a tag or an end (no piece is joined), or between two pieces that both end/start
+# with a non-space character (joined pieces give the same text); ">" only ends tags here.
+_NEEDLESS_CUT = re.compile(r"<!---->(?:(?=<|\Z)|(?<![^>]<!---->)|(?<=[^\s>]<!---->)(?=[^\s<]))")
+
+
+def lighten(html: str) -> str:
+    """`html` with less markup, which Material's search parser turns into the same index entries.
+
+    Returns `html` itself when a page falls outside what this reasoning covers: a page must start
+    with a heading (so a section exists before any removed tag, and the parser's section depths
+    stay consistent), carry no `data-search-exclude` or `linenodiv` (the parser matches skipped
+    elements by tag name alone), and hold only tags read alike by a regex and by html.parser.
+    Each pass is a C-level regex split or substitution: this costs a fraction of the parse it saves.
+    """
+    if (
+        not _HEADING_FIRST.match(html)
+        or "data-search-exclude" in html
+        or "linenodiv" in html
+        or html.count("<") != html.count(">")  # so that no ">" is text
+        or _UNREADABLE.search(html)
+    ):
+        return html
+    parts = _PERMALINK.split(html)  # [text, heading start, level, text, ...]
+    del parts[2::3]
+    light = _VOID.sub("<!---->", "".join(parts))
+    while len(parts := _TEXT_ELEMENT.split(light)) > 1:  # [text, tag, inner, text, ...]
+        del parts[1::3]
+        light = "<!---->".join(parts)
+    light = _RUN.sub("<!---->", "".join(_ATTRIBUTES_OF.split(light)))
+    return light if _OTHER_ENTITY.search(light) else _NEEDLESS_CUT.sub("", light)

@@ -22,7 +22,7 @@ from mkdocs.utils import get_relative_url
 from .config import VaultConfig
 from .navcache import NavCache
 from .pipeline import VaultState
-from .searchview import has_markers, page_view, search_view
+from .searchview import has_markers, lighten, page_view, search_view
 
 if TYPE_CHECKING:
     from .pages.generated import SitePages
@@ -467,11 +467,16 @@ class SiteBuilder:
     def hand_search_its_view(self, page: Page) -> None:
         """Just before the search plugin parses `page.content` (its on_page_context): hand it the search
         view, and keep what the page shows until `page_context`, which runs after it (searchview.py).
-        One page at a time, so the build never holds two copies of every page."""
+        One page at a time, so the build never holds two copies of every page. The search view is
+        also `lighten`ed: the same index for a cheaper parse."""
         content = page.content
-        if content is not None and has_markers(content):
-            self._page_view = page_view(content)
-            page.content = search_view(content)
+        if content is None:
+            return
+        marked = has_markers(content)
+        view = lighten(search_view(content) if marked else content)
+        if view is not content:
+            self._page_view = page_view(content) if marked else content
+            page.content = view
 
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
         if self._page_view is not None:
