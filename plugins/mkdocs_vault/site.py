@@ -185,6 +185,7 @@ class SiteBuilder:
             self.options.directory_columns,
             last if state.tracker.built else None,
         )
+        self.site_pages.rows.keep = self.rebuilds
         parts, kept = None, None
         if previous is not None and previous[2] is not None:
             parts = state.tracker.listing_parts(
@@ -470,8 +471,9 @@ class SiteBuilder:
         One page at a time, so the build never holds two copies of every page. The search view is
         also `lighten`ed: the same index for a cheaper parse."""
         content = page.content
-        if content is None:
-            return
+        search = page.meta.get("search")
+        if content is None or (isinstance(search, dict) and search.get("exclude")):
+            return  # the search plugin skips the page (listings): nothing to prepare
         marked = has_markers(content)
         view = lighten(search_view(content) if marked else content)
         if view is not content:

@@ -221,13 +221,16 @@ class RowCache:
     cells read the note itself, the notes it links to (their titles, URLs, publishing) and the dated
     notes linking to it (its last contact): an edit to any of those makes it stale."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
         self.cells: dict[tuple, Any] = {}
+        self.keep = keep  # False under `mkdocs build`: no rebuild follows to reuse the rows
 
     def carry(self, previous: RowCache, stale: set[str]) -> None:
         self.cells = {k: v for k, v in previous.cells.items() if k[1] not in stale}
 
     def get(self, key: tuple, make: Callable[[], Any]) -> Any:
+        if not self.keep:
+            return make()
         found = self.cells.get(key)
         if found is None:
             found = self.cells[key] = make()
