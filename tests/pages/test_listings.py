@@ -195,23 +195,40 @@ def test_listings_are_reproducible(make_vault, run: int) -> None:
 
 
 def test_local_graph_data_cannot_break_out_of_its_script(team_state, team_pages: SitePages) -> None:
-    from mkdocs_vault.pages.graph import local_graph, script_json
+    from mkdocs_vault.pages.graph import _local_graph_json, script_json
 
     assert (
         script_json({"t": "</script><img src=x>&"})
         == '{"t":"\\u003c/script\\u003e\\u003cimg src=x\\u003e\\u0026"}'
     )
-    graph = local_graph(team_pages.data, "Projects/Apollo.md", "projects/apollo/")
-    assert graph is not None
+    written = _local_graph_json(team_pages.data, "Projects/Apollo.md", "projects/apollo/")
+    assert written is not None
+    graph = json.loads(written[0])
     titles = {n["t"]: n for n in graph["nodes"]}
     assert titles["Apollo"].get("c") == 1 and titles["Ada Byron"]["u"] == "../../people/ada-byron/"
     assert "Secret Plan" not in titles
 
 
 def test_local_graph_json_is_written_as_json_dumps_writes_it(make_vault) -> None:
-    """The note pages' graph JSON is assembled from pieces; it must be byte for byte the JSON of
-    `local_graph`, titles with quotes, backslashes, markup and non-ASCII characters included."""
-    from mkdocs_vault.pages.graph import _local_graph_json, local_graph, script_json
+    """The note pages' graph JSON is assembled from pieces; it must be byte for byte `script_json` of
+    the plain structure, titles with quotes, backslashes, markup and non-ASCII characters included."""
+    from mkdocs_vault.pages.addresses import relative
+    from mkdocs_vault.pages.graph import _local_graph_json, _local_order, _pairs, script_json
+
+    def local_graph(data, path: str, page_url: str) -> dict | None:
+        """The structure the page's JSON encodes, built the plain way."""
+        found = _local_order(data, path)
+        if found is None:
+            return None
+        order, total = found
+        nodes = []
+        for p in order:
+            row = data.notes[p]
+            node = {"t": row.title, "u": relative(row.url, page_url), "g": row.type or ""}
+            if p == path:
+                node["c"] = 1
+            nodes.append(node)
+        return {"nodes": nodes, "links": _pairs(data, order), "total": total}
 
     from .conftest import load_state
 

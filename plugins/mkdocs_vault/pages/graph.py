@@ -54,29 +54,16 @@ def _local_order(data: SiteData, path: str) -> tuple[list[str], int] | None:
     return sorted({path, *near}), total
 
 
-def local_graph(data: SiteData, path: str, page_url: str) -> dict | None:
-    """The local graph of `path` with hrefs relative to its page, or None when it has no neighbours."""
-    graph_order = _local_order(data, path)
-    if graph_order is None:
-        return None
-    order, total = graph_order
-    nodes = []
-    for p in order:
-        row = data.notes[p]
-        node = {"t": row.title, "u": relative(row.url, page_url), "g": row.type or ""}
-        if p == path:
-            node["c"] = 1
-        nodes.append(node)
-    return {"nodes": nodes, "links": _pairs(data, order), "total": total}
-
-
 def _local_graph_json(data: SiteData, path: str, page_url: str) -> tuple[str, int, int] | None:
-    """`script_json(local_graph(...))`, and its number of nodes and `total`, written piece by piece.
+    """The local graph of `path` as the JSON its page embeds (`script_json` of
+    `{"links": [[a, b], ...], "nodes": [{"c": 1?, "g": type, "t": title, "u": href}, ...],
+    "total": n}`, hrefs relative to the page), with its number of nodes and `total`; None when the
+    note has no neighbours.
 
-    Made for every note page: `json.dumps` of a dict per node sorted its keys and encoded the
-    title and type again on every page that shows the node. Here a node's text but for its href is
-    encoded once per (title, type) (`_node_json`) and the links are written directly; the bytes are
-    the same (a test compares the two)."""
+    Made for every note page, so written piece by piece: a node's text but for its href is encoded
+    once per (title, type) (`_node_json`) and the links are written directly, where `json.dumps` of a
+    dict per node sorted its keys and encoded every title again on every page showing it. The bytes
+    are those of `script_json` of that structure (a test compares the two)."""
     graph_order = _local_order(data, path)
     if graph_order is None:
         return None
