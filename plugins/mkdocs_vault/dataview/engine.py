@@ -489,13 +489,11 @@ def run_parsed(query: Query, origin: str, ctx: QueryContext) -> Result:
         # The rows the leading WHEREs keep are all an edit elsewhere can add to or take from; of a
         # query keeping its first k rows in an order, only those k and the last one's sort keys.
         lead = leading_wheres(query)
-        rows, _ = _execute_core(query, rows, ev, query.steps[:lead])
-        recorder.narrow(origin, _row_paths(rows, query.type))
+        kept, _ = _execute_core(query, rows, ev, query.steps[:lead])
         rest = query.steps[lead:]
-        rows, group_name = _execute_core(query, rows, ev, rest)
+        rows, group_name = _execute_core(query, kept, ev, rest)
         cutoff = _cutoff(rest, rows, ev)
-        if cutoff is not None:
-            recorder.narrow(origin, _row_paths(rows, query.type), cutoff)
+        recorder.narrow(origin, _row_paths(kept if cutoff is None else rows, query.type), cutoff)
     else:
         rows, group_name = _execute_core(query, rows, ev)
     n_groups = sum(1 for s in query.steps if isinstance(s, GroupStep))
