@@ -17,6 +17,7 @@ loader added to the template environment (our override has the same name).
 from __future__ import annotations
 
 import os
+from importlib import resources
 from typing import Any
 
 import jinja2
@@ -24,6 +25,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+# Our template folder (the top-level overrides/, shipped inside the package as mkdocs_vault.overrides).
+OVERRIDES = str(resources.files("mkdocs_vault.overrides"))
 PREFIX = "material-theme"
 
 

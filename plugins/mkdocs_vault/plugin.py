@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import time
-from importlib import resources
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -29,7 +28,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .config import VaultConfig
-from .navcache import add_theme_loader
+from .navcache import OVERRIDES, add_theme_loader
 from .pipeline import Options, VaultState
 from .rendering import adopt
 from .site import NoteFiles, SiteBuilder
@@ -78,12 +77,11 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             # note into one (over a second per build at 10,000 notes) only for us to replace it.
             config.nav = ["index.md"]
             config.validation.nav.omitted_files = logging.DEBUG
-        overrides = str(resources.files("mkdocs_vault.overrides"))
         dirs = config.theme.dirs
-        if overrides not in dirs:
+        if OVERRIDES not in dirs:
             # After the site's own custom_dir (if any), before Material's templates.
             position = 1 if config.theme.custom_dir else 0
-            dirs.insert(position, overrides)
+            dirs.insert(position, OVERRIDES)
         # Everything the pages need is served by the site itself: no CDN, no web fonts.
         for css in ("assets/vendor/katex/katex.min.css", "assets/stylesheets/vault.css"):
             if css not in config.extra_css:
@@ -121,7 +119,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         assert self.site is not None
         self.site.finish_pages(files)
-        add_theme_loader(env, config.theme.dirs, str(resources.files("mkdocs_vault.overrides")))
+        add_theme_loader(env, config.theme.dirs, OVERRIDES)
         env.bytecode_cache = self._templates
         return env
 

@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .config import VaultConfig
-from .navcache import NavCache
+from .navcache import OVERRIDES, NavCache
 from .pipeline import VaultState
 from .searchview import has_markers, lighten, page_view, search_view
 
@@ -184,8 +184,8 @@ class SiteBuilder:
             self.options.date_format,
             self.options.directory_columns,
             last if state.tracker.built else None,
+            keep_rows=self.rebuilds,
         )
-        self.site_pages.rows.keep = self.rebuilds
         parts, kept = None, None
         if previous is not None and previous[2] is not None:
             parts = state.tracker.listing_parts(
@@ -227,9 +227,7 @@ class SiteBuilder:
         listings = tuple(uri for _t, url in BROWSE if (uri := src_uri_of(url)) in self.generated)
         # Templates every page is rendered with: the site's own `custom_dir` and ours (Material's are
         # not edited in place). `mkdocs serve --watch-theme` rebuilds when one is saved.
-        from importlib import resources
-
-        theme = [self.config.theme.custom_dir, str(resources.files("mkdocs_vault.overrides"))]
+        theme = [self.config.theme.custom_dir, OVERRIDES]
         theme_time = max((_newest_mtime(d) for d in theme if d), default=0)
         return (tuple(self.sections), listings, self.home_uri, config_time, theme_time, self.config.site_dir)
 

@@ -54,8 +54,10 @@ class SitePages:
         date_format: str = "MMMM d, yyyy",
         directory_columns: Mapping[str, Any] | None = None,
         previous: SiteData | None = None,
+        keep_rows: bool = True,
     ) -> None:
-        """`previous`: the site data of the last complete build, which a serve rebuild updates."""
+        """`previous`: the site data of the last complete build, which a serve rebuild updates.
+        `keep_rows`: keep rendered listing rows for the next rebuild (none follows `mkdocs build`)."""
         assert state.con is not None and state.vault is not None
         self.state = state
         self.date_format = date_format
@@ -66,7 +68,7 @@ class SitePages:
         self.lines = NoteLines(state.vault.notes)
         self.listings: dict[str, tuple[str, str]] = {}  # what `pages()` made for this build
         self._graph_json: str | None = None
-        self.rows = RowCache()  # rendered listing rows; a serve rebuild carries the unchanged ones over
+        self.rows = RowCache(keep_rows)  # a serve rebuild carries the unchanged rows over
 
     @staticmethod
     def _site_data(state: VaultState, previous: SiteData | None) -> SiteData:
