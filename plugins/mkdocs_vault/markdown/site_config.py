@@ -19,6 +19,7 @@ renders Markdown itself (embeds, generated pages), so every note renders the sam
 | `nesting` | caps list/blockquote nesting so Python-Markdown cannot hit RecursionError |
 | `fences` | reduces info strings superfences rejects (```` ```\tasks ````) to a language name, as Obsidian reads them |
 | `nl2br` (only with `line_breaks`) | Obsidian's default "non-strict" line breaks: a newline is a `<br>` |
+| `inline_gate` | speed only: passes over inline patterns whose marker is not in the text (same HTML) |
 
 Left out on purpose: `attr_list` (it would eat a trailing `{a, b}` of ordinary prose),
 `admonition`/`pymdownx.details` (callouts render that markup themselves), `pymdownx.tasklist`
@@ -40,6 +41,7 @@ from mkdocs_vault.markdown.callouts import CalloutExtension
 from mkdocs_vault.markdown.comments import CommentsExtension
 from mkdocs_vault.markdown.fences import FenceInfoExtension
 from mkdocs_vault.markdown.highlight import HighlightExtension
+from mkdocs_vault.markdown.inline_gate import GateExtension
 from mkdocs_vault.markdown.nesting import NestingCapExtension
 from mkdocs_vault.markdown.private_fields import PrivateFieldsExtension
 from mkdocs_vault.markdown.tags import TagsExtension
@@ -87,6 +89,7 @@ def markdown_config(
         HighlightExtension(),
         TagsExtension(tag_url=tag_url, deferred=link_context is not None) if tag_url else TagsExtension(),
         TasksExtension(),
+        GateExtension(),
     ]
     if link_context is not None:
         extensions.append(VaultLinksExtension(context=link_context))
