@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import duckdb
@@ -129,8 +130,55 @@ def test_a_list_field_is_typed_as_a_whole_list_would_be() -> None:
         assert builder._field_columns(raw, False, "Projects/X.md") == whole
 
 
-def test_frontmatter_json_put_together_from_its_values_is_the_whole_mappings() -> None:
-    from mkdocs_vault.index.build import _json, _mapping_json
+def _table_rows(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return sorted(map(repr, con.execute(f"SELECT * FROM {table}").fetchall()))
 
-    for mapping in ({}, {"a": 1, "é \"q\"": ["x", None], "n": float("nan"), "d": {"k": [1.5, True]}}, {1: "x"}):
-        assert _mapping_json(mapping, [_json(v) for v in mapping.values()]) == _json(mapping)
+
+def _fresh_index(state: VaultState) -> duckdb.DuckDBPyConnection:
+    from mkdocs_vault.index.build import build_index, connect
+
+    fresh = connect()
+    build_index(fresh, state.builder(), state.published_notes())
+    return fresh
+
+
+def _touch(path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    later = time.time() + 5
+    os.utime(path, (later, later))
+
+
+def test_fields_and_headings_are_filled_on_first_read_with_the_rows_of_a_full_index(make_vault) -> None:
+    from mkdocs_vault.index.build import DEFERRED_TABLES, TABLES
+
+    state = state_for(make_vault)
+    # The build's pages never read them: a build does not pay for typing every field.
+    for table in DEFERRED_TABLES:
+        assert state.pages_con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+    fresh = _fresh_index(state)
+    for table in TABLES:
+        assert _table_rows(state.con, table) == _table_rows(fresh, table), table
+    assert state.pages_con.execute("SELECT count(*) FROM fields").fetchone()[0] > 0
+
+
+def test_deferred_tables_follow_serve_edits_before_and_after_their_first_read(make_vault) -> None:
+    from mkdocs_vault.index.build import TABLES
+
+    state = state_for(make_vault)
+    root = state.root
+    edits = [
+        # A field changes, a heading appears, and a link now leads to an unpublished note.
+        ("People/Ada.md", "---\ntype: people\naliases: [Countess]\nrole: Lead\n---\n# Ada\nSee [[Secret]].\n"),
+        # A note linked from a field is published (the typed link of `owner` now names it), with tags.
+        ("Secret.md", "---\nowner: \"[[Ada]]\"\ntags: [team/core]\n---\n# Now public #team/core/x\n"),
+        # A note is unpublished: its rows go.
+        ("Projects/Apollo.md", "---\npublish: false\n---\nnow private\n"),
+    ]
+    for i, (rel, text) in enumerate(edits):
+        _touch(root / rel, text)
+        state.refresh()
+        if i == 0:
+            continue  # the first edit is indexed while the deferred tables are still empty
+        fresh = _fresh_index(state)
+        for table in TABLES:
+            assert _table_rows(state.con, table) == _table_rows(fresh, table), (rel, table)

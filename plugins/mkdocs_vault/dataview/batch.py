@@ -129,12 +129,12 @@ def context_for_state(state: Any, now: dt.datetime | None = None) -> QueryContex
     During a site build the state's dependency tracker records what each query reads."""
     tracker = getattr(state, "tracker", None)
     recorder = tracker.queries if tracker is not None and tracker.recording else None
-    return QueryContext(pages_for_state(state), now or state.clock.now, state.clock.tz, state.con, recorder)
+    return QueryContext(pages_for_state(state), now or state.clock.now, state.clock.tz, state.pages_con, recorder)
 
 
 def run_batch_on_state(state: Any, entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """`mkdocs-vault query --batch`: every entry over the state's pages, each with its own clock."""
-    return run_entries(pages_for_state(state), entries, state.clock.tz, state.con)
+    return run_entries(pages_for_state(state), entries, state.clock.tz, state.pages_con)
 
 
 def run_one_on_state(

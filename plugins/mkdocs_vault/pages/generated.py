@@ -58,7 +58,7 @@ class SitePages:
     ) -> None:
         """`previous`: the site data of the last complete build, which a serve rebuild updates.
         `keep_rows`: keep rendered listing rows for the next rebuild (none follows `mkdocs build`)."""
-        assert state.con is not None and state.vault is not None
+        assert state.pages_con is not None and state.vault is not None
         self.state = state
         self.date_format = date_format
         self.directory_columns = directory_columns or {}
@@ -74,12 +74,12 @@ class SitePages:
     def _site_data(state: VaultState, previous: SiteData | None) -> SiteData:
         """The index read whole, or after a serve rebuild that re-indexed a few notes, `previous`
         with their rows read again; either way the notes re-indexed since are now read."""
-        assert state.con is not None
+        assert state.pages_con is not None
         since = state.reindexed
         if previous is not None and since is not None and len(since) * 4 < len(previous.notes):
-            data = SiteData.refreshed(previous, state.con, state.clock.today, since)
+            data = SiteData.refreshed(previous, state.pages_con, state.clock.today, since)
         else:
-            data = SiteData.load(state.con, state.clock.today)
+            data = SiteData.load(state.pages_con, state.clock.today)
         state.reindexed = set()
         return data
 
