@@ -14,6 +14,7 @@ escapes, nesting, blank lines, unusual characters) it gives up and PyYAML reads 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -293,32 +294,53 @@ def _simple_block(yaml_text: str) -> dict[str, Any] | None:
     i = 0
     try:
         while i < count:
-            m = _KEY_LINE.fullmatch(lines[i])
-            if m is None or m.end(1) > MAX_SIMPLE_KEY:
+            entry = _key_line(lines[i])
+            if entry is None:
                 return None
             i += 1
-            text = m.group(2)
+            key, text = entry
             if text is not None and text.rstrip(" "):
-                result[m.group(1)] = _simple_scalar(text)
+                result[key] = _simple_scalar(text)
                 continue
             items: list[Any] = []
             indent = None
             while i < count:
-                item = _ITEM_LINE.fullmatch(lines[i])
+                item = _item_line(lines[i])
                 if item is None:
                     break
                 if indent is None:
-                    indent = item.group(1)
-                elif item.group(1) != indent:
+                    indent = item[0]
+                elif item[0] != indent:
                     return None
-                items.append(_simple_scalar(item.group(2) or ""))
+                items.append(_simple_scalar(item[1]))
                 i += 1
-            result[m.group(1)] = items if indent is not None else None
+            result[key] = items if indent is not None else None
     except _Unusual:
         return None
     return result
 
 
+# The two line shapes, read once per distinct line: frontmatter lines repeat from note to note
+# (`type: meeting`, `tags:`, `- type/meeting`, attendees), and the results are immutable.
+@functools.lru_cache(maxsize=65536)
+def _key_line(line: str) -> tuple[str, str | None] | None:
+    """(key, the text after the colon or None) of a `key: value` or `key:` line, else None."""
+    m = _KEY_LINE.fullmatch(line)
+    if m is None or m.end(1) > MAX_SIMPLE_KEY:
+        return None
+    return m.group(1), m.group(2)
+
+
+@functools.lru_cache(maxsize=65536)
+def _item_line(line: str) -> tuple[str, str] | None:
+    """(indent, text) of a `- value` line, else None."""
+    m = _ITEM_LINE.fullmatch(line)
+    return None if m is None else (m.group(1), m.group(2) or "")
+
+
+# Memoised: a vault repeats the same values (types, statuses, tags, names, dates) on thousands of notes,
+# and the result, a str, int, float, bool or None, is immutable. (An `_Unusual` is raised anew each time.)
+@functools.lru_cache(maxsize=65536)
 def _simple_scalar(text: str) -> Any:
     """A one-line scalar as `Yaml12Loader` reads it: a quoted string with no escapes (none needed), or a
     plain scalar of printable characters typed by the same 1.2 core rules. Raises `_Unusual` otherwise."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -112,7 +113,11 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:8192]
 
 
-def _string_list(value: Any, separators: str) -> list[str]:
+_TAG_SEPARATORS = re.compile(r"[,\s]+")
+_ALIAS_SEPARATORS = re.compile(r",")
+
+
+def _string_list(value: Any, separators: re.Pattern[str]) -> list[str]:
     """Obsidian/Dataview accept a YAML list, or one string split on separators, for tags and aliases."""
     if value is None or value is False:
         return []
@@ -124,14 +129,14 @@ def _string_list(value: Any, separators: str) -> list[str]:
         return out
     if isinstance(value, dict):
         return []
-    return [part.strip() for part in re.split(separators, str(value)) if part.strip()]
+    return [part.strip() for part in separators.split(str(value)) if part.strip()]
 
 
 def frontmatter_tags(data: dict[str, Any]) -> list[str]:
     tags: list[str] = []
     for key, value in data.items():
         if isinstance(key, str) and key.lower() in ("tags", "tag"):
-            for tag in _string_list(value, r"[,\s]+"):
+            for tag in _string_list(value, _TAG_SEPARATORS):
                 tags.append(tag if tag.startswith("#") else "#" + tag)
     return tags
 
@@ -143,17 +148,24 @@ def frontmatter_aliases(data: dict[str, Any]) -> list[str]:
             if isinstance(value, list):
                 aliases.extend(str(v).strip() for v in value if v is not None and str(v).strip())
             else:
-                aliases.extend(_string_list(value, r","))
+                aliases.extend(_string_list(value, _ALIAS_SEPARATORS))
     return aliases
 
 
 def with_parents(tags: Iterable[str]) -> list[str]:
+    """The tags and every parent of each (`#a/b` gives `#a`, `#a/b`), first seen first."""
     out: dict[str, None] = {}
     for tag in tags:
-        parts = tag.lstrip("#").split("/")
-        for i in range(1, len(parts) + 1):
-            out["#" + "/".join(parts[:i])] = None
+        out.update(_lineage(tag))
     return list(out)
+
+
+@functools.lru_cache(maxsize=16384)
+def _lineage(tag: str) -> dict[str, None]:
+    """`#a`, `#a/b`, `#a/b/c` for `#a/b/c`, memoised: a vault repeats the same tags on every note.
+    (Read only: `with_parents` copies it.)"""
+    parts = tag.lstrip("#").split("/")
+    return {"#" + "/".join(parts[:i]): None for i in range(1, len(parts) + 1)}
 
 
 def _frontmatter_links(data: dict[str, Any], yaml_text: str, yaml_line: int) -> list[Link]:
@@ -163,26 +175,48 @@ def _frontmatter_links(data: dict[str, Any], yaml_text: str, yaml_line: int) -> 
     links: list[Link] = []
     lookup = _LineLookup(yaml_text.split("\n"), yaml_line)
     for key, value in data.items():
-        # Depth first, in order, without recursion (a stack of iterators) or closures, which would
-        # leave reference cycles for the garbage collector on every note.
-        stack = [iter((value,))]
-        while stack:
-            item = next(stack[-1], _DONE)
-            if item is _DONE:
-                stack.pop()
-            elif isinstance(item, str):
-                if "[[" in item:
-                    for link in find_links(item, 0):
-                        if link.markdown:
-                            continue
-                        link.line = lookup.line_of("[[" + item.split("[[", 1)[1].split("]]", 1)[0])
-                        link.origin, link.key = "frontmatter", str(key)
-                        links.append(link)
-            elif isinstance(item, list):
-                stack.append(iter(item))
-            elif isinstance(item, dict):
-                stack.append(iter(item.values()))
+        # Most values are a string or a list of strings, visited here; anything nested is walked.
+        if isinstance(value, str):
+            if "[[" in value:
+                _string_links(value, str(key), lookup, links)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, str):
+                    if "[[" in item:
+                        _string_links(item, str(key), lookup, links)
+                elif isinstance(item, (list, dict)):
+                    _nested_links(item, str(key), lookup, links)
+        elif isinstance(value, dict):
+            _nested_links(value, str(key), lookup, links)
     return links
+
+
+def _nested_links(value: list | dict, key: str, lookup: _LineLookup, links: list[Link]) -> None:
+    """`_string_links` of every string inside a list or mapping, depth first, in order."""
+    # Without recursion (a stack of iterators) or closures, which would leave reference cycles for
+    # the garbage collector on every note.
+    stack = [iter(value if isinstance(value, list) else value.values())]
+    while stack:
+        item = next(stack[-1], _DONE)
+        if item is _DONE:
+            stack.pop()
+        elif isinstance(item, str):
+            if "[[" in item:
+                _string_links(item, key, lookup, links)
+        elif isinstance(item, list):
+            stack.append(iter(item))
+        elif isinstance(item, dict):
+            stack.append(iter(item.values()))
+
+
+def _string_links(item: str, key: str, lookup: _LineLookup, links: list[Link]) -> None:
+    """Append the wikilinks of one frontmatter string, under `key`, with the line they are on."""
+    for link in find_links(item, 0):
+        if link.markdown:
+            continue
+        link.line = lookup.line_of("[[" + item.split("[[", 1)[1].split("]]", 1)[0])
+        link.origin, link.key = "frontmatter", key
+        links.append(link)
 
 
 _DONE = object()
