@@ -205,6 +205,8 @@ class LinkResolver:
     def _prefer(self, paths: list[str], source_folder: str, *, attachments: bool) -> list[str]:
         """Order equally-named candidates: for attachments the attachment folder from Obsidian's
         settings first; then the linking note's folder, the shortest path, alphabetical."""
+        if len(paths) == 1:
+            return list(paths)  # (most names are unique: nothing to rank)
         here = fold(source_folder)
         att = self._attachment_folder
         if att is not None and self._attachment_relative:
@@ -225,6 +227,8 @@ class LinkResolver:
 
 def _normalise_inside(path: str) -> str | None:
     """`path` with `.` and `..` segments folded, or None when it climbs above the vault root."""
+    if "." not in path and "//" not in path and path[:1] != "/" and path[-1:] != "/":
+        return path  # no `.`, `..` or empty segment: already as folded (most link targets)
     parts: list[str] = []
     for part in path.split("/"):
         if part in ("", "."):
