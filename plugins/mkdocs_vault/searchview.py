@@ -26,12 +26,6 @@ import re
 
 _HIDE, _END = "<!--vault-nosearch-5c1e-->", "<!--/vault-nosearch-5c1e-->"
 _TEXT = "<!--vault-search-5c1e:"
-_SEARCH_VIEW = re.compile(
-    re.escape(_HIDE) + ".*?" + re.escape(_END) + "|" + re.escape(_TEXT) + "(.*?)-->", re.DOTALL
-)
-_PAGE_VIEW = re.compile(
-    re.escape(_HIDE) + "|" + re.escape(_END) + "|" + re.escape(_TEXT) + ".*?-->", re.DOTALL
-)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -51,12 +45,50 @@ def has_markers(content: str) -> bool:
     return _HIDE in content or _TEXT in content
 
 
+# The two views are cut out with `str.find` rather than a regex: a lazy `.*?` steps through a hidden
+# part (a Dataview table) one character at a time, and every note page has them.
+
+
 def search_view(content: str) -> str:
-    return _SEARCH_VIEW.sub(lambda m: m.group(1) or "", content)
+    """`content` without its `hidden` parts, with its `search_text` (`content` itself if it has neither)."""
+    out, pos, at = [], 0, content.find("<!--")
+    while at >= 0:
+        if content.startswith(_HIDE, at):
+            end = content.find(_END, at + len(_HIDE))
+            if end >= 0:
+                out.append(content[pos:at])
+                pos = end + len(_END)
+                at = content.find("<!--", pos)
+                continue
+        elif content.startswith(_TEXT, at):
+            end = content.find("-->", at + len(_TEXT))
+            if end >= 0:
+                out += (content[pos:at], content[at + len(_TEXT) : end])
+                pos = end + 3
+                at = content.find("<!--", pos)
+                continue
+        at = content.find("<!--", at + 1)
+    return "".join((*out, content[pos:])) if out else content
 
 
 def page_view(content: str) -> str:
-    return _PAGE_VIEW.sub("", content)
+    """`content` with its `hidden` parts shown, without its `search_text` (`content` itself if it has
+    neither)."""
+    out, pos, at = [], 0, content.find("<!--")
+    while at >= 0:
+        if content.startswith(_HIDE, at):
+            end = at + len(_HIDE)
+        elif content.startswith(_END, at):
+            end = at + len(_END)
+        elif content.startswith(_TEXT, at) and (close := content.find("-->", at + len(_TEXT))) >= 0:
+            end = close + 3
+        else:
+            at = content.find("<!--", at + 1)
+            continue
+        out.append(content[pos:at])
+        pos = end
+        at = content.find("<!--", pos)
+    return "".join((*out, content[pos:])) if out else content
 
 
 # The parser's reading of a page depends on some markup only: headings (`id` starts a section),
@@ -96,9 +128,19 @@ _ATTRIBUTES_OF = re.compile(rf"(<(?!h[1-6][ >]|a [^>]*headerlink)[a-z][a-z0-9]*)
 _RUN = re.compile(r"<!----><!---->(?:<!---->)*")
 # Entities that cannot decode to whitespace; with any other, a piece ending in "p" may be "&nbsp".
 _OTHER_ENTITY = re.compile(r"&(?!amp;|lt;|gt;|quot;|#x27;|#39;|para;|#x1[0-9A-Fa-f]{4};)")
-# A comment next to a tag or an end (no piece is joined), or between two pieces that both end/start
-# with a non-space character (joined pieces give the same text); ">" only ends tags here.
-_NEEDLESS_CUT = re.compile(r"<!---->(?:(?=<|\Z)|(?<![^>]<!---->)|(?<=[^\s>]<!---->)(?=[^\s<]))")
+# A comment next to a tag or an end (no piece is joined); or between two pieces that each hold a
+# non-space character, which joined give the same text (the parser changes only pieces of spaces
+# alone); or either comment around a piece of one space or newline between two such pieces, which the
+# parser reads as one space whether joined or not. `\s` is `str.isspace`, as the parser's; ">" only
+# ends tags here. The piece before is looked at up to two spaces back (a lookbehind has a fixed
+# width); the pattern starts with the comment and has a plain replacement, which keeps it fast.
+_SPACED = ("", r"\s", r"\s\s")
+_TEXT_BEFORE = "|".join(rf"(?<=[^\s<>]{s}<!---->)" for s in _SPACED)
+_TEXT_SPACE_BEFORE = "|".join(rf"(?<=[^\s<>]{s}<!---->[ \n]<!---->)" for s in _SPACED)
+_NEEDLESS_CUT = re.compile(
+    r"<!---->(?:(?=<|\Z)|(?<![^>]<!---->)|"
+    rf"(?:{_TEXT_BEFORE})(?=(?:[ \n]<!---->)?\s*[^\s<])|(?:{_TEXT_SPACE_BEFORE})(?=\s*[^\s<]))"
+)
 
 
 def lighten(html: str) -> str:

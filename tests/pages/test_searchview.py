@@ -56,6 +56,11 @@ def test_a_note_gets_lighter_and_indexes_the_same() -> None:
         # whitespace-only pieces between tags: one space, or none after another
         '<h1 id="t">T</h1><p>a</p>\n<td> <a href="x">X</a></td>\n\n <span>y</span>\n</p>',
         '<h1 id="t">T</h1><span>a</span>\n\n  <span>b</span> <em> </em>c',
+        # pieces joined across removed tags: text beside text, across one space or newline, not
+        # across other whitespace (a tab, two spaces, a no-break space), nor in a title
+        '<h1 id="t">T</h1><p>a <span>b</span> <em>c</em>\t<i>d</i>  <b>e</b>\xa0<s>f</s></p>',
+        '<h2 id="a">x <span>y</span>\n<em>z</em> \n<b>w</b></h2><pre>p <span>q</span>\t<i>r</i></pre>',
+        '<h2 id="a">a<i>b</i> <br> <i>c</i></h2><p>d<i>e</i> <br> <br/> <i>f</i></p>',
         # entities that decode to whitespace must not be joined with the text beside them
         '<h1 id="t">T</h1><p>x<span>&nbsp;</span>y<b>&#32;</b> z&nbsp<i>w</i></p>',
         # text inside headings goes to titles; a heading without id starts no section
@@ -93,6 +98,11 @@ TEXTS = [
     "é",
     "&nbsp;",
     "&#32;",
+    "\t",
+    " \n",
+    "x\t",
+    "\xa0",
+    "\u2003",
 ]
 TAGS = [
     "a",
@@ -159,3 +169,33 @@ def test_generated_html_indexes_the_same(seed: int) -> None:
         lightened += light != html
         assert entries(light) == entries(html), html
     assert lightened > 1000
+
+
+def test_views_cut_as_the_patterns_describe() -> None:
+    """`search_view` and `page_view` (cut with `str.find`) against the patterns that define them, on
+    random strings of markers, their pieces and text, unclosed ones included."""
+    import re
+
+    from mkdocs_vault.searchview import _END, _HIDE, _TEXT, page_view, search_view
+
+    search = re.compile(f"{re.escape(_HIDE)}.*?{re.escape(_END)}|{re.escape(_TEXT)}(.*?)-->", re.DOTALL)
+    page = re.compile(f"{re.escape(_HIDE)}|{re.escape(_END)}|{re.escape(_TEXT)}.*?-->", re.DOTALL)
+    bits = [
+        _HIDE,
+        _END,
+        _TEXT,
+        "-->",
+        "<!--",
+        "<!--vault-",
+        "x",
+        "<p>a</p>",
+        "->",
+        "\n",
+        _HIDE[:-1],
+        _TEXT[:-2],
+    ]
+    rng = random.Random(7)
+    for _ in range(20000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 10)))
+        assert search_view(text) == search.sub(lambda m: m.group(1) or "", text), text
+        assert page_view(text) == page.sub("", text), text
