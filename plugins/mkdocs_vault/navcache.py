@@ -25,6 +25,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from .urls import plain_segments
+
 # Our template folder (the top-level overrides/, shipped inside the package as mkdocs_vault.overrides).
 OVERRIDES = str(resources.files("mkdocs_vault.overrides"))
 PREFIX = "material-theme"
@@ -49,6 +51,10 @@ class NavCache:
     def __init__(self) -> None:
         self._html: dict[tuple, str] = {}
         self.enabled = not os.environ.get("VAULT_NO_SHARED")
+        self._nav: Navigation | None = None  # the navigation `_in_nav` and `_depth` describe
+        self._in_nav: set[int] = set()  # ids of its pages
+        self._depth: int | None = 0  # the most segments a URL of its pages has
+        self._keys: dict[tuple, tuple] = {}  # page folder shape -> key (`_key`)
 
     def context(self, context: dict[str, Any], page: Page) -> None:
         """Put `vault_nav` (the stored HTML, or None) and `vault_nav_keep` into the page's context."""
@@ -65,11 +71,31 @@ class NavCache:
 
         context["vault_nav_keep"] = keep
 
-    @staticmethod
-    def _key(nav: Navigation | None, page: Page, base_url: Any) -> tuple | None:
-        if not isinstance(nav, Navigation) or page.url is None or page in nav.pages:
+    def _key(self, nav: Navigation | None, page: Page, base_url: Any) -> tuple | None:
+        """The base URL and the relative URLs from `page` to every page of the navigation; None for a
+        page in it. Asked for every page, so made once per shape of the page's folder: the relative
+        URLs depend on its number of segments and on its first ones only as far as a navigation URL
+        reaches (`get_relative_url` goes up out of the folder, then down into the target)."""
+        if not isinstance(nav, Navigation) or page.url is None:
             return None
-        return (base_url, tuple(get_relative_url(p.url, page.url) for p in nav.pages))
+        if nav is not self._nav:
+            self._nav, self._keys = nav, {}
+            self._in_nav = {id(p) for p in nav.pages}  # a Page equals only itself: one per file
+            depths = [len(s) if (s := plain_segments(p.url)) is not None else None for p in nav.pages]
+            self._depth = None if None in depths else max(depths, default=0)  # None: never shared
+        if id(page) in self._in_nav:
+            return None
+        folder, _, name = page.url.rpartition("/")
+        segments = plain_segments(folder if "." in name else page.url)  # as get_relative_url reads it
+        shape = None
+        if segments is not None and self._depth is not None:
+            shape = (base_url, len(segments), *segments[: self._depth])
+        key = self._keys.get(shape) if shape is not None else None
+        if key is None:
+            key = (base_url, tuple(get_relative_url(p.url, page.url) for p in nav.pages))
+            if shape is not None:
+                self._keys[shape] = key
+        return key
 
 
 def _unchanged(html: str) -> str:
