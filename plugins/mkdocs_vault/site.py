@@ -21,6 +21,7 @@ from mkdocs.utils import get_relative_url
 
 from .config import VaultConfig
 from .navcache import OVERRIDES, NavCache
+from .pages.addresses import relative
 from .pipeline import VaultState
 from .searchview import has_markers, lighten, page_view, search_view
 
@@ -502,12 +503,20 @@ class SiteBuilder:
         """The note's folder path above its title; a top-level folder links to its section page."""
         crumbs: list[dict[str, str | None]] = []
         parts = folder.split("/") if folder else []
-        section = dict(self.sections)
         for i, part in enumerate(parts):
             href = None
-            if i == 0 and part in section:
-                target = section[part]
-                href = get_relative_url(_uri_to_url(target), page.url or ".")
+            # The last section of that title, as a dict of them would hold (a few: none made per page).
+            target = (
+                next((uri for title, uri in reversed(self.sections) if title == part), None)
+                if i == 0
+                else None
+            )
+            if target is not None:
+                url = _uri_to_url(target)
+                # For a directory URL `relative` gives what get_relative_url gives, without normalising.
+                href = (
+                    relative(url, page.url) if url.endswith("/") else get_relative_url(url, page.url or ".")
+                )
             crumbs.append({"title": part, "href": href})
         return crumbs
 
@@ -560,9 +569,18 @@ def _compact(html_text: str) -> str:
     the search plugin read back as the same characters: a page with one emoji then takes half or a
     quarter of the memory (at 10,000 notes, about 100 MB less). Not where references are not read
     back (inside <script> or <style>)."""
-    if _ASTRAL.search(html_text) is None or "<script" in html_text or "<style" in html_text:
+    if html_text.isascii():  # a flag of the string: no scan
         return html_text
-    return _ASTRAL.sub(lambda m: f"&#x{ord(m.group()):X};", html_text)
+    # One pass, no search first: `sub` returns the very string when nothing matched (an equal copy
+    # would do as well, only slower).
+    compact = _ASTRAL.sub(_reference, html_text)
+    if compact is html_text or "<script" in html_text or "<style" in html_text:
+        return html_text
+    return compact
+
+
+def _reference(match: re.Match[str]) -> str:
+    return f"&#x{ord(match.group()):X};"
 
 
 def _newest_mtime(folder: str) -> int:

@@ -35,9 +35,33 @@ def url_of_src_uri(src_uri: str) -> str:
     return src_uri[: -len("index.md")] if src_uri.endswith("/index.md") else src_uri[:-3] + "/"
 
 
-@functools.lru_cache(maxsize=65536)  # listings repeat the same (target, page) pairs thousands of times
 def relative(url: str, page_url: str) -> str:
     """href from the page at `page_url` to `url` (a directory URL or a file path)."""
+    # Most hrefs go from a note to a URL in another top-level folder: up to the root, then `url`
+    # as it is. A note's footer and panel ask for dozens of them, each (url, page) pair once.
+    up = _up_to_root(page_url)
+    if (
+        up is not None
+        and url.partition("/")[0] != up[0]
+        and "." not in url
+        and "//" not in url
+        and not url.startswith("/")
+    ):
+        return up[1] + url  # what `_relative` gives: `url` has plain segments, none shared
+    return _relative(url, page_url)
+
+
+@functools.lru_cache(maxsize=1024)  # the pages asking in turn: one at a time, or a listing's few
+def _up_to_root(page_url: str) -> tuple[str, str] | None:
+    """(first segment, `../` for each segment) of a page's directory URL with plain segments but the
+    home page's; else None."""
+    segments = plain_segments(page_url) if page_url.endswith("/") else None
+    return (segments[0], "../" * len(segments)) if segments else None
+
+
+@functools.lru_cache(maxsize=65536)  # listings repeat the same (target, page) pairs thousands of times
+def _relative(url: str, page_url: str) -> str:
+    """`relative` in general."""
     page = plain_segments(page_url) if page_url == "" or page_url.endswith("/") else None
     target = plain_segments(url) if page is not None and url != "." else None
     if page is None or target is None:

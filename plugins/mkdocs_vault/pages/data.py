@@ -66,6 +66,11 @@ class SiteData:
     outlinks: dict[str, list[str]] = field(default_factory=dict)  # source -> distinct note targets
     tasks: list[TaskRow] = field(default_factory=list)
     open_task_count: dict[str, int] = field(default_factory=dict)
+    # `last_contact` by note: its properties panel, its timeline and its directory row each ask. The
+    # data is never changed once read (a serve rebuild makes a new SiteData), so it cannot go stale.
+    _last_contact: dict[str, str | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, today: dt.date) -> SiteData:
@@ -177,11 +182,13 @@ class SiteData:
 
     def last_contact(self, target: str) -> str | None:
         """The newest date, not after today, of a dated note linking here (future meetings are plans)."""
+        if target in self._last_contact:
+            return self._last_contact[target]
         today = self.today.isoformat()
-        # The linking notes as they come, not `dated_mentions`: the newest needs no sorted list, and
-        # every note page asks twice (its properties panel and its timeline).
+        # The linking notes as they come, not `dated_mentions`: the newest needs no sorted list.
         days = [n.date for n in self.linking_notes(target) if n.date and n.date <= today]
-        return max(days) if days else None
+        last = self._last_contact[target] = max(days) if days else None
+        return last
 
     def neighbours(self, path: str) -> list[str]:
         """Notes linked from or linking to `path`, by path."""

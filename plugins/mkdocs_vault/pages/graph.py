@@ -27,17 +27,25 @@ def _dumps(value: object) -> str:
 
 def _pairs(data: SiteData, order: list[str]) -> list[tuple[int, int]]:
     """Links among `order`'s notes as index pairs, each unordered pair once, sorted."""
-    index = {p: i for i, p in enumerate(order)}
     n = len(order)
-    # Made for every note page: a pair is kept as one number, a * n + b (a < b), which hashes and
-    # sorts in a fraction of a tuple's time, in the same order. JSON writes the tuples as arrays.
+    return [divmod(k, n) for k in _pair_keys(data, order)]
+
+
+def _pair_keys(data: SiteData, order: list[str]) -> list[int]:
+    """`_pairs`, each pair (a, b) as the number a * n + b (n: the number of notes)."""
+    index = {p: i for i, p in enumerate(order)}
+    keys = index.keys()
+    n = len(order)
+    # Made for every note page: a pair is kept as one number, which hashes and sorts in a fraction
+    # of a tuple's time, in the same order; a note's links are first narrowed to `order` in C (`&`),
+    # as a hub's neighbours link to many notes outside its local graph.
     pairs = set()
     for a, source in enumerate(order):
-        for target in data.outlinks.get(source, ()):
-            b = index.get(target)
-            if b is not None and b != a:
+        for target in keys & data.outlinks.get(source, ()):
+            b = index[target]
+            if b != a:
                 pairs.add(a * n + b if a < b else b * n + a)
-    return [divmod(k, n) for k in sorted(pairs)]
+    return sorted(pairs)
 
 
 def _local_order(data: SiteData, path: str) -> tuple[list[str], int] | None:
@@ -74,7 +82,8 @@ def _local_graph_json(data: SiteData, path: str, page_url: str) -> tuple[str, in
         head = _node_json(row.title, row.type or "")
         href = encode_basestring(relative(row.url, page_url))
         nodes.append(f'{{"c":1,{head}{href}}}' if p == path else f"{{{head}{href}}}")
-    links = ",".join(f"[{a},{b}]" for a, b in _pairs(data, order))
+    n = len(order)
+    links = ",".join([f"[{k // n},{k % n}]" for k in _pair_keys(data, order)])
     text = f'{{"links":[{links}],"nodes":[{",".join(nodes)}],"total":{total}}}'
     return _script_safe(text), len(order), total
 

@@ -27,7 +27,7 @@ UrlOf = Callable[[str], str | None]
 # is tried at every character of every snippet, and so it runs twice as fast.
 _LINK = re.compile(r"(!?)\[(?:\[([^\[\]\n]+?)\]\]|([^\[\]\n]*)\]\(([^()\s]+(?:\s+\"[^\"]*\")?)\))")
 _MARKS = re.compile(r"\*\*|__|==|~~|`|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
-_MARK_CHARS = "*_=~`"  # every match of _MARKS holds one of them
+_MARK_CHAR = re.compile(r"[*_=~`]")  # every match of _MARKS holds one of them
 _TAGS = re.compile(r"<[^<>\n]*>")
 _COMMENT = re.compile(r"%%.*?(?:%%|\Z)|<!--.*?(?:-->|\Z)", re.DOTALL)
 _BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
@@ -62,7 +62,7 @@ def plain(text: str, markup: bool = True) -> str:
         # marks pattern, tried at every character, cost more than all the rest of it.
         if "<" in text:
             text = _TAGS.sub("", text)
-        if any(c in text for c in _MARK_CHARS):
+        if _MARK_CHAR.search(text):
             text = _MARKS.sub("", text)
     return html.escape(text, quote=True)
 
@@ -166,7 +166,7 @@ class InlineRenderer:
             # Keep the part around the first link so the mention is visible.
             start = max(0, line.find("[[") - limit // 3)
             line = ("…" if start else "") + line[start : start + limit] + "…"
-        return self.text(line, marks)
+        return self.text(line, marks)  # cleaned again: "- key:: v" is a private field once unlisted
 
 
 @functools.lru_cache(maxsize=16384)  # the same few links recur in thousands of snippets

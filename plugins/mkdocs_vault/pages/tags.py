@@ -7,6 +7,7 @@ titled with the spelling that sorts first.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -100,18 +101,25 @@ def _note_list(rows: list[NoteRow], node: TagNode, page_url: str, cache: RowCach
 def _note_item(row: NoteRow, node: TagNode, page_url: str) -> str:
     """One note on a tag's page: everything in it is the note's own (its URL, title, type, date, tags)."""
     href = html.escape(relative(row.url, page_url), quote=True)
-    kind = f' <span class="vault-type-chip">{html.escape(row.type)}</span>' if row.type else ""
     via = ""
     if row.path not in node.direct:
         # Tagged with a tag below this one: say which.
-        below = sorted(t for t in row.tags if tag_segments(t)[: len(node.key)] == list(node.key))
+        key = list(node.key)
+        below = sorted(t for t in row.tags if tag_segments(t)[: len(key)] == key)
         via = " " + " ".join(
             f'<a class="vault-tag" href="{html.escape(relative(tag_url(t), page_url), quote=True)}">'
             f"{html.escape(t)}</a>"
             for t in below
         )
-    date = f' <time datetime="{row.date}">{row.date}</time>' if row.date else ""
-    return f'<li><a class="vault-link" href="{href}">{html.escape(row.title)}</a>{kind}{date}{via}</li>'
+    return f'<li><a class="vault-link" href="{href}">{_item_text(row.title, row.type, row.date)}{via}</li>'
+
+
+@functools.lru_cache(maxsize=16384)  # a note is listed on the page of each of its tags and their parents
+def _item_text(title: str, note_type: str | None, date: str | None) -> str:
+    """A listed note's title, type chip and date as HTML (after its href): once per note, not per page."""
+    kind = f' <span class="vault-type-chip">{html.escape(note_type)}</span>' if note_type else ""
+    shown = f' <time datetime="{date}">{date}</time>' if date else ""
+    return f"{html.escape(title)}</a>{kind}{shown}"
 
 
 def tag_page(node: TagNode, data: SiteData, cache: RowCache | None = None) -> tuple[str, str]:

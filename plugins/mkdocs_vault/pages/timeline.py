@@ -14,11 +14,13 @@ from .data import NoteRow, SiteData
 from .listing import listing_page
 
 
-def month_groups(rows: Iterable[NoteRow]) -> list[tuple[str, list[NoteRow]]]:
-    """[('2026-11', [...]), ...] newest month first; rows newest first, ties by path."""
-    ordered = sorted(sorted(rows, key=lambda n: n.path), key=lambda n: n.day or "", reverse=True)
+def month_groups(rows: Iterable[NoteRow], ordered: bool = False) -> list[tuple[str, list[NoteRow]]]:
+    """[('2026-11', [...]), ...] newest month first; rows newest first, ties by path (`ordered`: they
+    come so already, as from `SiteData.dated_mentions`)."""
+    if not ordered:
+        rows = sorted(sorted(rows, key=lambda n: n.path), key=lambda n: n.day or "", reverse=True)
     groups: dict[str, list[NoteRow]] = {}
-    for row in ordered:
+    for row in rows:
         if row.day:
             groups.setdefault(row.day[:7], []).append(row)
     return list(groups.items())
@@ -60,9 +62,9 @@ def _entry_parts(day: str, title: str, note_type: str | None) -> tuple[str, str]
     return f'<li>{time} <a class="vault-link" href="', f'">{html.escape(title)}</a>{kind}</li>'
 
 
-def timeline_list(rows: Iterable[NoteRow], page_url: str, heading: str = "h3") -> str:
+def timeline_list(rows: Iterable[NoteRow], page_url: str, heading: str = "h3", ordered: bool = False) -> str:
     parts = []
-    for month, members in month_groups(rows):
+    for month, members in month_groups(rows, ordered):
         parts.append(
             f'<{heading} class="vault-month" id="m-{month}" data-search-exclude>{month_name(month)}</{heading}>'
         )
@@ -86,7 +88,8 @@ def note_timeline(data: SiteData, path: str, page_url: str, contact_property: st
         )
     return (
         '<section class="vault-timeline" data-search-exclude>'
-        f'<h2 id="vault-timeline" data-search-exclude>Timeline</h2>{lead}{timeline_list(rows, page_url)}</section>'
+        f'<h2 id="vault-timeline" data-search-exclude>Timeline</h2>{lead}'
+        f"{timeline_list(rows, page_url, ordered=True)}</section>"
     )
 
 
