@@ -175,7 +175,7 @@ class QueryLog:
         rows or followed links it recorded, or when a changed note now passes a query's FROM and its
         leading WHEREs (evaluated for that note only, with the page as `this`).
         """
-        from .dataview.engine import leading_wheres, row_context
+        from .dataview.engine import eq_condition, leading_wheres, row_context
         from .dataview.values import truthy
 
         out = {origin for origin, seen in self.derefs.items() if not seen.isdisjoint(changed)}
@@ -191,12 +191,26 @@ class QueryLog:
         quiet = dataclasses.replace(ctx, recorder=None)  # this evaluation is not part of any render
         outlinks = {c: {lk.path for lk in pages[c]["file"]["outlinks"]} for c in present}
         tags = {c: {t.lower() for t in pages[c]["file"]["tags"]} for c in present}
+        # Thousands of pages run the same few FROMs (a folder, the page's own backlinks): each
+        # distinct source is tried on the changed notes once; `[[note]]` by who links to the note.
+        selected: dict[tuple, list[str]] = {}
+        for c in present:
+            for target in outlinks[c]:
+                selected.setdefault(("link", True, target), []).append(c)
         for origin, records in self.records.items():
             if origin in out:
                 continue
             for record in records:
                 query = record.query
-                matching = [c for c in present if _in_source(query.source, c, origin, quiet, outlinks, tags)]
+                key = _source_key(query.source, origin, quiet)
+                matching = selected.get(key) if key is not None else None
+                if matching is None and key is not None and key[:2] == ("link", True):
+                    matching = []  # no changed note links there
+                if matching is None:
+                    source = query.source
+                    matching = [c for c in present if _in_source(source, c, origin, quiet, outlinks, tags)]
+                    if key is not None:
+                        selected[key] = matching
                 if not matching:
                     continue
                 lead = query.steps[: leading_wheres(query)]
@@ -204,10 +218,32 @@ class QueryLog:
                     out.add(origin)
                     break
                 ev = row_context(quiet, origin)
+                condition = eq_condition(query, quiet, ev) if query.type != "task" else None
+                if condition is not None:
+                    # `WHERE project = this.file.link` on hundreds of pages: a changed note the
+                    # engine's prefilter would not let through cannot be among its rows.
+                    field_name, value_key = condition
+                    matching = [c for c in matching if quiet.pages.in_eq_index(c, field_name, value_key)]
                 if any(_may_enter(lead, record.cutoff, query.type, pages[c], ev, truthy) for c in matching):
                     out.add(origin)
                     break
         return out
+
+
+def _source_key(source: Any, origin: str, ctx: Any) -> tuple | None:
+    """What a plain FROM clause selects by, the same for every page where it selects the same notes
+    (a `[[link]]` by the note it resolves to from `origin`); None for a combination of sources."""
+    from .dataview import parser as p
+
+    if isinstance(source, p.EmptySource):
+        return ("all",)
+    if isinstance(source, p.FolderSource):
+        return ("folder", source.folder)
+    if isinstance(source, p.TagSource):
+        return ("tag", source.tag.lower())
+    if isinstance(source, p.LinkSource):
+        return ("link", source.incoming, ctx.pages.builder.resolve_path(source.target, origin))
+    return None
 
 
 def _in_source(source: Any, path: str, origin: str, ctx: Any, outlinks: dict, tags: dict) -> bool:
@@ -322,8 +358,10 @@ class DependencyTracker:
     recording: bool = False  # queries are recorded only for site builds (not the CLI)
     built: bool = False  # a build completed in this process, so its outputs are on disk
     digests: dict[str, str] = field(default_factory=dict)  # generated src_uri -> digest of its Markdown
+    digested: dict[str, tuple[str, str]] = field(default_factory=dict)  # src_uri -> (Markdown, digest)
     outputs: set[str] = field(default_factory=set)  # every output file of the last build
     redirects: dict[str, str] = field(default_factory=dict)  # alias redirect path -> its HTML
+    graph_json: str | None = None  # the global graph's JSON as the last build wrote it
     site_key: tuple = ()  # what every page shows (navigation, configuration): a change renders all
     # Set by `VaultState.refresh` for the pages' planning:
     changed: set[str] = field(default_factory=set)  # notes and files read again, added or removed
@@ -382,7 +420,9 @@ class DependencyTracker:
             row, note = after.get(path) or before.get(path), notes.get(path)
             if row is None or note is None:
                 return None
-            parts.update(("tasks", "graph", "timeline"))
+            parts.update(("tasks", "graph"))
+            if row.day:
+                parts.add("timeline")  # it comes onto or goes off the timeline
             parts.update(f"page:{uri}" for uri in tag_page_uris(row.tags))
             type_page(path)
             for linked in self.links.linking_to(path) | {k.resolved for k in note.links}:
@@ -399,14 +439,17 @@ class DependencyTracker:
                 return None
             day = old[1] != new[1]
             links = old[6] != new[6]
-            type_page(path)  # properties, open tasks, tags, aliases
+            if old[:6] != new[:6] or old[7] != new[7] or was.type != now.type:
+                # Its own row: properties (a link in them too), date, open tasks. Its links elsewhere
+                # in the text show on other notes' rows only.
+                type_page(path)
             if day or links:
                 # The last contact of the notes it links to (or linked to) is the newest dated note
                 # linking to them: their types' pages.
                 for target in {k[2] for k in old[6]} | {k[2] for k in new[6]}:
                     type_page(target)
-            if was.day or now.day:
-                parts.add("timeline")
+            if (was.day or now.day) and (was.day, was.type) != (now.day, now.type):
+                parts.add("timeline")  # an entry shows its note's date, type, title and URL
             if old[7] != new[7]:
                 parts.add("tasks")  # open tasks, each with its note's title
             if old[3:5] != new[3:5] or (

@@ -87,6 +87,8 @@ class VaultState:
         # Notes whose index rows were rewritten or removed since the site data last read the index
         # (`pages.data.SiteData.refreshed`); None: the index was built anew.
         self.reindexed: set[str] | None = None
+        # Notes whose index rows the last refresh rewrote or removed; None: it built the index anew.
+        self.index_changes: set[str] | None = None
         # What the last build read and wrote, kept for `mkdocs serve --dirty` (incremental.py).
         self.tracker = DependencyTracker()
         self._state_cache: dict[tuple[str, str], tuple[str | None, str]] = {}
@@ -258,7 +260,7 @@ class VaultState:
             self._con = connect()
             build_index(self._con, self.builder(), published, _EAGER_TABLES)
             self._deferred_pending = True
-            self.reindexed = None
+            self.reindexed = self.index_changes = None
             return
         now_published = set(self.decision.notes)
         linking = set().union(*(self.tracker.links.linking_to(p) for p in flipped)) if flipped else set()
@@ -268,6 +270,7 @@ class VaultState:
         # they are then, which gives the rows keeping them up to date note by note would have.
         tables = _EAGER_TABLES if self._deferred_pending else TABLES
         replace_notes(self._con, self.builder(), [self.vault.notes[p] for p in sorted(again)], removed, tables)
+        self.index_changes = again | set(removed)
         if self.reindexed is not None:
             self.reindexed |= again | set(removed)
 

@@ -7,8 +7,9 @@ Event plan (MkDocs 1.6 order):
 - on_files: runs the pipeline (load -> resolve -> publish -> index), then replaces every file MkDocs
   found in docs_dir by the published notes at their URLs, the published attachments and our
   generated pages. Nothing unpublished is in `files` after this, so nothing else can copy it.
-- on_nav: a small navigation (home, sections, generated pages), never every note; every page is
-  then set to render through one Markdown converter for the build (`rendering.py`).
+- on_nav: a small navigation (home, sections, generated pages), never every note; then the build's
+  one Markdown converter is made (`rendering.py`).
+- on_pre_page: the page is about to render: through the build's shared converter (`rendering.py`).
 - on_page_read_source: supplies each note's body (decoded by our loader; MkDocs' reader never runs).
 - on_page_markdown: tells the Markdown extensions which note is rendering.
 - on_env: the second rendering phase: every page is rendered, so link placeholders become links.
@@ -30,7 +31,6 @@ from mkdocs.structure.pages import Page
 from .config import VaultConfig
 from .navcache import OVERRIDES, add_theme_loader
 from .pipeline import Options, VaultState
-from .rendering import adopt
 from .site import NoteFiles, SiteBuilder
 from .templatecache import TemplateCodeCache
 
@@ -71,6 +71,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         # `mkdocs build` and `gh-deploy` build once: nothing would read what a rebuild reuses.
         rebuilds = self.command not in ("build", "gh-deploy")
         self.site = SiteBuilder(self.state, self.config, config, self._note_files, rebuilds=rebuilds)
+        self.site.plugin = self
         self.site.configure_markdown(config)
         if config.nav is None:
             # Our on_nav builds the navigation; without a configured nav MkDocs would first nest every
@@ -100,8 +101,13 @@ class VaultPlugin(BasePlugin[VaultConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.site is not None
         nav = self.site.nav(nav, files)
-        adopt(files, config)  # every page renders through one shared Markdown converter
+        self.site.start_rendering(config)  # every page renders through one shared Markdown converter
         return nav
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        assert self.site is not None
+        self.site.page_starts(page)
+        return page
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         assert self.site is not None
@@ -118,7 +124,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
     @event_priority(-50)
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         assert self.site is not None
-        self.site.finish_pages(files)
+        self.site.finish_pages()
         add_theme_loader(env, config.theme.dirs, OVERRIDES)
         env.bytecode_cache = self._templates
         return env

@@ -4,8 +4,9 @@ MkDocs' `Page.render` builds a new `markdown.Markdown` for every page, which con
 every extension again: at 10,000 notes that set-up alone cost more than all our query time. The
 Python-Markdown way to convert many documents is one instance with `reset()` between them, which
 is what embeds already do (`links.extension.LinkContext.render_embed`). `VaultPage.render` does the
-same for pages, with MkDocs' own four per-page processors (raw-HTML anchors, heading anchors,
-relative links, the title) registered once and pointed at each page in turn.
+same for pages (`adopt`, as each page is about to render), with MkDocs' own four per-page processors
+(raw-HTML anchors, heading anchors, relative links, the title) registered once and pointed at each
+page in turn.
 
 Those processors are MkDocs internals (pinned by `mkdocs>=1.6,<1.7`); if they are not there, or
 `VAULT_NO_SHARED` is set, pages render the standard way.
@@ -84,15 +85,18 @@ class VaultPage(Page):
             self.renderer.render(self, files)
 
 
-def adopt(files: Files, config: MkDocsConfig) -> None:
-    """Start a build's shared converter and make every page of `files` render through it (MkDocs has
-    created the pages by `on_nav`; they become `VaultPage`s, which only changes `render`)."""
-    if not AVAILABLE:
+def shared_markdown(config: MkDocsConfig) -> SharedMarkdown | None:
+    """A build's shared converter, or None where pages must render the standard way."""
+    return SharedMarkdown(config) if AVAILABLE else None
+
+
+def adopt(page: Page, shared: SharedMarkdown | None) -> None:
+    """Make a page about to render go through the build's shared converter (it becomes a `VaultPage`,
+    which only changes `render`). Only the pages that render: under `mkdocs serve --dirty` a few of
+    10,000."""
+    if shared is None:
         return
-    shared = SharedMarkdown(config)
-    for file in files.documentation_pages():
-        page = file.page
-        if type(page) is Page:
-            page.__class__ = VaultPage
-        if isinstance(page, VaultPage):
-            page.renderer = shared
+    if type(page) is Page:
+        page.__class__ = VaultPage
+    if isinstance(page, VaultPage):
+        page.renderer = shared

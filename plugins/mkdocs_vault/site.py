@@ -4,7 +4,6 @@ and the second rendering phase. `plugin.py` calls into this; the stages it calls
 
 from __future__ import annotations
 
-import functools
 import html
 import itertools
 import os
@@ -27,6 +26,8 @@ from .searchview import has_markers, lighten, page_view, search_view
 
 if TYPE_CHECKING:
     from .pages.generated import SitePages
+    from .pages.sections import SectionPages
+    from .rendering import SharedMarkdown
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -90,7 +91,12 @@ class SiteBuilder:
         self.link_context = None  # set by extensions.configure
         self.dataview_runner: Any = None  # set by extensions.configure
         self.site_pages: SitePages | None = None  # pages/: listings and note panels of this build
+        self.section_pages: SectionPages | None = None  # the top-level folders' pages of this build
         self.nav_cache = NavCache()  # the navigation's HTML, shared by the pages it is the same for
+        self._shared: SharedMarkdown | None = None  # this build's one Markdown converter
+        self._rendered: list[Page] = []  # the pages rendered in this build, in order
+        self.plugin: Any = None  # the plugin instance driving this build (set by it)
+        self._search_check: bool | None = None  # `_only_material_search_reads`, once per build
 
     # -- Markdown -----------------------------------------------------------------------------------
     def configure_markdown(self, config: MkDocsConfig) -> None:
@@ -105,8 +111,10 @@ class SiteBuilder:
         assert state.vault is not None and state.urls is not None
         docs_dir = os.path.abspath(self.config.docs_dir)
         for file in list(files):
-            # Everything MkDocs found in the vault goes: we add back only what is published.
-            if file.abs_src_path and _inside(file.abs_src_path, docs_dir):
+            # Everything MkDocs found in the vault goes: we add back only what is published. (What
+            # MkDocs' walk of docs_dir found has it as its `src_dir`: no path to work out for those.)
+            found = file.src_dir == self.config.docs_dir
+            if found or (file.abs_src_path and _inside(file.abs_src_path, docs_dir)):
                 files.remove(file)
             elif (
                 file.src_uri.endswith(".py")
@@ -143,7 +151,9 @@ class SiteBuilder:
         assert state.vault is not None
         tracker = state.tracker
         if tracker.listings_unchanged(state.vault.notes):
-            pages, self.sections, self.site_pages = tracker.listings
+            pages, self.sections, self.site_pages, self.section_pages = tracker.listings
+            if self.section_pages is not None:
+                self.section_pages.generation = state.generation  # what they show did not change
             if self.site_pages is not None:
                 from .pages.mentions import NoteLines
 
@@ -152,28 +162,39 @@ class SiteBuilder:
         previous = tracker.listings
         pages = self._generated_pages(previous)
         if self.rebuilds:  # what the listings were made from: every note's, at 10,000 notes 0.3 s
-            tracker.remember_inputs(state.vault.notes, (pages, list(self.sections), self.site_pages))
+            listings = (pages, list(self.sections), self.site_pages, self.section_pages)
+            tracker.remember_inputs(state.vault.notes, listings)
         return pages
 
     def _generated_pages(self, previous: tuple | None = None) -> dict[str, tuple[str, str]]:
         """Section pages for the top-level folders without a note of their own, a home page when the
         vault has no index.md, and the listings: all of them, or after an edit only those it reaches
         (`DependencyTracker.listing_parts`), the others kept from `previous` (the last build's)."""
-        from .pages.sections import home_page, section_page, top_level_sections
+        from .pages.sections import SectionPages, home_page
 
         state = self.state
         assert state.vault is not None and state.urls is not None
         taken = {state.urls.note_src_uri(p) for p in state.decision.notes}
         pages: dict[str, tuple[str, str]] = {}
         self.sections = []
-        notes = state.published_notes()
-        for folder, members in top_level_sections(notes):
+        published = {p: state.vault.notes[p] for p in sorted(state.decision.notes)}
+        tracker = state.tracker
+        # After an edit, the folders whose notes show the same on their section page keep it: those of
+        # the last refresh's, if they were made for it.
+        last = previous[3] if previous is not None else None
+        if last is None or last.generation != state.generation - 1 or tracker.names_changed:
+            last = None
+        since = tracker.changed | tracker.flipped | tracker.moved
+        self.section_pages = SectionPages.made(
+            published, state.url_of, state.urls.section_src_uri, state.generation, last, since
+        )
+        for folder, page in self.section_pages.pages.items():
             uri = state.urls.section_src_uri(folder)
             if uri not in taken:
-                pages[uri] = section_page(folder, members, uri, state.url_of)
+                pages[uri] = page
             self.sections.append((folder, uri))
         if "index.md" not in taken:
-            pages["index.md"] = home_page(self.sections, notes, state.url_of)
+            pages["index.md"] = home_page(self.sections, list(published.values()), state.url_of)
         # The listings (directory, timeline, tasks, tags, graph) and the note panels' data: one bulk
         # read of the index per build. A note never takes their URLs (pipeline.RESERVED_URLS).
         from .pages.generated import SitePages
@@ -197,6 +218,8 @@ class SiteBuilder:
                 self.site_pages.rows.carry(previous[2].rows, state.tracker.stale_rows())
                 if "graph" not in parts:
                     self.site_pages.graph_json_from(previous[2])
+            if self.rebuilds:
+                self.site_pages.graph_nodes_from(previous[2])
         self.site_pages.listings = self.site_pages.pages(parts, kept)
         for uri, page in self.site_pages.listings.items():
             if uri not in taken and uri not in pages:
@@ -237,6 +260,7 @@ class SiteBuilder:
         tracker names, and generated pages whose Markdown differs from the last build's."""
         from .dataview.batch import context_for_state, pages_for_state
         from .incremental import digest
+        from .pages.addresses import GRAPH_JSON_URI
 
         state = self.state
         tracker = state.tracker
@@ -259,21 +283,30 @@ class SiteBuilder:
         else:
             tracker.queries.forget(plan.notes)
         digests: dict[str, str] = {}
+        digested: dict[str, tuple[str, str]] = {}
         for file in files:
             path = self.note_of_uri.get(file.src_uri)
             if path is not None:
                 if plan.full or path in plan.notes:
                     file.is_modified = _always_modified  # type: ignore[method-assign]
                 else:
-                    file.is_modified = functools.partial(_output_missing, file.abs_dest_path)  # type: ignore[method-assign]
+                    file.is_modified = _OutputMissing(file.abs_dest_path)  # type: ignore[method-assign]
                 continue
             generated = self.generated.get(file.src_uri)
             if generated is not None and self.rebuilds:
-                digests[file.src_uri] = digest(generated[1])
+                # A listing kept from the last build is the same string: its digest is known.
+                text, last = generated[1], tracker.digested.get(file.src_uri)
+                digests[file.src_uri] = last[1] if last is not None and last[0] is text else digest(text)
+                digested[file.src_uri] = (text, digests[file.src_uri])
                 if not plan.full and tracker.digests.get(file.src_uri) == digests[file.src_uri]:
-                    file.is_modified = functools.partial(_output_missing, file.abs_dest_path)  # type: ignore[method-assign]
+                    file.is_modified = _OutputMissing(file.abs_dest_path)  # type: ignore[method-assign]
+            elif file.src_uri == GRAPH_JSON_URI and self.site_pages is not None and self.rebuilds:
+                # The global graph (a megabyte at 10,000 notes) is written again only when it changed.
+                graph = self.site_pages.graph_json()
+                if not plan.full and tracker.graph_json == graph:
+                    file.is_modified = _OutputMissing(file.abs_dest_path)  # type: ignore[method-assign]
+        tracker.digested = digested
         self._pending = (site_key, digests, {f.abs_dest_path for f in files if f.abs_dest_path}, plan)
-        self._files = files  # the same object MkDocs builds from: pages are attached to it later
 
     def finish_build(self) -> None:
         """The build completed: write the alias redirects, remove the outputs of pages and files that
@@ -289,12 +322,15 @@ class SiteBuilder:
         tracker = self.state.tracker
         gone = tracker.outputs - outputs
         remove_outputs(gone, self.config.site_dir)
-        self._merge_search_index(getattr(self, "_files", None), gone)
+        self._merge_search_index(gone)
         tracker.site_key, tracker.digests, tracker.outputs = site_key, digests, outputs
+        pages = self.site_pages
+        has_graph = pages is not None and "graph/index.md" in self.generated and self.rebuilds
+        tracker.graph_json = pages.graph_json() if pages is not None and has_graph else None
         tracker.built = True
         self._pending = None
 
-    def _merge_search_index(self, files: Files | None, gone: set[str]) -> None:
+    def _merge_search_index(self, gone: set[str]) -> None:
         """Material's search plugin, under `--dirty`, merges the re-rendered pages into the previous
         index assuming one page was rendered (it drops every old entry whose URL starts with the first
         new entry's): with several pages, or the home page first, that duplicates or loses entries.
@@ -304,16 +340,18 @@ class SiteBuilder:
         for path in gone:
             rel = os.path.relpath(path, site_dir).replace(os.sep, "/")
             dropped.add(rel.removesuffix("index.html"))
-        if files is not None:
-            for file in files.documentation_pages():
-                if file.page is not None and file.page.content is not None:
-                    dropped.add(file.page.url)
+        for page in self._rendered:
+            if page.content is not None:
+                dropped.add(page.url)
         for plugin in self.config.plugins.values():
             previous = getattr(plugin, "search_index_prev", None)
             index = getattr(plugin, "search_index", None)
             if previous is None or index is None or not hasattr(index, "entries"):
                 continue
-            kept = [e for e in previous.entries if e.get("location", "").split("#")[0] not in dropped]
+            if dropped:
+                kept = [e for e in previous.entries if e.get("location", "").partition("#")[0] not in dropped]
+            else:
+                kept = list(previous.entries)
             index.entries = kept + index.entries
             plugin.search_index_prev = None  # merged already: Material's own merge must not run
 
@@ -323,10 +361,11 @@ class SiteBuilder:
         would keep the whole vault."""
         from .rendering import VaultPage
 
-        for file in getattr(self, "_files", None) or ():
-            if isinstance(file.page, VaultPage):
-                file.page.renderer = None
-        self._files = None
+        for page in self._rendered:
+            if isinstance(page, VaultPage):
+                page.renderer = None
+        self._rendered = []
+        self._shared = None
         self.site_pages = None
         if self.dataview_runner is not None:
             self.dataview_runner.forget()  # its query context holds every page object
@@ -455,14 +494,26 @@ class SiteBuilder:
             return insert_after_title(html_text, pages.browse_box(page.url))
         return html_text
 
-    def finish_pages(self, files: Files) -> None:
+    def start_rendering(self, config: MkDocsConfig) -> None:
+        from .rendering import shared_markdown
+
+        self._shared = shared_markdown(config)
+        self._rendered = []
+
+    def page_starts(self, page: Page) -> None:
+        """`page` is about to render (MkDocs renders only the modified pages under `--dirty`)."""
+        from .rendering import adopt
+
+        adopt(page, self._shared)
+        self._rendered.append(page)
+
+    def finish_pages(self) -> None:
         """Second phase: every page is rendered, so link placeholders can become real links."""
         from .extensions import finish
 
-        for file in files.documentation_pages():
-            page = file.page
-            if page is not None and page.content is not None:
-                page.content = finish(self, page, self.note_of_uri.get(file.src_uri))
+        for page in self._rendered:
+            if page.content is not None:
+                page.content = finish(self, page, self.note_of_uri.get(page.file.src_uri))
 
     def hand_search_its_view(self, page: Page) -> None:
         """Just before the search plugin parses `page.content` (its on_page_context): hand it the search
@@ -471,13 +522,32 @@ class SiteBuilder:
         also `lighten`ed: the same index for a cheaper parse."""
         content = page.content
         search = page.meta.get("search")
-        if content is None or (isinstance(search, dict) and search.get("exclude")):
-            return  # the search plugin skips the page (listings): nothing to prepare
+        if content is None:
+            return
+        if isinstance(search, dict) and search.get("exclude"):
+            # Material's search plugin skips the page (listings), then strips every `data-search-*="…"`
+            # attribute from it: a regex pass over a listing's megabytes that finds none (ours are
+            # bare). With none there, it gets nothing to strip, and the page its content back after.
+            if _SEARCH_ATTRIBUTE.search(content) is None and self._only_material_search_reads():
+                self._page_view, page.content = content, ""
+            return
         marked = has_markers(content)
         view = lighten(search_view(content) if marked else content)
         if view is not content:
             self._page_view = page_view(content) if marked else content
             page.content = view
+
+    def _only_material_search_reads(self) -> bool:
+        """Is Material's search plugin, which skips pages excluded from search, the only other plugin
+        reading pages between our two `on_page_context` handlers? (MkDocs' own search indexes them.)"""
+        if self._search_check is None:
+            ours = {id(self.plugin)} if self.plugin is not None else set()
+            readers = [getattr(m, "__self__", None) for m in self.config.plugins.events["page_context"]]
+            self._search_check = all(
+                id(owner) in ours or type(owner).__module__ == "material.plugins.search.plugin"
+                for owner in readers
+            )
+        return self._search_check
 
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
         if self._page_view is not None:
@@ -564,6 +634,11 @@ class SiteBuilder:
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
+# What Material's search plugin strips from every page (`\s?data-search-\w+="[^"]+"`), found fast: a
+# literal start lets the regex engine skip ahead.
+_SEARCH_ATTRIBUTE = re.compile(r'data-search-\w+="')
+
+
 def _compact(html_text: str) -> str:
     """The page's HTML with characters beyond the BMP as character references, which the browser and
     the search plugin read back as the same characters: a page with one emoji then takes half or a
@@ -571,16 +646,16 @@ def _compact(html_text: str) -> str:
     back (inside <script> or <style>)."""
     if html_text.isascii():  # a flag of the string: no scan
         return html_text
-    # One pass, no search first: `sub` returns the very string when nothing matched (an equal copy
-    # would do as well, only slower).
-    compact = _ASTRAL.sub(_reference, html_text)
-    if compact is html_text or "<script" in html_text or "<style" in html_text:
+    found = _ASTRAL.search(html_text)
+    if found is None or "<script" in html_text or "<style" in html_text:
         return html_text
-    return compact
-
-
-def _reference(match: re.Match[str]) -> str:
-    return f"&#x{ord(match.group()):X};"
+    # One replace per distinct character (a page of tasks has thousands of the same two), not a
+    # Python call per occurrence; nothing before the last one found needs looking at again.
+    while found is not None:
+        char = found.group()
+        html_text = html_text.replace(char, f"&#x{ord(char):X};")
+        found = _ASTRAL.search(html_text, found.start())
+    return html_text
 
 
 def _newest_mtime(folder: str) -> int:
@@ -605,9 +680,20 @@ def _always_modified() -> bool:
     return True
 
 
-def _output_missing(dest: str) -> bool:
-    """`File.is_modified` for a page that need not render again, unless its output is gone."""
-    return not os.path.isfile(dest)
+class _OutputMissing:
+    """`File.is_modified` for a page that need not render again, unless its output is gone. MkDocs
+    asks twice per page (before reading it and before writing it): the file is looked for once."""
+
+    __slots__ = ("dest", "missing")
+
+    def __init__(self, dest: str) -> None:
+        self.dest = dest
+        self.missing: bool | None = None
+
+    def __call__(self) -> bool:
+        if self.missing is None:
+            self.missing = not os.path.isfile(self.dest)
+        return self.missing
 
 
 def _uri_to_url(src_uri: str) -> str:

@@ -60,6 +60,7 @@ def path_between(target: list[str], start: list[str]) -> str:
     return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
 
+@functools.lru_cache(maxsize=1 << 16)  # made again for every note when one is (un)published
 def _note_slug(path: str, reserved: frozenset[str] = frozenset()) -> str:
     """`Projects/Apollo Rollout.md` -> `projects/apollo-rollout`; a folder's `index.md` -> the folder.
     A top-level folder whose slug is a reserved URL (`Tags/`) moves aside to `tags-2/`, so notes never

@@ -3,8 +3,8 @@ vault writes it. The dependency tracking decides which pages render again and wh
 again (`incremental.py`); a page it misses keeps its old HTML, and shows up here as a difference.
 
 The sample vault is copied and edited the ways a team edits: a property, a date, a task, a tag, a
-link, a type, prose. Search indexes and sitemaps are left out of the comparison (their order of
-entries follows the order pages were rendered in)."""
+link, a type, prose, a title. Search indexes and sitemaps are left out of the comparison (their order
+of entries follows the order pages were rendered in); the global graph's JSON is compared."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ EDITS = [
     ("unpublished", MEETING, lambda t: _replace(t, "---\n", "---\npublish: false\n")),
     ("published again", MEETING, lambda t: _replace(t, "publish: false\n", "")),
     ("a person unpublished", PERSON, lambda t: _replace(t, "---\n", "---\npublish: false\n")),
+    # Its folder's section page lists it by its new title, in a new place.
+    ("a title", PROJECT, lambda t: _replace(t, "title: Saltmarsh Route Optimisation", "title: Aardvark routing")),
 ]
 
 
@@ -48,7 +50,7 @@ def _html(site: Path) -> dict[str, bytes]:
     return {
         p.relative_to(site).as_posix(): p.read_bytes()
         for p in sorted(site.rglob("*"))
-        if p.is_file() and p.suffix not in (".json", ".xml", ".gz")
+        if p.is_file() and (p.suffix not in (".json", ".xml", ".gz") or p.name == "graph.json")
     }
 
 

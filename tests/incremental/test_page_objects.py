@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from mkdocs_vault.dataview.batch import pages_for_state
-from mkdocs_vault.dataview.engine import QueryContext, run_query, to_expect
-from mkdocs_vault.dataview.pages import build_pages
+from mkdocs_vault.dataview.engine import QueryContext, SqlSources, run_query, to_expect
+from mkdocs_vault.dataview.pages import EqIndex, PageSet, build_pages
 from mkdocs_vault.index.build import TABLES, build_index, connect
 from mkdocs_vault.pipeline import Options, VaultState
 
@@ -18,7 +18,7 @@ from tests.conftest import write_vault
 VAULT = {
     "Home.md": "# Home\n\nSee [[Ada]], [[Bob]] and [[Carol]].\n",
     "People/Ada.md": '---\ncompany: "[[Acme]]"\n---\nAda knows [[Bob]].\n- [ ] call [[Carol]] [due:: 2026-01-02]\n',
-    "People/Bob.md": "---\ncompany: Other\n---\nBob.\n",
+    "People/Bob.md": "---\ncompany: Other\ntags: [team]\n---\nBob.\n",
     "People/Carol.md": "---\nrole: lead\n---\nCarol links [[Ada]] and [[Acme]].\n",
     "Customers/Acme.md": "# Acme\n\nrelated:: [[Carol]]\n",
 }
@@ -30,6 +30,9 @@ QUERIES = [
     "LIST FROM outgoing([[Carol]])",
     'TASK FROM "" WHERE !completed',
     'TABLE related FROM "Customers"',
+    "LIST FROM #team",
+    'LIST WHERE role = "lead"',
+    "LIST FROM -#team AND -[[Carol]]",
 ]
 
 
@@ -46,6 +49,23 @@ def _edit(vault: Path, rel: str, text: str | None) -> None:
 
 def _index_rows(con) -> dict[str, list]:
     return {table: sorted(map(repr, con.execute(f"SELECT * FROM {table}").fetchall())) for table in TABLES}
+
+
+def _assert_caches_fresh(pages: PageSet, con) -> None:
+    """What a serve rebuild carries over from the last page set (FROM results read from the index, the
+    field indexes) equals what the new page set would compute afresh."""
+    carried = pages.__dict__.get("_sql_sources")
+    assert carried is not None and carried.base and carried.adjacency  # the queries filled them
+    fresh = SqlSources()
+    for key, (sql, params, paths) in carried.base.items():
+        assert paths == frozenset(r[0] for r in con.execute(sql, params).fetchall()) & pages.pages.keys(), key
+    for key, adjacency in carried.adjacency.items():
+        assert adjacency == fresh.links(key == "in", con, pages.pages.keys()), key
+    indexes = pages.__dict__.get("_eq_indexes", {})
+    assert indexes
+    for name, index in indexes.items():
+        again = EqIndex(name, pages.pages)
+        assert (index.frozen, index.unsure_paths) == (again.frozen, again.unsure_paths), name
 
 
 def _assert_same_as_full_build(state: VaultState) -> None:
@@ -86,6 +106,8 @@ def test_updated_pages_equal_a_full_build_after_each_kind_of_change(tmp_path: Pa
     steps = [
         # A note's links and fields change.
         ("People/Bob.md", '---\ncompany: "[[Acme]]"\n---\nBob now knows [[Ada]] and [[Carol]].\n'),
+        # A tag and a field value come.
+        ("People/Ada.md", '---\ncompany: "[[Acme]]"\nrole: lead\ntags: [team]\n---\nAda knows [[Bob]].\n'),
         # A note is unpublished: links to it resolve to text now, its inlinks contributions go.
         ("People/Carol.md", "---\nrole: lead\npublish: false\n---\nCarol links [[Ada]] and [[Acme]].\n"),
         # ... and published again.
@@ -93,11 +115,13 @@ def test_updated_pages_equal_a_full_build_after_each_kind_of_change(tmp_path: Pa
         # A task is completed, a link removed.
         ("People/Ada.md", '---\ncompany: "[[Acme]]"\n---\nAda.\n- [x] call [[Carol]] [due:: 2026-01-02]\n'),
     ]
+    _assert_same_as_full_build(state)  # the queries fill the caches a rebuild carries over
     for rel, text in steps:
         _edit(vault, rel, text)
         state.refresh()
         assert not state.names_changed
         assert pages_for_state(state) is first  # updated in place, not rebuilt
+        _assert_caches_fresh(first, state.con)
         _assert_same_as_full_build(state)
 
 

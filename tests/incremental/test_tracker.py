@@ -71,3 +71,101 @@ def test_remove_outputs_deletes_only_inside_the_site_and_prunes_empty_folders(tm
     assert removed == [str(page)]
     assert not (site / "people" / "ada").exists()
     assert keep.exists() and outside.exists()
+
+
+def _affected_one_by_one(log: QueryLog, changed: set[str], ctx) -> set[str]:
+    """`QueryLog.affected` the plain way: every record's FROM tried on every changed note."""
+    import dataclasses
+
+    from mkdocs_vault.dataview.engine import leading_wheres, row_context
+    from mkdocs_vault.dataview.values import truthy
+    from mkdocs_vault.incremental import _in_source, _may_enter
+
+    out = {origin for origin, seen in log.derefs.items() if not seen.isdisjoint(changed)}
+    out |= {o for o, records in log.records.items() if any(not r.rows.isdisjoint(changed) for r in records)}
+    pages = ctx.pages.pages
+    present = [c for c in changed if c in pages]
+    quiet = dataclasses.replace(ctx, recorder=None)
+    outlinks = {c: {lk.path for lk in pages[c]["file"]["outlinks"]} for c in present}
+    tags = {c: {t.lower() for t in pages[c]["file"]["tags"]} for c in present}
+    for origin, records in log.records.items():
+        if origin in out:
+            continue
+        for record in records:
+            query = record.query
+            matching = [c for c in present if _in_source(query.source, c, origin, quiet, outlinks, tags)]
+            if not matching:
+                continue
+            lead = query.steps[: leading_wheres(query)]
+            ev = row_context(quiet, origin)
+            if (not lead and record.cutoff is None) or any(
+                _may_enter(lead, record.cutoff, query.type, pages[c], ev, truthy) for c in matching
+            ):
+                out.add(origin)
+                break
+    return out
+
+
+def test_query_log_affected_tries_each_distinct_source_once_with_the_same_answer(tmp_path: Path) -> None:
+    """`affected` tries a FROM shared by many pages once (a `[[link]]` by who links to its note); the
+    pages it names must be those trying every page's FROM on every changed note names."""
+    import os
+    import time
+
+    from mkdocs_vault.dataview.batch import context_for_state
+    from mkdocs_vault.dataview.engine import run_query
+    from mkdocs_vault.pipeline import Options, VaultState
+
+    from tests.conftest import write_vault
+
+    people = ["Ada", "Bob", "Carol", "Dan", "Eve", "Finn"]
+    # One query per page, so that no broad one hides what a narrow one must catch.
+    queries = [
+        'LIST FROM [[]] WHERE type = "meeting"',
+        "LIST FROM outgoing([[]])",
+        'LIST FROM "Meetings" WHERE project = [[Apollo]]',
+        "LIST FROM #team AND [[]]",
+        "LIST FROM [[Ada]]",
+        "LIST FROM [[]]",
+    ]
+    query_of = {f"People/{p}.md": q for p, q in zip(people, queries, strict=True)}
+    query_of["Projects/Apollo.md"] = 'LIST FROM "Meetings" WHERE project = this.file.link'
+    files = {
+        path: f"---\ntype: person\ntags: [{'team' if path < 'People/D' else 'ops'}]\n---\n\n```dataview\n{q}\n```\n"
+        for path, q in query_of.items()
+    }
+    files["Meetings/M1.md"] = '---\ntype: meeting\nproject: "[[Apollo]]"\n---\nWith [[Ada]].\n'
+    files["Meetings/M2.md"] = "---\ntype: meeting\n---\nWith [[Bob]] and [[Carol]].\n"
+    vault = write_vault(tmp_path / "vault", files)
+    state = VaultState(vault, Options(today="2026-11-24", timezone="UTC"))
+    state.refresh()
+    state.tracker.recording = True
+
+    def record() -> None:
+        log = state.tracker.queries
+        log.start_build()
+        ctx = context_for_state(state)
+        for origin, query in query_of.items():
+            run_query(query, origin, ctx)
+
+    edits = [
+        # M1 now links to Dan and Finn (their backlinks), Carol's tagged M2 joins "#team AND [[]]".
+        ("Meetings/M1.md", '---\ntype: meeting\nproject: "[[Apollo]]"\n---\nWith [[Ada]], [[Dan]], [[Finn]].\n'),
+        ("Meetings/M2.md", '---\ntype: meeting\nproject: "[[Apollo]]"\ntags: [team]\n---\nWith [[Carol]].\n'),
+        ("Meetings/M3.md", "---\ntype: meeting\n---\nA new meeting with [[Ada]] and [[Bob]].\n"),
+    ]
+    record()
+    for rel, text in edits:
+        path = vault / rel
+        path.write_text(text, encoding="utf-8")
+        later = time.time() + 5
+        os.utime(path, (later, later))
+        state.refresh()
+        ctx = context_for_state(state)
+        for changed in ({rel}, {rel, "People/Ada.md"}, {rel, "People/Bob.md", "Projects/Apollo.md"}):
+            want = _affected_one_by_one(state.tracker.queries, changed, ctx)
+            assert state.tracker.queries.affected(set(changed), ctx) == want, (rel, changed)
+            # Pages reached only through their FROM (the changed note was not among their rows).
+            rows = {o for o, records in state.tracker.queries.records.items() for r in records if rel in r.rows}
+            assert want - rows, (rel, changed)
+        record()

@@ -251,6 +251,32 @@ def test_local_graph_json_is_written_as_json_dumps_writes_it(make_vault) -> None
     assert hub is not None and "\\u003c\\u0026\\u003e" in hub[0] and '\\"' in hub[0] and "ë" in hub[0]
 
 
+def test_global_graph_json_is_written_as_json_dumps_writes_it(make_vault) -> None:
+    """The global graph's JSON is assembled from pieces (its nodes' part kept across serve rebuilds):
+    byte for byte `script_json` of the plain structure."""
+    from mkdocs_vault.pages.graph import _pairs, global_graph_json, graph_nodes, nodes_json, script_json
+
+    from .conftest import load_state
+
+    vault = {
+        "Hub.md": '---\ntype: "t\\"q<&>"\n---\n# Hub\n\n[[Zoë "Z" </script>]] [[B\\slash]] [[C]]\n',
+        'Zoë "Z" </script>.md': "# Zoë\n\n[[C]]\n",
+        "B\\slash.md": "---\ntype: people\n---\n# B\n\n[[Hub]]\n",
+        "C.md": "# C\n",
+        "Lone.md": "# Lone\n",
+    }
+    data = SitePages(load_state(make_vault(vault))).data
+    order = sorted(data.notes)
+    plain = {
+        "nodes": [{"t": data.notes[p].title, "u": data.notes[p].url, "g": data.notes[p].type or ""} for p in order],
+        "links": _pairs(data, order),
+    }
+    want = script_json(plain) + "\n"
+    assert global_graph_json(data) == want
+    assert global_graph_json(data, nodes_json(graph_nodes(data))) == want
+    assert "\\u003c\\u0026\\u003e" in want and '\\"' in want and "ë" in want
+
+
 def test_relative_agrees_with_mkdocs_on_every_kind_of_url() -> None:
     """`relative` works out normal URLs itself (two ways); it must give what `get_relative_url` gives."""
     import itertools

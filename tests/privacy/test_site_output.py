@@ -243,3 +243,23 @@ def test_characters_beyond_the_bmp_are_written_as_references(sample_site: Path) 
     assert "&#x1F4C5;" in article and not re.search("[\U00010000-\U0010ffff]", article)
     index = (sample_site / "search/search_index.json").read_text(encoding="utf-8")
     assert "\\ud83d\\udcc5" in index or "📅" in index
+
+
+def test_compact_writes_every_character_beyond_the_bmp_as_a_reference() -> None:
+    """`_compact` replaces each distinct character once; it must give what one `re.sub` over every
+    occurrence gives, and leave pages with a script or a style as they are."""
+    import random
+
+    from mkdocs_vault.site import _ASTRAL, _compact
+
+    def reference(text: str) -> str:
+        if _ASTRAL.search(text) is None or "<script" in text or "<style" in text:
+            return text
+        return _ASTRAL.sub(lambda m: f"&#x{ord(m.group()):X};", text)
+
+    alphabet = ["a", "é", "中", "📅", "✅", "\U0001f600", "\U00010000", "\U0010ffff", "<p>", "&", "<script>"]
+    rnd = random.Random(7)
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        assert _compact(text) == reference(text), text
+    assert _compact("📅 a 📅 ✅ \U0001f600") == "&#x1F4C5; a &#x1F4C5; ✅ &#x1F600;"

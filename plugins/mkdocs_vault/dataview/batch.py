@@ -96,6 +96,7 @@ def pages_for_state(state: Any) -> PageSet:
 
     if cached is not None and cached[0] == generation - 1:
         tracker = state.tracker
+        sources = cached[1].__dict__.get("_sql_sources")
         pages = update_pages(
             cached[1],
             state.vault.notes,
@@ -105,6 +106,10 @@ def pages_for_state(state: Any) -> PageSet:
             linking=tracker.links.linking_to,
             resolve=resolve if state.names_changed else None,
         )
+        changes = getattr(state, "index_changes", None)
+        if sources is not None and changes is not None and state.con is not None:
+            # FROM results read from the index: only the re-indexed notes' rows are read again.
+            pages.__dict__["_sql_sources"] = sources.carried(state.con, pages.pages.keys(), changes)
         _STATE_PAGES[state] = (generation, pages)
         return pages
     pages = build_pages(

@@ -230,10 +230,17 @@ class RowCache:
 
     def __init__(self, keep: bool = True) -> None:
         self.cells: dict[tuple, Any] = {}
+        self.keys_of: dict[str, list[tuple]] = {}  # note path -> the keys of its rows
         self.keep = keep  # False under `mkdocs build`: no rebuild follows to reuse the rows
 
     def carry(self, previous: RowCache, stale: set[str]) -> None:
-        self.cells = {k: v for k, v in previous.cells.items() if k[1] not in stale}
+        """Take over `previous`'s rows but those of the `stale` notes; `previous` is left empty. (Moved,
+        not copied: a copy of every row cost more than the rows an edit makes again.)"""
+        self.cells, self.keys_of = previous.cells, previous.keys_of
+        previous.cells, previous.keys_of = {}, {}
+        for path in stale:
+            for key in self.keys_of.pop(path, ()):
+                self.cells.pop(key, None)
 
     def get(self, key: tuple, make: Callable[[], Any]) -> Any:
         if not self.keep:
@@ -241,4 +248,5 @@ class RowCache:
         found = self.cells.get(key)
         if found is None:
             found = self.cells[key] = make()
+            self.keys_of.setdefault(key[1], []).append(key)
         return found

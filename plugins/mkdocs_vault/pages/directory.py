@@ -16,7 +16,7 @@ from typing import Any
 from ..urls import slugify_segment
 from .addresses import DIRECTORY_URL, directory_url, relative, src_uri_of
 from .data import NoteRow, RowCache, SiteData
-from .listing import listing_page, safe_title, sortable_table
+from .listing import listing_page, safe_title, sortable_table, table_row
 from .properties import HIDDEN_KEYS, PropertyRenderer, is_empty, readable_date
 
 DEFAULT_COLUMNS: dict[str, list[str]] = {
@@ -39,17 +39,17 @@ def label(column: str) -> str:
 
 
 def types_by_slug(data: SiteData) -> dict[str, tuple[str, list[NoteRow]]]:
-    """slug -> (type name as first written, its notes by title); `Meeting` and `meeting` are one type."""
+    """slug -> (type name as first written, its notes in path order); `Meeting` and `meeting` are one
+    type. A type's page lists them by title (`by_title`), the index only counts them."""
     groups: dict[str, list[NoteRow]] = {}
     for row in data.notes.values():
         if row.type:
             groups.setdefault(slugify_segment(row.type), []).append(row)
-    out = {}
-    for slug in sorted(groups):
-        rows = sorted(groups[slug], key=lambda r: (r.title.casefold(), r.path))
-        name = min(r.type for r in rows if r.type)
-        out[slug] = (name, rows)
-    return out
+    return {slug: (min(r.type for r in groups[slug] if r.type), groups[slug]) for slug in sorted(groups)}
+
+
+def by_title(rows: list[NoteRow]) -> list[NoteRow]:
+    return sorted(rows, key=lambda r: (r.title.casefold(), r.path))
 
 
 def columns_for(
@@ -127,14 +127,14 @@ def directory_page(
     table_rows = []
     for row in rows:
 
-        def cells(row: NoteRow = row) -> list[tuple[str, str]]:
+        def cells(row: NoteRow = row) -> str:
             href = html.escape(relative(row.url, url), quote=True)
             first = (
                 f'<a class="vault-link" href="{href}">{html.escape(row.title)}</a>',
                 row.title.casefold(),
             )
             renderer = make_renderer(row.path, url)
-            return [first] + [_cell(row, c, data, renderer) for c in columns]
+            return table_row([first] + [_cell(row, c, data, renderer) for c in columns])
 
         table_rows.append(cache.get(("directory", row.path, url, tuple(columns)), cells))
     table = sortable_table(["Name"] + [label(c) for c in columns], table_rows, "vault-directory")
@@ -172,6 +172,7 @@ def directory_pages(
         url = directory_url(name)
         if only is not None and src_uri_of(url) not in only:
             continue
+        rows = by_title(rows)  # only for the pages made: sorting every type took longer than one page
         pages[src_uri_of(url)] = directory_page(
             name, rows, columns_for(name, rows, configured, is_private), data, make_renderer, url, cache
         )

@@ -20,7 +20,7 @@ from ..vault.model import Note
 from .addresses import DIRECTORY_URL, GRAPH_URL, TAGS_URL, TASKS_URL, TIMELINE_URL, relative, src_uri_of
 from .data import RowCache, SiteData
 from .directory import directory_pages
-from .graph import global_graph_json, graph_page, local_graph_section
+from .graph import global_graph_json, graph_nodes, graph_page, local_graph_section, nodes_json
 from .inline import InlineRenderer, field_pattern
 from .mentions import NoteLines, backlinks
 from .properties import PropertyRenderer, properties_panel
@@ -68,6 +68,7 @@ class SitePages:
         self.lines = NoteLines(state.vault.notes)
         self.listings: dict[str, tuple[str, str]] = {}  # what `pages()` made for this build
         self._graph_json: str | None = None
+        self._graph_nodes: tuple[list[tuple[str, str, str]], str] | None = None  # nodes and their JSON
         self.rows = RowCache(keep_rows)  # a serve rebuild carries the unchanged rows over
 
     @staticmethod
@@ -144,13 +145,25 @@ class SitePages:
 
     def graph_json(self) -> str:
         """The whole vault's graph, made once per `SitePages` (a serve rebuild that changes no link,
-        type or title hands the last one on: `graph_json_from`)."""
+        type or title hands the last one on: `graph_json_from`; one that changes only links, the last
+        one's nodes)."""
         if self._graph_json is None:
-            self._graph_json = global_graph_json(self.data)
+            nodes = graph_nodes(self.data)
+            if self._graph_nodes is not None and self._graph_nodes[0] == nodes:
+                text = self._graph_nodes[1]
+            else:
+                text = nodes_json(nodes)
+                self._graph_nodes = (nodes, text) if self.rows.keep else None  # for a rebuild only
+            self._graph_json = global_graph_json(self.data, text)
         return self._graph_json
 
     def graph_json_from(self, previous: SitePages) -> None:
+        """Take the last build's graph (this build changes none of it)."""
         self._graph_json = previous._graph_json
+
+    def graph_nodes_from(self, previous: SitePages) -> None:
+        """Take the last build's graph nodes, which `graph_json` uses if they are this build's too."""
+        self._graph_nodes = previous._graph_nodes
 
     # -- note pages ---------------------------------------------------------------------------------
     def decorate_note(self, note: Note, page_url: str, content: str, home: bool = False) -> str:

@@ -120,11 +120,26 @@ def _script_safe(json_text: str) -> str:
     return json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def global_graph_json(data: SiteData) -> str:
-    """The whole vault's graph; hrefs are site-root relative (the page adds its own base)."""
-    order = sorted(data.notes)
-    nodes = [{"t": data.notes[p].title, "u": data.notes[p].url, "g": data.notes[p].type or ""} for p in order]
-    return script_json({"nodes": nodes, "links": _pairs(data, order)}) + "\n"
+def graph_nodes(data: SiteData) -> list[tuple[str, str, str]]:
+    """The whole vault's graph nodes, in path order: (title, site-root relative URL, type)."""
+    notes = data.notes
+    return [(row.title, row.url, row.type or "") for row in (notes[p] for p in sorted(notes))]
+
+
+def nodes_json(nodes: list[tuple[str, str, str]]) -> str:
+    """`graph_nodes` as `_dumps` writes a list of `{"t", "u", "g"}` objects, before `_script_safe`."""
+    return "[" + ",".join(f"{{{_node_json(t, g)}{encode_basestring(u)}}}" for t, u, g in nodes) + "]"
+
+
+def global_graph_json(data: SiteData, nodes_text: str | None = None) -> str:
+    """The whole vault's graph; hrefs are site-root relative (the page adds its own base). Written
+    piece by piece, as `script_json` of `{"nodes": [...], "links": [[i, j], ...]}` writes it (a test
+    compares the two); `nodes_text`, `nodes_json` of this data's `graph_nodes`, when known already (a
+    serve rebuild whose edit changed links but no title, URL or type)."""
+    if nodes_text is None:
+        nodes_text = nodes_json(graph_nodes(data))
+    links = ",".join(f"[{a},{b}]" for a, b in _pairs(data, sorted(data.notes)))
+    return _script_safe(f'{{"links":[{links}],"nodes":{nodes_text}}}') + "\n"
 
 
 def graph_page(data: SiteData) -> tuple[str, str]:

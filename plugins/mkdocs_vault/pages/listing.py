@@ -31,14 +31,18 @@ def listing_page(title: str, body: str, searchable: bool = False) -> str:
     return f"{meta}<h1>{html.escape(title)}</h1>\n\n{body}\n"
 
 
-def sortable_table(headers: Sequence[str], rows: Iterable[Sequence[tuple[str, str]]], css: str = "") -> str:
-    """A table that `vault.js` makes sortable by clicking a column header. Each cell is
-    (html, sort key); sort keys are compared as numbers when every key in the column is one."""
+def table_row(cells: Sequence[tuple[str, str]]) -> str:
+    """One row of a `sortable_table`: each cell is (html, sort key)."""
+    tds = "".join(f'<td data-sort="{html.escape(key, quote=True)}">{cell}</td>' for cell, key in cells)
+    return f"<tr>{tds}</tr>"
+
+
+def sortable_table(headers: Sequence[str], rows: Iterable[str], css: str = "") -> str:
+    """A table that `vault.js` makes sortable by clicking a column header; `rows` are `table_row`s
+    (kept across serve rebuilds by the listings' row caches). Sort keys are compared as numbers when
+    every key in the column is one."""
     head = "".join(f'<th scope="col" aria-sort="none">{html.escape(h)}</th>' for h in headers)
-    body = []
-    for row in rows:
-        cells = "".join(f'<td data-sort="{html.escape(key, quote=True)}">{cell}</td>' for cell, key in row)
-        body.append(f"<tr>{cells}</tr>")
+    body = list(rows)
     cls = f"vault-sortable {css}".strip()
     table = f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
     # Material styles (and scrolls) tables inside these wrappers; it adds them only to class-less tables.

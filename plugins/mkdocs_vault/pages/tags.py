@@ -39,17 +39,26 @@ def tag_tree(data: SiteData) -> TagNode:
     root = TagNode(())
     for row in data.notes.values():
         for tag in row.tags:
-            written = tag.lstrip("#").split("/")
-            segments = tag_segments(tag)
-            if not segments:
+            steps = _tag_steps(tag)
+            if not steps:
                 continue
             node = root
-            for depth, segment in enumerate(segments):
-                node = node.children.setdefault(segment, TagNode(node.key + (segment,)))
-                node.names.add("/".join(written[: depth + 1]))
+            for segment, name in steps:
+                child = node.children.get(segment)
+                if child is None:
+                    child = node.children[segment] = TagNode(node.key + (segment,))
+                node = child
+                node.names.add(name)
                 node.notes.add(row.path)
             node.direct.add(row.path)
     return root
+
+
+@functools.lru_cache(maxsize=16384)  # a vault has a few hundred tags, on thousands of notes
+def _tag_steps(tag: str) -> tuple[tuple[str, str], ...]:
+    """(slug segment, the tag as written down to that segment) for each level of `tag`."""
+    written = tag.lstrip("#").split("/")
+    return tuple((segment, "/".join(written[: depth + 1])) for depth, segment in enumerate(tag_segments(tag)))
 
 
 def _walk(node: TagNode) -> list[TagNode]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from .addresses import TASKS_URL, relative
 from .data import RowCache, SiteData, TaskRow
 from .inline import InlineRenderer, readable_fields, strip_html
-from .listing import listing_page, sortable_table
+from .listing import listing_page, sortable_table, table_row
 
 MakeInline = Callable[[str, str], InlineRenderer]
 
@@ -47,7 +47,7 @@ def tasks_page(data: SiteData, make_inline: MakeInline, cache: RowCache | None =
     rows = [
         cache.get(
             ("task", t.path, t.line, t.text, t.status, t.due, today),
-            lambda t=t: _task_row(t, data, make_inline),
+            lambda t=t: table_row(_task_row(t, data, make_inline)),
         )
         for t in tasks
     ]
