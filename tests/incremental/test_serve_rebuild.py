@@ -228,3 +228,19 @@ def test_a_template_edit_renders_every_page_again(tmp_path: Path) -> None:
     for url in ("projects/quiet-project", "people/ada", "directory/people"):
         page = _read(site, url)
         assert "FOOTER-TWO" in page and "FOOTER-ONE" not in page, url
+
+
+def test_a_rebuild_leaves_the_tables_no_page_reads_for_their_first_use(served) -> None:
+    # `fields` and `headings` are filled on first use only (`VaultState.con`); a serve rebuild reads
+    # the index through `pages_con`, so it must not pay for them (about a second at 10,000 notes).
+    vault, config_file, site = served
+    _edit(vault, "People/Bob.md", VAULT["People/Bob.md"].replace("Elsewhere Ltd", '"[[Acme]]"'))
+    config = load_config(config_file=str(config_file), site_dir=str(site))
+    build(config, serve_url=SERVE_URL, dirty=True)
+    assert "Bob" in _read(site, "customers/acme")
+    state = config.plugins["vault"].state
+    for table in ("fields", "headings"):
+        assert state.pages_con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+    # ...and the first read still sees the edit.
+    rows = state.con.execute("SELECT value FROM fields WHERE path = 'People/Bob.md' AND key = 'company'")
+    assert "Acme" in rows.fetchone()[0]

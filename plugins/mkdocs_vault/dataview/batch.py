@@ -107,9 +107,9 @@ def pages_for_state(state: Any) -> PageSet:
             resolve=resolve if state.names_changed else None,
         )
         changes = getattr(state, "index_changes", None)
-        if sources is not None and changes is not None and state.con is not None:
+        if sources is not None and changes is not None and state.pages_con is not None:
             # FROM results read from the index: only the re-indexed notes' rows are read again.
-            pages.__dict__["_sql_sources"] = sources.carried(state.con, pages.pages.keys(), changes)
+            pages.__dict__["_sql_sources"] = sources.carried(state.pages_con, pages.pages.keys(), changes)
         _STATE_PAGES[state] = (generation, pages)
         return pages
     pages = build_pages(
