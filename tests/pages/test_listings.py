@@ -209,6 +209,16 @@ def test_local_graph_data_cannot_break_out_of_its_script(team_state, team_pages:
     assert "Secret Plan" not in titles
 
 
+# Titles, types and paths that JSON and a <script> element must escape, for the graph writers' tests.
+GRAPH_ESCAPES_VAULT = {
+    "Hub.md": '---\ntype: "t\\"q<&>"\n---\n# Hub\n\n[[Zoë "Z" </script>]] [[B\\slash]] [[C]]\n',
+    'Zoë "Z" </script>.md': "# Zoë\n\n[[C]]\n",
+    "B\\slash.md": "---\ntype: people\n---\n# B\n\n[[Hub]]\n",
+    "C.md": "# C\n",
+    "Lone.md": "# Lone\n",
+}
+
+
 def test_local_graph_json_is_written_as_json_dumps_writes_it(make_vault) -> None:
     """The note pages' graph JSON is assembled from pieces; it must be byte for byte `script_json` of
     the plain structure, titles with quotes, backslashes, markup and non-ASCII characters included."""
@@ -232,14 +242,7 @@ def test_local_graph_json_is_written_as_json_dumps_writes_it(make_vault) -> None
 
     from .conftest import load_state
 
-    vault = {
-        "Hub.md": '---\ntype: "t\\"q<&>"\n---\n# Hub\n\n[[Zoë "Z" </script>]] [[B\\slash]] [[C]]\n',
-        'Zoë "Z" </script>.md': "# Zoë\n\n[[C]]\n",
-        "B\\slash.md": "---\ntype: people\n---\n# B\n\n[[Hub]]\n",
-        "C.md": "# C\n",
-        "Lone.md": "# Lone\n",
-    }
-    pages = SitePages(load_state(make_vault(vault)))
+    pages = SitePages(load_state(make_vault(GRAPH_ESCAPES_VAULT)))
     for path, row in pages.data.notes.items():
         graph = local_graph(pages.data, path, row.url)
         written = _local_graph_json(pages.data, path, row.url)
@@ -258,14 +261,7 @@ def test_global_graph_json_is_written_as_json_dumps_writes_it(make_vault) -> Non
 
     from .conftest import load_state
 
-    vault = {
-        "Hub.md": '---\ntype: "t\\"q<&>"\n---\n# Hub\n\n[[Zoë "Z" </script>]] [[B\\slash]] [[C]]\n',
-        'Zoë "Z" </script>.md': "# Zoë\n\n[[C]]\n",
-        "B\\slash.md": "---\ntype: people\n---\n# B\n\n[[Hub]]\n",
-        "C.md": "# C\n",
-        "Lone.md": "# Lone\n",
-    }
-    data = SitePages(load_state(make_vault(vault))).data
+    data = SitePages(load_state(make_vault(GRAPH_ESCAPES_VAULT))).data
     order = sorted(data.notes)
     plain = {
         "nodes": [{"t": data.notes[p].title, "u": data.notes[p].url, "g": data.notes[p].type or ""} for p in order],
