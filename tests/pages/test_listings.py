@@ -219,11 +219,18 @@ GRAPH_ESCAPES_VAULT = {
 }
 
 
+def _pairs(data, order: list[str]) -> list[tuple[int, int]]:
+    """The links among `order`'s notes as the graphs' plain structure has them: index pairs."""
+    from mkdocs_vault.pages.graph import _pair_keys
+
+    return [divmod(k, len(order)) for k in _pair_keys(data, order)]
+
+
 def test_local_graph_json_is_written_as_json_dumps_writes_it(make_vault) -> None:
     """The note pages' graph JSON is assembled from pieces; it must be byte for byte `script_json` of
     the plain structure, titles with quotes, backslashes, markup and non-ASCII characters included."""
     from mkdocs_vault.pages.addresses import relative
-    from mkdocs_vault.pages.graph import _local_graph_json, _local_order, _pairs, script_json
+    from mkdocs_vault.pages.graph import _local_graph_json, _local_order, script_json
 
     def local_graph(data, path: str, page_url: str) -> dict | None:
         """The structure the page's JSON encodes, built the plain way."""
@@ -257,7 +264,7 @@ def test_local_graph_json_is_written_as_json_dumps_writes_it(make_vault) -> None
 def test_global_graph_json_is_written_as_json_dumps_writes_it(make_vault) -> None:
     """The global graph's JSON is assembled from pieces (its nodes' part kept across serve rebuilds):
     byte for byte `script_json` of the plain structure."""
-    from mkdocs_vault.pages.graph import _pairs, global_graph_json, graph_nodes, nodes_json, script_json
+    from mkdocs_vault.pages.graph import global_graph_json, graph_nodes, nodes_json, script_json
 
     from .conftest import load_state
 

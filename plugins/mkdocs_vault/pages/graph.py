@@ -25,14 +25,9 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _pairs(data: SiteData, order: list[str]) -> list[tuple[int, int]]:
-    """Links among `order`'s notes as index pairs, each unordered pair once, sorted."""
-    n = len(order)
-    return [divmod(k, n) for k in _pair_keys(data, order)]
-
-
 def _pair_keys(data: SiteData, order: list[str]) -> list[int]:
-    """`_pairs`, each pair (a, b) as the number a * n + b (n: the number of notes)."""
+    """Links among `order`'s notes as index pairs (a, b), a < b, each unordered pair once, sorted;
+    each pair as the number a * n + b (n: the number of notes)."""
     index = {p: i for i, p in enumerate(order)}
     keys = index.keys()
     n = len(order)
@@ -46,6 +41,12 @@ def _pair_keys(data: SiteData, order: list[str]) -> list[int]:
             if b != a:
                 pairs.add(a * n + b if a < b else b * n + a)
     return sorted(pairs)
+
+
+def _links_json(data: SiteData, order: list[str]) -> str:
+    """The links among `order`'s notes as the members of a JSON array of `[a, b]` index pairs."""
+    n = len(order)
+    return ",".join([f"[{k // n},{k % n}]" for k in _pair_keys(data, order)])
 
 
 def _local_order(data: SiteData, path: str) -> tuple[list[str], int] | None:
@@ -82,9 +83,7 @@ def _local_graph_json(data: SiteData, path: str, page_url: str) -> tuple[str, in
         head = _node_json(row.title, row.type or "")
         href = encode_basestring(relative(row.url, page_url))
         nodes.append(f'{{"c":1,{head}{href}}}' if p == path else f"{{{head}{href}}}")
-    n = len(order)
-    links = ",".join([f"[{k // n},{k % n}]" for k in _pair_keys(data, order)])
-    text = f'{{"links":[{links}],"nodes":[{",".join(nodes)}],"total":{total}}}'
+    text = f'{{"links":[{_links_json(data, order)}],"nodes":[{",".join(nodes)}],"total":{total}}}'
     return _script_safe(text), len(order), total
 
 
@@ -138,7 +137,7 @@ def global_graph_json(data: SiteData, nodes_text: str | None = None) -> str:
     serve rebuild whose edit changed links but no title, URL or type)."""
     if nodes_text is None:
         nodes_text = nodes_json(graph_nodes(data))
-    links = ",".join(f"[{a},{b}]" for a, b in _pairs(data, sorted(data.notes)))
+    links = _links_json(data, sorted(data.notes))
     return _script_safe(f'{{"links":[{links}],"nodes":{nodes_text}}}') + "\n"
 
 
