@@ -498,7 +498,8 @@ def _prefilter(query: Query, paths: AbstractSet[str], ctx: QueryContext, ev: Con
 def eq_condition(query: Query, ctx: QueryContext, ev: Context) -> tuple[str, tuple] | None:
     """(field, `eq_key` of the constant) of a leading `WHERE field = constant` (the constant may read
     `this`), or None. A page passes that WHERE only if it is among `PageSet.eq_index(field)`'s paths
-    for that key (`_prefilter`; `affected_by` in incremental.py asks the same of one page)."""
+    for that key (`_prefilter`; `QueryLog.affected` in incremental.py asks the same of one page,
+    through `PageSet.in_eq_index`)."""
     if not query.steps or not isinstance(query.steps[0], WhereStep):
         return None
     expr = query.steps[0].expr
