@@ -28,6 +28,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from .blockcache import BlockCache
 from .config import VaultConfig
 from .navcache import OVERRIDES, add_theme_loader
 from .pipeline import Options, VaultState
@@ -127,6 +128,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self.site.finish_pages()
         add_theme_loader(env, config.theme.dirs, OVERRIDES)
         env.bytecode_cache = self._templates
+        BlockCache(config.theme.custom_dir, config.theme.get("features")).install(env)
         return env
 
     @event_priority(100)  # before the search plugin reads the page (searchview.py)
