@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+from pathlib import Path
+
 from mkdocs_vault.diagnostics import Diagnostics
+from mkdocs_vault.vault import scan
 from mkdocs_vault.vault.loader import parse_note
 from mkdocs_vault.vault.scan import scan_body
 
 FM = "---\ntitle: T\n---\n"  # body starts on file line 3
+ROOT = Path(__file__).resolve().parents[2]
+CORPORA = ROOT.parent / "shared" / "corpora"
 
 
 def note(body: str):
@@ -118,3 +124,43 @@ def test_line_numbers_are_file_lines() -> None:
 def test_block_id_on_its_own_line_names_the_block_before() -> None:
     n = note("| a |\n|---|\n| b |\n\n^tbl\n\n- x\n- y\n\n^lst\n\n> quote\n\n^q\n")
     assert [(b.id, b.kind) for b in n.block_ids] == [("tbl", "table"), ("lst", "list"), ("q", "quote")]
+
+
+def _fixture_lines() -> list[str]:
+    """Every line of the shared corpora, the sample vault and the tests' own Markdown files."""
+    lines: list[str] = []
+    for base in (CORPORA, ROOT / "vault", ROOT / "tests"):
+        for path in sorted(base.rglob("*.md")) if base.exists() else ():
+            lines.extend(path.read_text(encoding="utf-8", errors="replace").split("\n"))
+    return lines
+
+
+def test_the_one_match_closing_bracket_agrees_with_the_bracket_walk() -> None:
+    """`_PLAIN_VALUE` (the shortcut of `_closing_index`) finds the bracket `_find_closing` finds, from
+    every position of every fixture line and of every string of up to six brackets, backslashes and
+    letters; where it finds none, `_find_closing` decides anyway."""
+    short = ["".join(chars) for n in range(7) for chars in itertools.product("[]()\\a", repeat=n)]
+    matched = 0
+    for text in _fixture_lines() + short:
+        for open_, close in scan._WRAPPERS.items():
+            if open_ not in text and close not in text:
+                continue
+            for start in range(len(text) + 1):
+                m = scan._PLAIN_VALUE[open_].match(text, start)
+                if m is not None:
+                    matched += 1
+                    closing = scan._find_closing(text, start, open_, close)
+                    assert closing is not None and closing[1] == m.end(), (text, start)
+    assert matched > 10_000
+
+
+def test_the_shortcut_for_lines_without_embeds_finds_what_the_match_walk_finds() -> None:
+    """`find_links` of a line with no Markdown link is `_wikilinks`, whose match walk it leaves out
+    for lines with no embed."""
+    lines = _fixture_lines() + ["[[a]]![ [[b]]", "! [[a]] [[b|c]]", "[[a]]!", "x![[a#b|c]] [[#d]]", "!![[]]"]
+    without_embeds = 0
+    for text in lines:
+        if "[[" in text and "](" not in text:
+            without_embeds += "![[" not in text
+            assert scan.find_links(text, 7) == scan._wikilinks(text, 7), text
+    assert without_embeds > 500
