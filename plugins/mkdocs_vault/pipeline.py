@@ -113,6 +113,10 @@ class VaultState:
         """The stages themselves; `refresh` runs them with the garbage collector paused."""
         t0 = time.perf_counter()
         previous = self.vault
+        tracker = self.tracker
+        # A link graph left to be filled later reads the last refresh's links now, before some of
+        # them (those of unchanged notes, which are the same objects) resolve anew below.
+        links = tracker.links
         vault = self.loader.load()
         t1 = time.perf_counter()
         names_changed = previous is None or _names_changed(previous, vault)
@@ -127,10 +131,16 @@ class VaultState:
             self._resolution_cache.clear()
         self.vault = vault
         self._resolve_links(vault if names_changed else None)
-        # Whose links now lead elsewhere (every note when names changed: any link may resolve anew).
-        tracker = self.tracker
-        relinked = set(vault.notes) | set(tracker.links.seq) if names_changed else vault.changed
-        link_changes = tracker.links.update(vault.notes, relinked)
+        if previous is None:
+            # Every note is new: the link graph is only to be filled, and a one-off build never reads
+            # it (`fill_links_later`). No change to report either: every note is in `changed`, which
+            # whoever reads `link_changes` also reads (and the index is built anew).
+            tracker.fill_links_later(vault.notes)
+            link_changes: dict[str, frozenset[str]] = {}
+        else:
+            # Whose links now lead elsewhere (every note when names changed: any link may resolve anew).
+            relinked = set(vault.notes) | set(links.seq) if names_changed else vault.changed
+            link_changes = links.update(vault.notes, relinked)
         t2 = time.perf_counter()
         was_published = set(self.decision.notes)
         left_out = dict(vault.excluded)
@@ -175,14 +185,21 @@ class VaultState:
         notes = self.vault.notes
         paths = notes.keys() if full is not None else [p for p in self.vault.changed if p in notes]
         level = INFO if self.options.unresolved_links == "info" else WARNING
+        cache = self._resolution_cache
         for path in paths:
             note = notes[path]
             self.diagnostics.forget([path], ("unresolved-link", "ambiguous-link"))
+            # `_cache_key` of a link with a target, made once per note rather than for each of its
+            # links (some 80,000 at 10,000 notes): the cache is read here, and `resolve` fills it.
+            folder = path.rpartition("/")[0]
             for link in note.links:
-                if not link.target:
+                target = link.target
+                if not target:
                     link.resolved = path  # [[#Heading]] on the same page
                     continue
-                res = self.resolve(link.target, path)
+                res = cache.get((target, folder)) if target.strip() else None
+                if res is None:
+                    res = self.resolve(target, path)
                 link.resolved = res.path
                 where = link.line + 1
                 if res.path is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs_vault.incremental import LinkGraph, QueryLog, remove_outputs
+from mkdocs_vault.pipeline import Options, VaultState
 from mkdocs_vault.vault.model import Link, Note
 
 
@@ -42,6 +43,24 @@ def test_link_graph_reports_old_and_new_targets_and_follows_embeds() -> None:
     del notes["a.md"]
     assert graph.update(notes, ["a.md"]) == {"a.md": frozenset({"c.md"})}
     assert graph.linking_to("c.md") == {"d.md"}
+
+
+def test_a_first_refresh_leaves_the_link_graph_to_its_first_use(tmp_path: Path) -> None:
+    """Only what follows a first refresh reads the graph (a one-off build never does), so it is filled
+    then; and before the next refresh resolves links anew, so that refresh still sees which links now
+    lead elsewhere: here `[[x]]` of an unchanged note, once `x.md` exists."""
+    (tmp_path / "a.md").write_text("[[x]] and [[b]]\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("![[a]]\n", encoding="utf-8")
+    state = VaultState(tmp_path, Options(today="2026-01-01", timezone="UTC")).refresh()
+    tracker = state.tracker
+    assert not tracker._graph.seq  # (not filled yet)
+    assert tracker.links.linking_to("b.md") == {"a.md"} and tracker.links.embedders(["a.md"]) == {"b.md"}
+
+    state = VaultState(tmp_path, Options(today="2026-01-01", timezone="UTC")).refresh()
+    (tmp_path / "x.md").write_text("new\n", encoding="utf-8")
+    state.refresh()
+    assert state.tracker.link_changes["a.md"] == frozenset({"b.md", "x.md"})
+    assert state.tracker.links.linking_to("x.md") == {"a.md"}
 
 
 def test_query_log_replaces_a_pages_records_when_it_renders_again() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
+from pathlib import Path
 
 import pytest
 from mkdocs_vault.links.resolve import (
@@ -10,6 +12,15 @@ from mkdocs_vault.links.resolve import (
     decode_markdown_target,
     parse_wikilink,
 )
+from mkdocs_vault.pipeline import Options, VaultState
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPORA = ROOT.parent / "shared" / "corpora"
+# Vaults with names shared across folders, aliases, relative and unresolved links.
+VAULTS = [
+    p for p in (*sorted(CORPORA.glob("*")), ROOT / "vault", ROOT / "tests" / "dataview" / "golden" / "vault")
+    if p.is_dir()
+]
 
 PATHS = [
     "Home.md",
@@ -327,3 +338,64 @@ def test_decode_markdown_target(href: str, target: str, subpath: str | None) -> 
 @pytest.mark.parametrize("href", ["https://example.com/a.md", "mailto:a@b.c", "//cdn.example/x.md", "", "  "])
 def test_decode_markdown_target_external(href: str) -> None:
     assert decode_markdown_target(href) is None
+
+
+def _link_targets(state: VaultState, paths: list[str]) -> list[str]:
+    """Every link target of the vault, and variants of its paths: with folders, relative, climbing
+    out, absolute, in other case, padded, a folder alone."""
+    targets = {link.target for note in state.vault.notes.values() for link in note.links}
+    for path in paths:
+        name = path.rpartition("/")[2]
+        targets |= {path, name, name.removesuffix(".md"), "/" + path, "./" + name, "../" + name,
+                    "../../" + path, path.upper(), f" {name} ", "x/" + name, path.rpartition("/")[0]}
+    targets |= {alias for note in state.vault.notes.values() for alias in note.aliases}
+    return sorted(targets | {"", " ", "/", "..", "http://x.example", "C:\\x", "~/x"})
+
+
+@pytest.mark.parametrize("root", VAULTS, ids=lambda p: p.name)
+def test_what_a_resolver_keeps_per_target_answers_as_a_first_resolution_does(root: Path) -> None:
+    """A resolver reads what a target finds wherever it is written once (`_Target`): its answers
+    from every folder, in any order, are those it gives a target seen for the first time."""
+    state = VaultState(root, Options(today="2026-01-01", timezone="UTC")).refresh()
+    vault = state.vault
+    paths = list(vault.notes) + list(vault.attachments) + sorted(vault.templates)
+    aliases = {p: n.aliases for p, n in vault.notes.items()}
+    sources = [*vault.notes, "", "x.md", "a/b/c.md", "../q.md"]
+    rnd = random.Random(7)
+    for attachment_folder in (None, "Attachments", "./", "./sub"):
+        kept = LinkResolver(paths, aliases, attachment_folder)
+        first = LinkResolver(paths, aliases, attachment_folder)
+        for target in _link_targets(state, paths[:200]):
+            for source in rnd.sample(sources, min(8, len(sources))):
+                first._targets.clear()  # (what it keeps: as if it never saw this target)
+                assert kept.resolve(target, source) == first.resolve(target, source), (target, source)
+
+
+# The same links, written in three folders, lead to three different notes.
+TWINS = {
+    "Top.md": "[[Note]] [[Sub/Note]] [[./Note]]",
+    "A/Note.md": "", "A/x.md": "[[Note]] [[Sub/Note]] [[./Note]] [[../Top]]",
+    "B/Note.md": "", "B/y.md": "[[Note]] [[Sub/Note]] [[./Note]] [[../Top]]",
+    "B/Sub/Note.md": "", "B/Sub/z.md": "[[Note]] [[../Note]] [[Sub/Note]]",
+}
+
+
+@pytest.mark.parametrize("root", [*VAULTS, "twins"], ids=lambda p: getattr(p, "name", p))
+def test_every_link_resolves_as_the_resolver_answers_from_its_note(root: Path | str, tmp_path: Path) -> None:
+    """`VaultState` reads its cache of resolutions by the note's folder (`_resolve_links`): every link
+    ends up where the resolver takes it from its own note."""
+    if root == "twins":
+        for rel, text in TWINS.items():
+            (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / rel).write_text(text, encoding="utf-8")
+        root = tmp_path
+    state = VaultState(root, Options(today="2026-01-01", timezone="UTC")).refresh()
+    fresh = LinkResolver(
+        list(state.vault.notes) + list(state.vault.attachments) + sorted(state.vault.templates),
+        {p: n.aliases for p, n in state.vault.notes.items()},
+        state.vault.settings.attachment_folder,
+    )
+    for path, note in state.vault.notes.items():
+        for link in note.links:
+            expected = fresh.resolve(link.target, path).path if link.target else path
+            assert link.resolved == expected, (path, link.target)
