@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+from pathlib import Path
+
 import pytest
-from mkdocs_vault.urls import UrlMap, slugify_segment
+from mkdocs_vault.urls import UrlMap, _slugify_any, slugify_segment
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPORA = ROOT.parent / "shared" / "corpora"
 
 
 @pytest.mark.parametrize(
@@ -22,6 +28,27 @@ from mkdocs_vault.urls import UrlMap, slugify_segment
 )
 def test_slugify_segment(segment: str, slug: str) -> None:
     assert slugify_segment(segment) == slug
+
+
+def test_the_ascii_shortcut_slugs_as_the_character_walk_does() -> None:
+    """`slugify_segment` of ASCII text (one substitution) is `_slugify_any`'s (character by character):
+    for every path segment of the corpora, the sample vault and the tests, every string of up to two
+    ASCII characters, and of three from a few that slugs treat differently."""
+    segments = {
+        part
+        for base in (CORPORA, ROOT / "vault", ROOT / "tests")
+        for path in (base.rglob("*") if base.exists() else ())
+        for part in path.relative_to(base).with_suffix("").parts
+    }
+    ascii_chars = [chr(i) for i in range(128)]
+    short = {"".join(chars) for n in range(3) for chars in itertools.product(ascii_chars, repeat=n)}
+    short |= {"".join(chars) for chars in itertools.product("aZ09_- .\t#~\x00", repeat=3)}
+    checked = 0
+    for segment in segments | short:
+        if segment.isascii():
+            checked += 1
+            assert slugify_segment.__wrapped__(segment) == _slugify_any(segment), repr(segment)
+    assert checked > 15_000
 
 
 def test_note_urls_are_directory_urls_and_index_is_the_folder() -> None:
