@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 import yaml
 from mkdocs_vault.diagnostics import Diagnostics
 from mkdocs_vault.vault import frontmatter as fm
+from mkdocs_vault.vault import loader
 from mkdocs_vault.vault.loader import parse_note
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPORA = ROOT.parent / "shared" / "corpora"
 
 
 def parse(text: str) -> tuple:
@@ -83,6 +88,21 @@ def test_unclosed_block_is_not_frontmatter() -> None:
     assert note.frontmatter == {} and note.body.startswith("---") and diags == []
 
 
+@pytest.mark.parametrize(
+    ("text", "yaml_text", "body", "body_line"),
+    [
+        ("---\n---\nbody", "", "body", 2),  # an empty block: the closing line right after the first
+        ("---\na: 1\n...\nbody\n", "a: 1", "body\n", 3),
+        ("---\na: 1\n---\r\r\nb", "a: 1", "b", 3),
+        ("---\na: 1\n---", "a: 1", "", 3),  # closed by the last line
+        ("---\n--- x\n ---\n---\nb", "--- x\n ---", "b", 4),  # only a line of exactly `---` closes
+    ],
+)
+def test_the_block_ends_at_its_first_closing_line(text: str, yaml_text: str, body: str, body_line: int) -> None:
+    split = fm.split(text)
+    assert (split.yaml_text, split.body, split.body_line) == (yaml_text, body, body_line)
+
+
 def test_first_line_must_be_exactly_three_dashes() -> None:
     note, _ = parse("\n---\ntitle: x\n---\n")
     assert note.frontmatter == {}
@@ -105,6 +125,27 @@ def test_first_line_must_be_exactly_three_dashes() -> None:
 def test_every_yaml_form_of_tags(yaml_text: str, etags: list[str]) -> None:
     note, _ = parse(f"---\n{yaml_text}\n---\n")
     assert note.etags == etags
+
+
+def test_a_list_of_tags_or_aliases_reads_as_its_items_one_by_one() -> None:
+    """`_string_list` of a list: what it makes of each item in turn (the strings among them read
+    without a call each), for every list in the corpora's frontmatter and some odd ones."""
+    lists = [
+        ["a", " b ", "c d", "e,f", "", None, 1, 2.5, True, False, ["g", "h i"], {"k": "v"}, "#j", "\u00a0k\u3000l"],
+        [" ", ",", ", ,", "a\tb\nc", "x,"],
+    ]
+    for base in (CORPORA, ROOT / "vault", ROOT / "tests"):
+        for path in sorted(base.rglob("*.md")) if base.exists() else ():
+            note, _ = parse(path.read_text(encoding="utf-8", errors="replace"))
+            lists.extend(v for v in note.frontmatter.values() if isinstance(v, list))
+    assert len(lists) > 100
+    for separators in (loader._TAG_SEPARATORS, loader._ALIAS_SEPARATORS):
+        for value in lists:
+            one_by_one = [
+                part for item in value if item is not None and item != ""
+                for part in loader._string_list(item, separators)
+            ]
+            assert loader._string_list(value, separators) == one_by_one, value
 
 
 def test_nested_tags_add_their_parents() -> None:

@@ -124,7 +124,17 @@ def _string_list(value: Any, separators: re.Pattern[str]) -> list[str]:
     if isinstance(value, list):
         out: list[str] = []
         for item in value:
-            if item is not None and item != "":
+            if type(item) is str:
+                # (What the last line below makes of a string, without a call per item of every
+                # note's tag list: most items are one tag, which `split` leaves whole.)
+                parts = separators.split(item)
+                if len(parts) == 1:
+                    part = item.strip()
+                    if part:
+                        out.append(part)
+                else:
+                    out.extend(part.strip() for part in parts if part.strip())
+            elif item is not None and item != "":
                 out.extend(_string_list(item, separators))
         return out
     if isinstance(value, dict):
@@ -214,7 +224,10 @@ def _string_links(item: str, key: str, lookup: _LineLookup, links: list[Link]) -
     for link in find_links(item, 0):
         if link.markdown:
             continue
-        link.line = lookup.line_of("[[" + item.split("[[", 1)[1].split("]]", 1)[0])
+        # The string's first `[[` up to the `]]` after it (or its end): what the line is found by.
+        start = item.find("[[")
+        end = item.find("]]", start + 2)
+        link.line = lookup.line_of(item[start:end] if end >= 0 else item[start:])
         link.origin, link.key = "frontmatter", key
         links.append(link)
 
