@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, KeysView, Mapping
 
 _DASHES = re.compile(r"-{2,}")
 _NOT_ASCII_SLUG = re.compile(r"[^a-z0-9_]+")  # what `slugify_segment` replaces in lower-cased ASCII
 
 
-@functools.lru_cache(maxsize=1 << 16)  # the URL map is made again whenever a note is (un)published
+@functools.lru_cache(maxsize=1 << 16)  # section, alias and attachment URLs slugify the same folders
 def slugify_segment(text: str) -> str:
     """Lower-case a path segment, keep letters/digits of any script, turn everything else into `-`."""
     if text.isascii():
@@ -72,7 +72,7 @@ def path_between(target: list[str], start: list[str]) -> str:
     return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
 
-@functools.lru_cache(maxsize=1 << 16)  # made again for every note when one is (un)published
+@functools.lru_cache(maxsize=1 << 16)  # a URL map made again (another configuration) asks again
 def _note_slug(path: str, reserved: frozenset[str] = frozenset()) -> str:
     """`Projects/Apollo Rollout.md` -> `projects/apollo-rollout`; a folder's `index.md` -> the folder.
     A top-level folder whose slug is a reserved URL (`Tags/`) moves aside to `tags-2/`, so notes never
@@ -104,6 +104,19 @@ def _attachment_slug(path: str) -> str:
     return "/".join([slugify_segment(p) for p in parts[:-1]] + [leaf])
 
 
+_NUMBERED = re.compile(r"(?:-[0-9]+)+$")
+
+
+def _family(url: str) -> str:
+    """The URLs a note asking for `url` may end up with: `url`, `url-2`, `url-3`, ... (`index-2`, ...
+    for the root), all of one family, named by the URL without any trailing `-<number>`s. Notes
+    asking for URLs of different families never compete for a URL, so the notes of one family can
+    be given their URLs apart from every other (`UrlMap.updated`)."""
+    if not url:
+        return "index"
+    return _NUMBERED.sub("", url) if "0" <= url[-1] <= "9" else url
+
+
 class UrlMap:
     """Maps vault paths to site URLs (directory style, no leading slash; the home page is "")."""
 
@@ -118,39 +131,57 @@ class UrlMap:
         `reserved` are URLs the plugin's own generated pages use; notes never take them. `home` is the
         note served as the site's home page (default: a root `index.md`)."""
         frontmatters = notes if isinstance(notes, Mapping) else {p: {} for p in notes}
-        taken: set[str] = {r.strip("/") for r in reserved}
-        reserved_roots = frozenset(taken)
-        if home is not None and home in frontmatters:
-            self_home = home
-        else:
-            self_home = None
+        self._reserved = frozenset(r.strip("/") for r in reserved)
+        self._home = home
+        self._wanted: dict[str, str] = {}  # note path -> the URL it asks for (`_wanted_url`)
+        self._families: dict[str, set[str]] = {}  # `_family` -> the notes asking for a URL of it
+        for path, fm in frontmatters.items():
+            wanted = self._wanted[path] = self._wanted_url(path, fm)
+            self._families.setdefault(_family(wanted), set()).add(path)
         self._note_url: dict[str, str] = {}
-        wanted: dict[str, list[str]] = {}
-        for path in sorted(frontmatters):
-            fm = frontmatters[path] or {}
-            base = _clean_permalink(fm.get("permalink")) if "permalink" in fm else None
-            if path == self_home:
-                base = ""
-            elif base is None:
-                base = _note_slug(path, reserved_roots)
-            wanted.setdefault(base, []).append(path)
-        # Permalinks and plain slugs compete for the same space: first come (in path order) first served.
-        for base in sorted(wanted):
-            # The chosen home note keeps the root URL even if a root index.md also wants it.
-            paths = wanted[base]
-            if len(paths) > 1:  # (nearly every URL is wanted by one note: nothing to order)
-                paths = sorted(paths, key=lambda p: (p != self_home, p))
-            for path in paths:
-                url = base
-                n = 2
-                while url in taken:
-                    url = f"{base}-{n}" if base else f"index-{n}"
-                    n += 1
-                taken.add(url)
-                self._note_url[path] = url
-        self._attachment_url: dict[str, str] = {}
+        for members in self._families.values():
+            self._settle(members)
+        self._attachment_url = self._attachment_urls(attachments)
+
+    def _wanted_url(self, path: str, frontmatter: Mapping[str, object] | None) -> str:
+        """The URL a published note asks for: the root for the home note, else its permalink or its
+        slugified path."""
+        if path == self._home:
+            return ""
+        fm = frontmatter or {}
+        base = _clean_permalink(fm.get("permalink")) if "permalink" in fm else None
+        return _note_slug(path, self._reserved) if base is None else base
+
+    def _settle(self, members: set[str]) -> None:
+        """Give each of one family's notes its URL. Permalinks and plain slugs compete for the same space:
+        by wanted URL, then path (the home note first among those wanting the root), each note takes
+        the first of its wanted URL, `-2`, `-3`, ... that no reserved URL or earlier note has."""
+        wanted, home, reserved = self._wanted, self._home, self._reserved
+        if len(members) == 1:  # most families: a note alone with its URL, taken at once
+            (path,) = members
+            if wanted[path] not in reserved:
+                self._note_url[path] = wanted[path]
+                return
+        taken: set[str] = set()
+        for path in sorted(members, key=lambda p: (wanted[p], p != home, p)):
+            base = url = wanted[path]
+            n = 2
+            while url in taken or url in reserved:
+                url = f"{base}-{n}" if base else f"index-{n}"
+                n += 1
+            taken.add(url)
+            self._note_url[path] = url
+
+    def _attachment_urls(self, attachments: Iterable[str]) -> dict[str, str]:
+        """Attachment URLs keep the extension; a clash with a note or an earlier attachment (in path
+        order) takes `-2`, `-3`, ... before it."""
+        out: dict[str, str] = {}
+        paths = sorted(attachments)
+        if not paths:
+            return out
+        taken = set(self._note_url.values()) | self._reserved
         used_files = set()
-        for path in sorted(attachments):
+        for path in paths:
             url = _attachment_slug(path)
             stem, dot, ext = url.rpartition(".")
             n = 2
@@ -158,7 +189,68 @@ class UrlMap:
                 url = f"{stem}-{n}.{ext}" if dot else f"{url}-{n}"
                 n += 1
             used_files.add(url)
-            self._attachment_url[path] = url
+            out[path] = url
+        return out
+
+    def updated(
+        self, changes: Mapping[str, Mapping[str, object] | None], attachments: Iterable[str]
+    ) -> tuple[UrlMap, set[str]]:
+        """The map of the site after an edit, and the notes whose URL it changed (they had one and now
+        have another). `changes` names every note whose frontmatter or publishing may have changed,
+        with its frontmatter when it is published now, None when not; every other note is as this map
+        has it. `attachments` are all published attachments.
+
+        Equal to a new `UrlMap` of the whole site, made in a fraction of its time: only the families
+        (`_family`) of the changed notes' wanted URLs are settled again, and the notes of any other
+        family keep their URLs, since no note of theirs can ask for one of those. A map that would
+        not change is returned itself (this one, no notes moved)."""
+        families: set[str] = set()
+        wanted: dict[str, str | None] = {}
+        for path, fm in changes.items():
+            old = self._wanted.get(path)
+            new = self._wanted_url(path, fm) if fm is not None else None
+            if old != new:
+                wanted[path] = new
+                families.update(_family(url) for url in (old, new) if url is not None)
+        attachments = set(attachments)
+        if not families and attachments == self._attachment_url.keys():
+            return self, set()
+        out = object.__new__(UrlMap)
+        out._reserved, out._home = self._reserved, self._home
+        out._wanted, out._note_url = dict(self._wanted), dict(self._note_url)
+        out._families = dict(self._families)  # the sets shared with this map but those copied here:
+        for family in families:
+            out._families[family] = set(self._families.get(family, ()))
+        for path, url in wanted.items():
+            if path in self._wanted:
+                out._families[_family(self._wanted[path])].discard(path)
+            if url is None:
+                del out._wanted[path]
+            else:
+                out._wanted[path] = url
+                out._families[_family(url)].add(path)
+        for family in families:
+            for path in self._families.get(family, ()):
+                out._note_url.pop(path, None)
+        for family in families:  # (after every old URL is gone: a note may have changed families)
+            if out._families[family]:
+                out._settle(out._families[family])
+            else:
+                del out._families[family]
+        out._attachment_url = self._attachment_url
+        if families or attachments != self._attachment_url.keys():
+            out._attachment_url = out._attachment_urls(attachments)  # they avoid the notes' URLs
+        moved = {
+            path
+            for family in families
+            for path in out._families.get(family, ())
+            if path in self._note_url and self._note_url[path] != out._note_url[path]
+        }
+        return out, moved
+
+    def note_paths(self) -> KeysView[str]:
+        """Every note with a URL."""
+        return self._note_url.keys()
 
     def note_url(self, path: str) -> str:
         """Directory URL without leading slash and with a trailing slash, "" for the home page."""
@@ -205,4 +297,4 @@ class UrlMap:
         return {f"{u}/": p for u, p in out.items()}
 
     def notes(self) -> dict[str, str]:
-        return {p: self.note_url(p) for p in self._note_url}
+        return {p: self.note_url(p) for p in sorted(self._note_url)}

@@ -108,3 +108,73 @@ def test_top_level_folders_named_like_generated_pages_move_aside() -> None:
     assert urls.note_url("Tags/Some note.md") == "tags-2/some-note/"
     assert urls.note_url("Timeline.md") == "timeline-2/"
     assert urls.note_url("Projects/Tags.md") == "projects/tags/"
+
+
+def _reference_urls(notes: dict[str, dict], reserved: list[str], home: str | None) -> dict[str, str]:
+    """The URL scheme as first written: every note in one pass, by wanted URL then path, each taking the
+    first of its URL, `-2`, `-3`, ... that no reserved URL or earlier note has."""
+    from mkdocs_vault.urls import _clean_permalink, _note_slug
+
+    taken = {r.strip("/") for r in reserved}
+    roots = frozenset(taken)
+    wanted: dict[str, list[str]] = {}
+    for path, fm in sorted(notes.items()):
+        base = _clean_permalink(fm.get("permalink")) if "permalink" in fm else None
+        if path == home:
+            base = ""
+        elif base is None:
+            base = _note_slug(path, roots)
+        wanted.setdefault(base, []).append(path)
+    out = {}
+    for base in sorted(wanted):
+        for path in sorted(wanted[base], key=lambda p: (p != home, p)):
+            url, n = base, 2
+            while url in taken:
+                url = f"{base}-{n}" if base else f"index-{n}"
+                n += 1
+            taken.add(url)
+            out[path] = f"{url}/" if url else ""
+    return out
+
+
+def test_an_updated_map_equals_one_made_anew() -> None:
+    """`UrlMap.updated` settles again only the clashing families of the notes that changed: after any
+    series of notes coming, going and taking permalinks, among names that slugify alike, numbered
+    names (`A 2`) and reserved ones, it must give every URL a new map gives, and name the notes that
+    moved."""
+    import random
+
+    names = ["A", "a!", "A 2", "a-2", "A 2 2", "A-3", "Index", "Index 2", "index-2", "Tags", "B", "b 10"]
+    folders = ["", "F/", "f?/", "Tags/"]
+    permalinks = [None, "a", "a-2", "/", "index-2", "f/a", "tags", 5, "b"]
+    reserved = ["tags", "graph"]
+    rnd = random.Random(11)
+    for _round in range(300):
+        home = rnd.choice([None, "A.md", "Index.md"])
+        pool = [f + n + ".md" for f in folders for n in names]
+        notes: dict[str, dict] = {}
+        for path in rnd.sample(pool, rnd.randint(0, 12)):
+            notes[path] = {} if rnd.random() < 0.7 else {"permalink": rnd.choice(permalinks)}
+        urls = UrlMap(notes, (), reserved, home)
+        assert urls.notes() == _reference_urls(notes, reserved, home)
+        for _step in range(6):
+            changes: dict[str, dict | None] = {}
+            for path in rnd.sample(pool, rnd.randint(1, 3)):
+                if path in notes and rnd.random() < 0.5:
+                    del notes[path]
+                    changes[path] = None
+                else:
+                    fm = {} if rnd.random() < 0.6 else {"permalink": rnd.choice(permalinks)}
+                    notes[path] = changes[path] = fm
+            before = urls.notes()
+            urls, moved = urls.updated(changes, ())
+            after = urls.notes()
+            assert after == _reference_urls(notes, reserved, home), (notes, changes)
+            assert moved == {p for p in after if p in before and before[p] != after[p]}
+
+
+def test_an_update_that_changes_nothing_keeps_the_map() -> None:
+    urls = UrlMap({"A.md": {}, "B.md": {"permalink": "b"}}, ["x.png"])
+    assert urls.updated({"A.md": {}, "B.md": {"permalink": "/b/"}, "C.md": None}, ["x.png"]) == (urls, set())
+    updated, moved = urls.updated({"C.md": {"permalink": "a"}}, ["x.png"])
+    assert updated is not urls and moved == set() and updated.note_url("C.md") == "a-2/"
