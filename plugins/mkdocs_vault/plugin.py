@@ -97,7 +97,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.state is not None and self.site is not None
         self.state.refresh()
-        return self.site.files(files)
+        with self.state.lasting():
+            return self.site.files(files)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.site is not None

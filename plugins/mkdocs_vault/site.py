@@ -9,6 +9,8 @@ import itertools
 import os
 import posixpath
 import re
+import sys
+import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -220,6 +222,7 @@ class SiteBuilder:
                     self.site_pages.graph_json_from(previous[2])
             if self.rebuilds:
                 self.site_pages.graph_nodes_from(previous[2])
+                self.site_pages.kept_from(previous[2])
         self.site_pages.listings = self.site_pages.pages(parts, kept)
         for uri, page in self.site_pages.listings.items():
             if uri not in taken and uri not in pages:
@@ -259,7 +262,6 @@ class SiteBuilder:
         """Under `--dirty`, make MkDocs render exactly the pages this change can affect: note pages the
         tracker names, and generated pages whose Markdown differs from the last build's."""
         from .dataview.batch import context_for_state, pages_for_state
-        from .incremental import digest
         from .pages.addresses import GRAPH_JSON_URI
 
         state = self.state
@@ -275,6 +277,7 @@ class SiteBuilder:
             set(state.decision.notes),
             lambda: context_for_state(state),
             site_key,
+            self.site_pages.quotes if self.site_pages is not None else None,
         )
         tracker.built = False  # until this build completes (finish_build)
         tracker.queries.start_build()
@@ -282,8 +285,7 @@ class SiteBuilder:
             tracker.queries.clear()
         else:
             tracker.queries.forget(plan.notes)
-        digests: dict[str, str] = {}
-        digested: dict[str, tuple[str, str]] = {}
+        sources: dict[str, str] = {}  # generated src_uri -> its Markdown
         for file in files:
             path = self.note_of_uri.get(file.src_uri)
             if path is not None:
@@ -294,19 +296,19 @@ class SiteBuilder:
                 continue
             generated = self.generated.get(file.src_uri)
             if generated is not None and self.rebuilds:
-                # A listing kept from the last build is the same string: its digest is known.
-                text, last = generated[1], tracker.digested.get(file.src_uri)
-                digests[file.src_uri] = last[1] if last is not None and last[0] is text else digest(text)
-                digested[file.src_uri] = (text, digests[file.src_uri])
-                if not plan.full and tracker.digests.get(file.src_uri) == digests[file.src_uri]:
+                # Compared with the Markdown of the last complete build whole, not by digest: hashing
+                # the big listings that changed (a tasks page of 4.5 MB) took 20 ms a rebuild, where
+                # comparing strings stops at the first difference, or at once for a listing kept from
+                # the last build (the same string). The texts are mostly those the kept listings hold.
+                text = sources[file.src_uri] = generated[1]
+                if not plan.full and tracker.sources.get(file.src_uri) == text:
                     file.is_modified = _OutputMissing(file.abs_dest_path)  # type: ignore[method-assign]
             elif file.src_uri == GRAPH_JSON_URI and self.site_pages is not None and self.rebuilds:
                 # The global graph (a megabyte at 10,000 notes) is written again only when it changed.
                 graph = self.site_pages.graph_json()
                 if not plan.full and tracker.graph_json == graph:
                     file.is_modified = _OutputMissing(file.abs_dest_path)  # type: ignore[method-assign]
-        tracker.digested = digested
-        self._pending = (site_key, digests, {f.abs_dest_path for f in files if f.abs_dest_path}, plan)
+        self._pending = (site_key, sources, {f.abs_dest_path for f in files if f.abs_dest_path}, plan)
 
     def finish_build(self) -> None:
         """The build completed: write the alias redirects, remove the outputs of pages and files that
@@ -317,13 +319,13 @@ class SiteBuilder:
         pending = getattr(self, "_pending", None)
         if pending is None:
             return
-        site_key, digests, outputs, _plan = pending
+        site_key, sources, outputs, _plan = pending
         outputs = outputs | self._write_alias_redirects(outputs)
         tracker = self.state.tracker
         gone = tracker.outputs - outputs
         remove_outputs(gone, self.config.site_dir)
         self._merge_search_index(gone)
-        tracker.site_key, tracker.digests, tracker.outputs = site_key, digests, outputs
+        tracker.site_key, tracker.sources, tracker.outputs = site_key, sources, outputs
         pages = self.site_pages
         has_graph = pages is not None and "graph/index.md" in self.generated and self.rebuilds
         tracker.graph_json = pages.graph_json() if pages is not None and has_graph else None
@@ -339,20 +341,36 @@ class SiteBuilder:
         dropped = set()
         for path in gone:
             rel = os.path.relpath(path, site_dir).replace(os.sep, "/")
-            dropped.add(rel.removesuffix("index.html"))
+            # As MkDocs writes a page's URL, which the entries' locations are: percent-encoded.
+            dropped.add(urllib.parse.quote(rel.removesuffix("index.html")))
         for page in self._rendered:
             if page.content is not None:
                 dropped.add(page.url)
+        tracker = self.state.tracker
         for plugin in self.config.plugins.values():
             previous = getattr(plugin, "search_index_prev", None)
             index = getattr(plugin, "search_index", None)
-            if previous is None or index is None or not hasattr(index, "entries"):
+            if index is None or not hasattr(index, "entries"):
                 continue
-            if dropped:
-                kept = [e for e in previous.entries if e.get("location", "").partition("#")[0] not in dropped]
+            if previous is None:
+                if self.rebuilds:  # the next merge's: each entry's page, read while they are fresh
+                    tracker.search_pages = (index.entries, [_entry_page(e) for e in index.entries])
+                continue
+            entries, fresh = previous.entries, index.entries
+            # The page of each old entry, as the last merge kept them for the list it made: reading
+            # every entry's location again, after a build of 10,000 pages has scattered them over
+            # the heap, took 16 ms a rebuild (32,000 entries).
+            made = tracker.search_pages
+            if made is not None and made[0] is entries and len(made[1]) == len(entries):
+                pages = made[1]
             else:
-                kept = list(previous.entries)
-            index.entries = kept + index.entries
+                pages = [_entry_page(e) for e in entries]
+            keep = [page not in dropped for page in pages]
+            index.entries = list(itertools.compress(entries, keep)) + fresh
+            tracker.search_pages = (
+                index.entries,
+                list(itertools.compress(pages, keep)) + [_entry_page(e) for e in fresh],
+            )
             plugin.search_index_prev = None  # merged already: Material's own merge must not run
 
     def release(self) -> None:
@@ -458,13 +476,13 @@ class SiteBuilder:
         """A generated page whose body is raw HTML blocks only is handed to MkDocs as its metadata and a
         marker; the HTML goes in after rendering (`after_render`). Python-Markdown's raw-HTML
         handling is slow on big listings (a directory of 1,500 people) and has nothing to do there."""
-        meta, body = "", markdown
+        meta, body = "", 0  # the metadata, and where the body starts
         if markdown.startswith("---\n"):
             end = markdown.find("\n---\n", 4)
             if end < 0:
                 return markdown
-            meta, body = markdown[: end + 5], markdown[end + 5 :]
-        blocks = [b.strip() for b in body.strip().split("\n\n")]
+            meta, body = markdown[: end + 5], end + 5
+        blocks = _blocks(markdown, body)
         if not all(_RAW_BLOCK.match(b) for b in blocks):
             return markdown  # not raw HTML blocks only: let Markdown render it
         self._generated_html[src_uri] = "\n".join(blocks)  # as Python-Markdown joins blocks
@@ -644,7 +662,7 @@ def _compact(html_text: str) -> str:
     the search plugin read back as the same characters: a page with one emoji then takes half or a
     quarter of the memory (at 10,000 notes, about 100 MB less). Not where references are not read
     back (inside <script> or <style>)."""
-    if html_text.isascii():  # a flag of the string: no scan
+    if html_text.isascii() or _stored_narrow(html_text):  # flags and sizes of the string: no scan
         return html_text
     found = _ASTRAL.search(html_text)
     if found is None or "<script" in html_text or "<style" in html_text:
@@ -656,6 +674,44 @@ def _compact(html_text: str) -> str:
         html_text = html_text.replace(char, f"&#x{ord(char):X};")
         found = _ASTRAL.search(html_text, found.start())
     return html_text
+
+
+def _blocks(text: str, start: int = 0) -> list[str]:
+    """`[b.strip() for b in text[start:].strip().split("\n\n")]`: the blocks of Markdown text from
+    `start`, found with less reading and copying, which shows on the big listings (a tasks page of
+    4.5 MB on one line: 5 ms, now 0.1): line breaks are looked for one by one, as a one-character
+    `find` runs at memory speed and a two-character split far slower, and the text is copied once."""
+    end = len(text)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    blocks, at, lines = [], text.find("\n", start, end), 0
+    while at >= 0:
+        if text.startswith("\n", at + 1, end):
+            blocks.append(text[start:at].strip())
+            start = at + 2
+            at = text.find("\n", start, end)
+        elif lines < 64:
+            lines += 1
+            at = text.find("\n", at + 1, end)
+        else:  # many short lines (a section page): splitting the rest is quicker
+            return blocks + [b.strip() for b in text[start:end].split("\n\n")]
+    blocks.append(text[start:end].strip())
+    return blocks
+
+
+def _stored_narrow(text: str) -> bool:
+    """Does `text` surely hold no character beyond the BMP? Known without reading it: CPython stores a
+    string at 1, 2 or 4 bytes a character, by its widest character, and `sys.getsizeof` counts that
+    storage, so a string below 4 bytes a character has no character needing 4. (Searching for one
+    reads every character, about 5 ns each: 20 ms for a tasks page of 4.5 MB, and a serve rebuild
+    writing an unpublished note's listings again wrote four such pages.) False, so the search runs,
+    when that cannot be told: a short string, where the header outweighs the text, or another Python."""
+    return _CPYTHON and sys.getsizeof(text) < 4 * len(text)
+
+
+_CPYTHON = sys.implementation.name == "cpython"
 
 
 def _newest_mtime(folder: str) -> int:
@@ -694,6 +750,11 @@ class _OutputMissing:
         if self.missing is None:
             self.missing = not os.path.isfile(self.dest)
         return self.missing
+
+
+def _entry_page(entry: dict[str, Any]) -> str:
+    """The page URL of a search index entry (its location without the `#section`)."""
+    return entry.get("location", "").partition("#")[0]
 
 
 def _uri_to_url(src_uri: str) -> str:

@@ -3,11 +3,17 @@ vault writes it. The dependency tracking decides which pages render again and wh
 again (`incremental.py`); a page it misses keeps its old HTML, and shows up here as a difference.
 
 The sample vault is copied and edited the ways a team edits: a property, a date, a task, a tag, a
-link, a type, prose, a title. Search indexes and sitemaps are left out of the comparison (their order
-of entries follows the order pages were rendered in); the global graph's JSON is compared."""
+link, a type, prose, a title. Sitemaps are left out of the comparison and the search index's entries
+are compared in an order of their own (their order follows the order pages were rendered in); the
+global graph's JSON is compared.
+
+A few notes are added to the copy (`EXTRA_NOTES`) for what a rebuild keeps and updates rather than
+makes again: three notes whose names slugify alike, so that their URLs (`urls.UrlMap.updated`) depend
+on each other, and tags only one note has, whose pages go when it is unpublished (`pages.tags.TagTree`)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -23,6 +29,18 @@ SERVE_URL = "http://127.0.0.1:8000/"
 PROJECT = "Projects/Saltmarsh Route Optimisation.md"
 MEETING = "Meetings/2026-11-03 - Weekly delivery sync.md"
 PERSON = "People/Freya Mørk.md"
+# `reference/wave-plan/` is taken by the first in path order ("!" sorts before "."); the second gets
+# `wave-plan-2/`, which pushes "Wave plan 2" (whose own slug that is) to `wave-plan-2-2/`. Unpublishing
+# the first moves both of the others.
+WAVE_FIRST = "Reference/Wave plan!.md"
+EXTRA_NOTES = {
+    # `#Wave` names the tag page of #wave (it sorts before `wave`) until this note goes.
+    WAVE_FIRST: "---\ntags: [solo-tag, Wave/first]\n---\n\nThe first plan, with [[Wave plan]] beside it.\n",
+    "Reference/Wave plan.md": "---\ntags: [wave]\n---\n\nThe second plan.\n",
+    "Reference/Wave plan 2.md": "---\ntags: [wave]\n---\n\nThe third, after [[Wave plan]].\n",
+    # Links to all three on one line: the page of each shows the others as links, then not.
+    "Reference/Wave index.md": "All the plans: [[Wave plan!]], [[Wave plan]] and [[Wave plan 2]].\n",
+}
 
 
 def _replace(text: str, old: str, new: str) -> str:
@@ -41,9 +59,24 @@ EDITS = [
     ("unpublished", MEETING, lambda t: _replace(t, "---\n", "---\npublish: false\n")),
     ("published again", MEETING, lambda t: _replace(t, "publish: false\n", "")),
     ("a person unpublished", PERSON, lambda t: _replace(t, "---\n", "---\npublish: false\n")),
+    # Frees `reference/wave-plan/` for the second, whose URL the third takes; tags #solo-tag and
+    # #wave/first are left with no note, #wave with fewer and spelt `wave` only.
+    ("a note others' URLs depend on unpublished", WAVE_FIRST,
+     lambda t: _replace(t, "---\n", "---\npublish: false\n")),
+    ("it published again", WAVE_FIRST, lambda t: _replace(t, "publish: false\n", "")),
+    ("a permalink taking another's URL", "Reference/Wave plan 2.md",
+     lambda t: _replace(t, "tags: [wave]", "tags: [wave]\npermalink: reference/wave-plan")),
+    ("a tag only one note had removed", WAVE_FIRST, lambda t: _replace(t, "solo-tag, ", "")),
     # Its folder's section page lists it by its new title, in a new place.
     ("a title", PROJECT, lambda t: _replace(t, "title: Saltmarsh Route Optimisation", "title: Aardvark routing")),
 ]
+
+
+def _search_entries(site: Path) -> list[str]:
+    """The search index's entries, in an order of their own (a rebuild merges its pages' entries into
+    the last build's, so the order differs from a full build's)."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return sorted(json.dumps(entry, sort_keys=True) for entry in index["docs"])
 
 
 def _html(site: Path) -> dict[str, bytes]:
@@ -54,10 +87,17 @@ def _html(site: Path) -> dict[str, bytes]:
     }
 
 
+def copy_sample_vault(vault: Path) -> None:
+    """The sample vault with `EXTRA_NOTES`, at `vault`."""
+    shutil.copytree(ROOT / "vault", vault)
+    for rel, text in EXTRA_NOTES.items():
+        (vault / rel).write_text(text, encoding="utf-8")
+
+
 @pytest.fixture
 def config_text(tmp_path: Path) -> str:
     vault = tmp_path / "vault"
-    shutil.copytree(ROOT / "vault", vault)
+    copy_sample_vault(vault)
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     return text.replace("docs_dir: vault", f"docs_dir: {vault.as_posix()}")
 
@@ -87,3 +127,4 @@ def test_each_dirty_rebuild_equals_a_full_build(tmp_path: Path, config_text: str
         assert sorted(set(got) ^ set(want)) == [], label
         diff = [rel for rel in want if got[rel] != want[rel]]
         assert diff == [], (label, diff)
+        assert _search_entries(served) == _search_entries(fresh), label

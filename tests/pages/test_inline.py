@@ -97,3 +97,29 @@ def test_inline_fields_read_as_key_and_value() -> None:
     )
     out = renderer().context("- [ ] Call [owner:: [[Ada]]]", "People/Ada.md")
     assert out == 'Call owner: <mark><a class="vault-link" href="../../people/ada/">Ada</a></mark>'
+
+
+def test_context_targets_are_the_links_context_renders() -> None:
+    """`context_targets` (which notes a backlink's line shows links to, `mentions.quotes`) must name
+    exactly the targets `context` asks the link state of, whatever the line holds: links of each kind,
+    code marks, comments, private fields, table cells, a block id, a line cut at its limit."""
+    import random
+
+    pieces = [
+        "[[Ada]]", "![[Ada|300]]", "[[Apollo#Next]]", "[[#Here]]", "[x](../People/Ada.md)",
+        "[y](https://a.b)",
+        "[z](<Secret.md>)", "`[[Secret]]`", "%%[[Ada]]%%", "<!-- [[Apollo]] -->", "[rate:: [[Secret]]]",
+        "(owner:: [[Ada]])", " | ", "\\|", " ^block-1", "- [ ] ", "> ", "# ", "words ", "x" * 90, "[[", "]]",
+    ]
+    rnd = random.Random(9)
+    for _ in range(3000):
+        line = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        asked: list[str] = []
+
+        def recording(target: str, source: str, asked: list[str] = asked) -> tuple[str | None, str]:
+            asked.append(target)
+            return link_state(target, source)
+
+        inline = InlineRenderer(recording, URLS.get, "Meetings/Kickoff.md", "", field_pattern(["rate"]))
+        inline.context(line, "People/Ada.md")
+        assert inline.context_targets(line) == asked, line

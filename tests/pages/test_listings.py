@@ -308,3 +308,21 @@ def test_generated_titles_never_carry_markup(make_vault) -> None:
     titles = [title for title, _markdown in SitePages(state).pages().values()]
     assert "#‹b›bold‹/b›＆co" in titles and "‹i›x‹/i›" in titles
     assert not any(ch in t for t in titles for ch in '<>&"')
+
+
+def test_a_listing_body_is_one_block_whatever_its_line_breaks() -> None:
+    """`listing_page` drops blank lines from the body, so it stays one raw HTML block; a body on one
+    line is left as it is without being split. Either way the page is what splitting it gives."""
+    import random
+
+    from mkdocs_vault.pages.listing import listing_page
+
+    def reference(body: str) -> str:
+        kept = "\n".join(line for line in body.splitlines() if line.strip())
+        return f"---\nsearch:\n  exclude: true\n---\n\n<h1>T</h1>\n\n{kept}\n"
+
+    pieces = ["<p>", "é", " ", "\t", "\n", "\r\n", "\x0b", "\x1c", "\x85", "\u2028", "\u3000"]
+    rnd = random.Random(4)
+    for _ in range(20000):
+        body = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        assert listing_page("T", body) == reference(body), repr(body)

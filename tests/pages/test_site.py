@@ -182,3 +182,18 @@ def test_vault_without_index_gets_a_generated_home_with_the_listings(tmp_path: P
         assert (site / listing / "index.html").exists(), listing
     apollo = article(read(site, "projects/apollo/index.html"))
     assert "Last contact: November 2, 2026" in words(apollo)
+
+
+def test_blocks_are_those_of_splitting_at_blank_lines() -> None:
+    """`site._blocks` finds a listing's blocks without a two-character split of megabytes of text; it
+    must give what that split gives, from any start, whatever whitespace and line breaks it meets."""
+    import random
+
+    from mkdocs_vault.site import _blocks
+
+    pieces = ["<p>a</p>", "\n", "\n\n", "\n\n\n", " ", "\t", "\u3000", "\x1c", "b\n" * 70, "c\n\n" * 3]
+    rnd = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 24)))
+        start = rnd.randint(0, len(text))
+        assert _blocks(text, start) == [b.strip() for b in text[start:].strip().split("\n\n")], (text, start)

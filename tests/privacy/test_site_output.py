@@ -263,3 +263,21 @@ def test_compact_writes_every_character_beyond_the_bmp_as_a_reference() -> None:
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
         assert _compact(text) == reference(text), text
     assert _compact("📅 a 📅 ✅ \U0001f600") == "&#x1F4C5; a &#x1F4C5; ✅ &#x1F600;"
+
+
+def test_compact_tells_long_pages_without_characters_beyond_the_bmp_at_once() -> None:
+    """A long page stored at one or two bytes a character cannot hold a character beyond the BMP, and
+    `_compact` leaves it without searching (`_stored_narrow`); one that holds such a character anywhere
+    still gets it written as a reference."""
+    import random
+
+    from mkdocs_vault.site import _compact, _stored_narrow
+
+    rnd = random.Random(3)
+    for filler in ("<p>Zoë</p>", "<p>中文</p>", "<p>plain</p>"):
+        page = filler * rnd.randint(200, 2000)
+        assert _stored_narrow(page) and _compact(page) is page
+        at = rnd.randrange(len(page))
+        marked = page[:at] + "📅" + page[at:]
+        assert not _stored_narrow(marked)
+        assert _compact(marked) == page[:at] + "&#x1F4C5;" + page[at:]

@@ -8,10 +8,11 @@ with a total order (ties broken by path and line) so that two builds of one vaul
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +72,10 @@ class SiteData:
     _last_contact: dict[str, str | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # Every row by title (`by_title`) and every open task by due date (`tasks_by_due`), made on first
+    # use; a serve rebuild's data updates the last one's.
+    _by_title: list[NoteRow] | None = field(default=None, init=False, repr=False, compare=False)
+    _by_due: list[TaskRow] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, today: dt.date) -> SiteData:
@@ -121,6 +126,10 @@ class SiteData:
         data._add_tasks(con, paths)
         data.tasks.sort(key=lambda t: (t.path, t.line))
         data._count_tasks()
+        if previous._by_title is not None:
+            data._by_title = _reordered(previous._by_title, previous.notes, data.notes, paths)
+        if previous._by_due is not None:
+            data._by_due = _tasks_reordered(previous, data, paths)
         return data
 
     def _read_notes(self, con: duckdb.DuckDBPyConnection, paths: set[str] | None) -> None:
@@ -170,6 +179,29 @@ class SiteData:
             self.open_task_count[task.path] = self.open_task_count.get(task.path, 0) + 1
 
     # -- views ------------------------------------------------------------------------------------
+    def by_title(self) -> list[NoteRow]:
+        """Every note's row by title (case-folded), then path: the order listings show notes in."""
+        if self._by_title is None:
+            self._by_title = sorted(self.notes.values(), key=title_order)
+        return self._by_title
+
+    def tasks_by_due(self) -> list[TaskRow]:
+        """The open tasks of the published notes by `task_order`: the order of the open tasks page."""
+        if self._by_due is None:
+            notes = self.notes
+            self._by_due = sorted(
+                (t for t in self.tasks if t.path in notes), key=lambda t: task_order(t, notes[t.path].title)
+            )
+        return self._by_due
+
+    def rows_by_title(self, paths: Collection[str]) -> list[NoteRow]:
+        """The rows of `paths` (published notes), by title then path."""
+        if len(paths) * 8 < len(self.notes):
+            return sorted((self.notes[p] for p in paths), key=title_order)
+        # Most of the notes (a tag every note has, a type of thousands): picked from `by_title`, kept
+        # across serve rebuilds, rather than sorted again for every such listing (8 ms for 10,000).
+        return [row for row in self.by_title() if row.path in paths]
+
     def linking_notes(self, target: str) -> list[NoteRow]:
         """Distinct published notes linking to `target`, by path."""
         seen = dict.fromkeys(m.source for m in self.mentions.get(target, ()))
@@ -214,6 +246,58 @@ def _select(
         return con.execute(f"{sql} ORDER BY {order}").fetchall()
     joiner = " AND " if has_where else " WHERE "
     return con.execute(f"{sql}{joiner}{column} IN (SELECT unnest(?)) ORDER BY {order}", [sorted(paths)]).fetchall()
+
+
+def title_order(row: NoteRow) -> tuple[str, str]:
+    """Notes in listings: by title, case-folded, then path (a total order: paths are unique)."""
+    return (row.title.casefold(), row.path)
+
+
+def task_order(task: TaskRow, title: str) -> tuple:
+    """Open tasks by due date (those without one last), then their note's title, path and line."""
+    return (task.due is None, task.due or "", title.casefold(), task.path, task.line)
+
+
+def _tasks_reordered(previous: SiteData, data: SiteData, paths: set[str]) -> list[TaskRow]:
+    """`data.tasks_by_due()` from `previous`'s, when only the notes of `paths` differ: their old tasks
+    taken out, their new ones put in place (sorting 10,000 open tasks took 10 ms a rebuild)."""
+    out = list(previous.tasks_by_due())
+
+    def gone_key(task: TaskRow) -> tuple:
+        return task_order(task, previous.notes[task.path].title)
+
+    for task in previous.tasks:
+        if task.path in paths and task.path in previous.notes:
+            at = bisect.bisect_left(out, gone_key(task), key=gone_key)
+            assert out[at] is task
+            del out[at]
+
+    def key(task: TaskRow) -> tuple:
+        return task_order(task, data.notes[task.path].title)
+
+    for task in data.tasks:
+        if task.path in paths and task.path in data.notes:
+            bisect.insort(out, task, key=key)
+    return out
+
+
+def _reordered(
+    order: list[NoteRow], before: dict[str, NoteRow], after: dict[str, NoteRow], paths: set[str]
+) -> list[NoteRow]:
+    """`order` (every row of `before` by `title_order`) for the rows of `after`, which differ only in
+    `paths`: their old rows taken out, their new ones put in place."""
+    out = list(order)
+    for path in paths:
+        row = before.get(path)
+        if row is not None:
+            at = bisect.bisect_left(out, title_order(row), key=title_order)
+            assert out[at] is row
+            del out[at]
+    for path in paths:
+        row = after.get(path)
+        if row is not None:
+            bisect.insort(out, row, key=title_order)
+    return out
 
 
 def _mention_order(m: Mention) -> tuple:

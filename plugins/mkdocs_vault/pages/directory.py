@@ -40,16 +40,12 @@ def label(column: str) -> str:
 
 def types_by_slug(data: SiteData) -> dict[str, tuple[str, list[NoteRow]]]:
     """slug -> (type name as first written, its notes in path order); `Meeting` and `meeting` are one
-    type. A type's page lists them by title (`by_title`), the index only counts them."""
+    type. A type's page lists them by title (`SiteData.rows_by_title`), the index only counts them."""
     groups: dict[str, list[NoteRow]] = {}
     for row in data.notes.values():
         if row.type:
             groups.setdefault(slugify_segment(row.type), []).append(row)
     return {slug: (min(r.type for r in groups[slug] if r.type), groups[slug]) for slug in sorted(groups)}
-
-
-def by_title(rows: list[NoteRow]) -> list[NoteRow]:
-    return sorted(rows, key=lambda r: (r.title.casefold(), r.path))
 
 
 def columns_for(
@@ -172,7 +168,8 @@ def directory_pages(
         url = directory_url(name)
         if only is not None and src_uri_of(url) not in only:
             continue
-        rows = by_title(rows)  # only for the pages made: sorting every type took longer than one page
+        # Only for the pages made: sorting every type took longer than one page.
+        rows = data.rows_by_title({r.path for r in rows})
         pages[src_uri_of(url)] = directory_page(
             name, rows, columns_for(name, rows, configured, is_private), data, make_renderer, url, cache
         )

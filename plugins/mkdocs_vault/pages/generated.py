@@ -20,11 +20,11 @@ from ..vault.model import Note
 from .addresses import DIRECTORY_URL, GRAPH_URL, TAGS_URL, TASKS_URL, TIMELINE_URL, relative, src_uri_of
 from .data import RowCache, SiteData
 from .directory import directory_pages
-from .graph import global_graph_json, graph_nodes, graph_page, local_graph_section, nodes_json
+from .graph import GraphLinks, global_graph_json, graph_nodes, graph_page, local_graph_section, nodes_json
 from .inline import InlineRenderer, field_pattern
-from .mentions import NoteLines, backlinks
+from .mentions import NoteLines, backlinks, quotes
 from .properties import PropertyRenderer, properties_panel
-from .tags import tag_pages
+from .tags import TagTree, tag_pages
 from .tasks import tasks_page
 from .timeline import note_timeline, timeline_page
 
@@ -62,7 +62,9 @@ class SitePages:
         self.state = state
         self.date_format = date_format
         self.directory_columns = directory_columns or {}
-        self.data = self._site_data(state, previous)
+        self.data, since = self._site_data(state, previous)
+        # When the data is `previous` updated: it and the notes read again since.
+        self._refreshed = (previous, since) if previous is not None and since is not None else None
         self.private_keys = frozenset(k.lower() for k in state.options.private_keys)
         self.private_fields = field_pattern(state.options.private_keys)
         self.lines = NoteLines(state.vault.notes)
@@ -70,19 +72,43 @@ class SitePages:
         self._graph_json: str | None = None
         self._graph_nodes: tuple[list[tuple[str, str, str]], str] | None = None  # nodes and their JSON
         self.rows = RowCache(keep_rows)  # a serve rebuild carries the unchanged rows over
+        self._tag_tree: TagTree | None = None  # made when a tag page is, then kept up to date
+        self._graph_links = GraphLinks() if keep_rows else None  # the global graph's, for a rebuild
 
     @staticmethod
-    def _site_data(state: VaultState, previous: SiteData | None) -> SiteData:
+    def _site_data(state: VaultState, previous: SiteData | None) -> tuple[SiteData, set[str] | None]:
         """The index read whole, or after a serve rebuild that re-indexed a few notes, `previous`
-        with their rows read again; either way the notes re-indexed since are now read."""
+        with their rows read again; either way the notes re-indexed since are now read. Returns the
+        data and the notes read again (None: all were)."""
         assert state.pages_con is not None
         since = state.reindexed
         if previous is not None and since is not None and len(since) * 4 < len(previous.notes):
             data = SiteData.refreshed(previous, state.pages_con, state.clock.today, since)
         else:
-            data = SiteData.load(state.pages_con, state.clock.today)
+            data, since = SiteData.load(state.pages_con, state.clock.today), None
         state.reindexed = set()
-        return data
+        return data, since
+
+    def kept_from(self, previous: SitePages) -> None:
+        """Take over what the last build kept of the whole vault's tags and graph links, if this build's
+        data is that build's updated, and update it for the notes read again since (the tag tree now,
+        the links when next wanted). Moved, not copied: `previous` is left without."""
+        tree, previous._tag_tree = previous._tag_tree, None
+        links, previous._graph_links = previous._graph_links, None
+        if self._refreshed is None or self._refreshed[0] is not previous.data:
+            return
+        since = self._refreshed[1]
+        if tree is not None:
+            tree.update(self.data, since)
+            self._tag_tree = tree
+        if links is not None and links.stale is not None and self._graph_links is not None:
+            links.stale |= since
+            self._graph_links = links
+
+    def tag_tree(self) -> TagTree:
+        if self._tag_tree is None:
+            self._tag_tree = TagTree(self.data)
+        return self._tag_tree
 
     # -- renderers --------------------------------------------------------------------------------
     def is_private(self, key: str) -> bool:
@@ -138,7 +164,7 @@ class SitePages:
         )
         redo("timeline", lambda: timeline_page(data) if any(n.day for n in data.notes.values()) else None)
         redo("tasks", lambda: tasks_page(data, self.inline, self.rows))
-        redo_section(TAGS_URL, lambda only: tag_pages(data, only, self.rows))
+        redo_section(TAGS_URL, lambda only: tag_pages(data, only, self.rows, self.tag_tree()))
         redo("graph", lambda: graph_page(data) if data.notes else None)
         # One order whichever listings were made again: the order of MkDocs' files (and the sitemap).
         return dict(sorted(pages.items()))
@@ -154,7 +180,7 @@ class SitePages:
             else:
                 text = nodes_json(nodes)
                 self._graph_nodes = (nodes, text) if self.rows.keep else None  # for a rebuild only
-            self._graph_json = global_graph_json(self.data, text)
+            self._graph_json = global_graph_json(self.data, text, self._graph_links)
         return self._graph_json
 
     def graph_json_from(self, previous: SitePages) -> None:
@@ -164,6 +190,13 @@ class SitePages:
     def graph_nodes_from(self, previous: SitePages) -> None:
         """Take the last build's graph nodes, which `graph_json` uses if they are this build's too."""
         self._graph_nodes = previous._graph_nodes
+
+    def quotes(self, source: str, target: str, path: str) -> bool:
+        """Does `target`'s page quote a line of `source` showing a link to `path` (its linked mentions)?"""
+        resolve = self.state.resolve
+        return quotes(
+            self.data, self.lines, self.inline, lambda t, s: resolve(t, s).path, source, target, path
+        )
 
     # -- note pages ---------------------------------------------------------------------------------
     def decorate_note(self, note: Note, page_url: str, content: str, home: bool = False) -> str:

@@ -45,8 +45,55 @@ def _pair_keys(data: SiteData, order: list[str]) -> list[int]:
 
 def _links_json(data: SiteData, order: list[str]) -> str:
     """The links among `order`'s notes as the members of a JSON array of `[a, b]` index pairs."""
-    n = len(order)
-    return ",".join([f"[{k // n},{k % n}]" for k in _pair_keys(data, order)])
+    return _keys_json(_pair_keys(data, order), len(order))
+
+
+def _keys_json(keys: list[int], n: int) -> str:
+    """Pair keys (`_pair_keys`, among `n` notes) as the members of a JSON array of `[a, b]` pairs."""
+    return ",".join([f"[{k // n},{k % n}]" for k in keys])
+
+
+class GraphLinks:
+    """The whole vault's graph links (`_pair_keys` of every note, in path order), kept from one serve
+    rebuild to the next. A rebuild pairs again only the links of the notes read again since (`stale`),
+    and renumbers the other pairs, which stay in order: 7 ms where pairing every note's links took 30,
+    at 10,000 notes and 38,000 pairs."""
+
+    def __init__(self) -> None:
+        self._order: list[str] = []  # the notes, by path, the pairs were made for
+        self._keys: list[int] = []
+        self.stale: set[str] | None = None  # notes read again since the pairs were made; None: not made
+
+    def keys(self, data: SiteData, order: list[str]) -> list[int]:
+        """`_pair_keys(data, order)`, where `order` is every note of `data` in path order."""
+        keys = _pair_keys(data, order) if self.stale is None else self._renumbered(data, order)
+        self._order, self._keys, self.stale = order, keys, set()
+        return keys
+
+    def _renumbered(self, data: SiteData, order: list[str]) -> list[int]:
+        """The pairs made last time that do not involve a stale note, in the new numbering (a note's
+        links are the same unless it was read again; a note that went is stale), and the stale notes'
+        pairs from their links both ways."""
+        stale, old_n, n = self.stale or set(), len(self._order), len(order)
+        index = {p: i for i, p in enumerate(order)}
+        # Old number -> new, -1 for a stale note. Both orders are by path: the pairs kept stay sorted.
+        new = [-1 if p in stale else index.get(p, -1) for p in self._order]
+        keys = []
+        for k in self._keys:
+            a, b = new[k // old_n], new[k % old_n]
+            if a >= 0 and b >= 0:
+                keys.append(a * n + b)
+        fresh = set()
+        for path in stale:
+            a = index.get(path)
+            if a is None:
+                continue
+            linked = [index.get(t) for t in data.outlinks.get(path, ())]
+            linked += [index.get(m.source) for m in data.mentions.get(path, ())]
+            fresh.update(a * n + b if a < b else b * n + a for b in linked if b is not None and b != a)
+        keys.extend(fresh)
+        keys.sort()  # a sorted run and a few more
+        return keys
 
 
 def _local_order(data: SiteData, path: str) -> tuple[list[str], int] | None:
@@ -130,14 +177,16 @@ def nodes_json(nodes: list[tuple[str, str, str]]) -> str:
     return "[" + ",".join(f"{{{_node_json(t, g)}{encode_basestring(u)}}}" for t, u, g in nodes) + "]"
 
 
-def global_graph_json(data: SiteData, nodes_text: str | None = None) -> str:
+def global_graph_json(data: SiteData, nodes_text: str | None = None, kept: GraphLinks | None = None) -> str:
     """The whole vault's graph; hrefs are site-root relative (the page adds its own base). Written
     piece by piece, as `script_json` of `{"nodes": [...], "links": [[i, j], ...]}` writes it (a test
     compares the two); `nodes_text`, `nodes_json` of this data's `graph_nodes`, when known already (a
-    serve rebuild whose edit changed links but no title, URL or type)."""
+    serve rebuild whose edit changed links but no title, URL or type); `kept`: the links as a serve
+    rebuild keeps them."""
     if nodes_text is None:
         nodes_text = nodes_json(graph_nodes(data))
-    links = _links_json(data, sorted(data.notes))
+    order = sorted(data.notes)
+    links = _keys_json(kept.keys(data, order) if kept is not None else _pair_keys(data, order), len(order))
     return _script_safe(f'{{"links":[{links}],"nodes":{nodes_text}}}') + "\n"
 
 

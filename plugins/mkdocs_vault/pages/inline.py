@@ -152,8 +152,34 @@ class InlineRenderer:
             return plain(label)  # another scheme, or a heading of the same note
         return self.target(decoded.target, decoded.subpath, label or decoded.target, marks)
 
+    def targets(self, text: str) -> list[str]:
+        """The targets, as written, of the links `text(text)` writes with a link state (so not those to
+        other sites, nor same-note headings), in order."""
+        text = self.clean(text)
+        if "[" not in text:
+            return []
+        out = []
+        for m in _LINK.finditer(text):
+            if m.group(2) is not None:
+                target = _wikilink_parts(m.group(2), bool(m.group(1)))[0]
+            else:
+                href = m.group(4).split()[0]
+                decoded = None if _URL.match(href) else decode_markdown_target(href)
+                target = decoded.target if decoded is not None else ""
+            if target:
+                out.append(target)
+        return out
+
     def context(self, line_text: str, marks: str, limit: int = 240) -> str:
         """The line a backlink sits on, without its list/heading markers, the link to `marks` marked."""
+        return self.text(self._context_line(line_text, limit), marks)
+
+    def context_targets(self, line_text: str, limit: int = 240) -> list[str]:
+        """The targets of the links `context` shows of this line (`targets`)."""
+        return self.targets(self._context_line(line_text, limit))
+
+    def _context_line(self, line_text: str, limit: int) -> str:
+        """The part of a line `context` shows, before its links are rendered."""
         line = _LEAD.sub("", self.clean(line_text), count=1)
         if "^" in line:  # no block id (` ^id`) without one
             line = _BLOCK_ID.sub("", line)
@@ -166,7 +192,7 @@ class InlineRenderer:
             # Keep the part around the first link so the mention is visible.
             start = max(0, line.find("[[") - limit // 3)
             line = ("…" if start else "") + line[start : start + limit] + "…"
-        return self.text(line, marks)  # cleaned again: "- key:: v" is a private field once unlisted
+        return line  # cleaned again when shown: "- key:: v" is a private field once unlisted
 
 
 @functools.lru_cache(maxsize=16384)  # the same few links recur in thousands of snippets

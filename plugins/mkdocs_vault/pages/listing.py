@@ -26,9 +26,16 @@ def listing_page(title: str, body: str, searchable: bool = False) -> str:
     """Markdown source of a generated page. Unless `searchable`, the page is excluded from search:
     listings repeat every note's title and would push the notes themselves down the results."""
     meta = "" if searchable else "---\nsearch:\n  exclude: true\n---\n\n"
-    # No blank line inside `body`: one raw HTML block, never re-read as Markdown.
-    body = "\n".join(line for line in body.splitlines() if line.strip())
+    # No blank line inside `body`: one raw HTML block, never re-read as Markdown. A body on one line (a
+    # table of 4.5 MB) is left as it is, told by a search for each line break at memory speed rather
+    # than by splitting it.
+    if any(c in body for c in _LINE_BREAKS) or body.isspace():
+        body = "\n".join(line for line in body.splitlines() if line.strip())
     return f"{meta}<h1>{html.escape(title)}</h1>\n\n{body}\n"
+
+
+# What `str.splitlines` splits at.
+_LINE_BREAKS = ("\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 def table_row(cells: Sequence[tuple[str, str]]) -> str:

@@ -96,6 +96,28 @@ def _mention_item(
     return f'<li class="vault-mention"><a class="vault-link" href="{href}">{title}</a>{date}{context}</li>'
 
 
+def quotes(
+    data: SiteData,
+    lines: NoteLines,
+    make_inline: MakeInline,
+    resolve: Callable[[str, str], str | None],
+    source: str,
+    target: str,
+    path: str,
+) -> bool:
+    """Do `target`'s linked mentions quote a line of `source` that shows a link to `path` (`resolve`:
+    (target as written, linking note) -> vault path)? Every line of `source` linking to `target` is
+    looked at, not only the `MAX_CONTEXTS` shown, and every link `context` renders on it."""
+    inline = None
+    for mention in data.mentions.get(target, ()):
+        if mention.source != source or mention.origin == "frontmatter":
+            continue
+        inline = inline or make_inline(source, "")
+        if any(resolve(t, source) == path for t in inline.context_targets(lines.line(source, mention.line))):
+            return True
+    return False
+
+
 @functools.lru_cache(maxsize=16384)  # a note is listed among the mentions of every note it links to
 def _item_text(title: str, date: str | None) -> tuple[str, str]:
     """A mention's escaped title and its date element ("" without a date), once per note."""

@@ -20,7 +20,9 @@ from .listing import listing_page, safe_title
 @dataclass
 class TagNode:
     key: tuple[str, ...]  # slug segments
-    names: set[str] = field(default_factory=set)  # spellings as written, without '#'
+    # Spellings as written, without '#', each with how many of the notes' tags spell it so (a serve
+    # rebuild takes a note's tags away one by one: `TagTree`).
+    names: dict[str, int] = field(default_factory=dict)
     direct: set[str] = field(default_factory=set)  # notes carrying exactly this tag
     notes: set[str] = field(default_factory=set)  # notes carrying it or a tag below it
     children: dict[str, TagNode] = field(default_factory=dict)
@@ -34,24 +36,73 @@ class TagNode:
         return TAGS_URL + "".join(f"{s}/" for s in self.key)
 
 
-def tag_tree(data: SiteData) -> TagNode:
-    """The root (no tag) of every published note's explicit tags and their parents."""
-    root = TagNode(())
-    for row in data.notes.values():
-        for tag in row.tags:
+class TagTree:
+    """Every published note's explicit tags and their parents, as a tree under `root` (no tag). A serve
+    rebuild updates it for the notes whose tags changed (`update`) rather than making it again from
+    every note's tags (30 ms at 10,000 notes)."""
+
+    def __init__(self, data: SiteData) -> None:
+        self.root = TagNode(())
+        self._tags: dict[str, tuple[str, ...]] = {}  # note path -> the tags it is in the tree with
+        for row in data.notes.values():
+            self._add(row.path, row.tags)
+
+    def update(self, data: SiteData, paths: Iterable[str]) -> None:
+        """Make the tree `data`'s, when only the notes of `paths` (read again, or gone) can differ from
+        those it was made for."""
+        for path in paths:
+            row = data.notes.get(path)
+            tags = row.tags if row is not None else ()
+            if self._tags.get(path, ()) != tags:
+                self._remove(path)
+                self._add(path, tags)
+
+    def _add(self, path: str, tags: tuple[str, ...]) -> None:
+        for tag in tags:
             steps = _tag_steps(tag)
             if not steps:
                 continue
-            node = root
+            node = self.root
             for segment, name in steps:
                 child = node.children.get(segment)
                 if child is None:
                     child = node.children[segment] = TagNode(node.key + (segment,))
                 node = child
-                node.names.add(name)
-                node.notes.add(row.path)
-            node.direct.add(row.path)
-    return root
+                node.names[name] = node.names.get(name, 0) + 1
+                node.notes.add(path)
+            node.direct.add(path)
+        if tags:
+            self._tags[path] = tags
+
+    def _remove(self, path: str) -> None:
+        """Take the note out of every tag it was in; a tag no note is left in goes, with those below it."""
+        tags = self._tags.pop(path, ())
+        for tag in tags:
+            node = self.root
+            for segment, name in _tag_steps(tag):
+                node = node.children[segment]
+                left = node.names[name] - 1
+                if left:
+                    node.names[name] = left
+                else:
+                    del node.names[name]
+                node.notes.discard(path)
+                node.direct.discard(path)
+        for tag in tags:
+            node = self.root
+            for segment, _name in _tag_steps(tag):
+                child = node.children.get(segment)
+                if child is None:
+                    break  # gone already, by another of its tags
+                if not child.notes:
+                    del node.children[segment]
+                    break
+                node = child
+
+
+def tag_tree(data: SiteData) -> TagNode:
+    """The root (no tag) of every published note's explicit tags and their parents."""
+    return TagTree(data).root
 
 
 @functools.lru_cache(maxsize=16384)  # a vault has a few hundred tags, on thousands of notes
@@ -134,7 +185,7 @@ def _item_text(title: str, note_type: str | None, date: str | None) -> str:
 def tag_page(node: TagNode, data: SiteData, cache: RowCache | None = None) -> tuple[str, str]:
     """(title, Markdown) of one tag's page; `cache` keeps its rendered rows across rebuilds."""
     url = node.url
-    rows = sorted((data.notes[p] for p in node.notes), key=lambda r: (r.title.casefold(), r.path))
+    rows = data.rows_by_title(node.notes)
     crumbs = [f'<a href="{html.escape(relative(TAGS_URL, url))}">All tags</a>']
     for depth in range(1, len(node.key)):
         parent_url = TAGS_URL + "".join(f"{s}/" for s in node.key[:depth])
@@ -151,11 +202,11 @@ def tag_page(node: TagNode, data: SiteData, cache: RowCache | None = None) -> tu
 
 
 def tag_pages(
-    data: SiteData, only: set[str] | None = None, cache: RowCache | None = None
+    data: SiteData, only: set[str] | None = None, cache: RowCache | None = None, tree: TagTree | None = None
 ) -> dict[str, tuple[str, str]]:
     """src_uri -> (title, Markdown): the tag index and one page per tag (with `only`, the tag pages
-    whose src_uris it holds: a rebuild's changes)."""
-    root = tag_tree(data)
+    whose src_uris it holds: a rebuild's changes). `tree`: `data`'s tags, when made already."""
+    root = (tree or TagTree(data)).root
     if not root.children:
         return {}
     total = len(_walk(root)) - 1

@@ -27,10 +27,6 @@ _DATE_MARKS = re.compile(
 )
 
 
-def task_order(task: TaskRow, title: str) -> tuple:
-    return (task.due is None, task.due or "", title.casefold(), task.path, task.line)
-
-
 def task_text(task: TaskRow, inline: InlineRenderer) -> str:
     first = task.text.split("\n", 1)[0]
     return inline.text(readable_fields(_DATE_MARKS.sub("", inline.clean(first))))
@@ -40,9 +36,7 @@ def tasks_page(data: SiteData, make_inline: MakeInline, cache: RowCache | None =
     """(title, Markdown) of the open tasks page; `cache` keeps rendered rows across rebuilds."""
     cache = cache if cache is not None else RowCache()
     today = data.today.isoformat()
-    tasks = sorted(
-        (t for t in data.tasks if t.path in data.notes), key=lambda t: task_order(t, data.notes[t.path].title)
-    )
+    tasks = data.tasks_by_due()
     overdue = sum(1 for t in tasks if t.due and t.due < today)
     rows = [
         cache.get(
