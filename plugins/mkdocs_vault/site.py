@@ -9,7 +9,6 @@ import itertools
 import os
 import posixpath
 import re
-import sys
 import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -662,7 +661,7 @@ def _compact(html_text: str) -> str:
     the search plugin read back as the same characters: a page with one emoji then takes half or a
     quarter of the memory (at 10,000 notes, about 100 MB less). Not where references are not read
     back (inside <script> or <style>)."""
-    if html_text.isascii() or _stored_narrow(html_text):  # flags and sizes of the string: no scan
+    if html_text.isascii() or _narrow(html_text):  # (`isascii` is a flag of the string: no scan)
         return html_text
     found = _ASTRAL.search(html_text)
     if found is None or "<script" in html_text or "<style" in html_text:
@@ -701,17 +700,16 @@ def _blocks(text: str, start: int = 0) -> list[str]:
     return blocks
 
 
-def _stored_narrow(text: str) -> bool:
-    """Does `text` surely hold no character beyond the BMP? Known without reading it: CPython stores a
-    string at 1, 2 or 4 bytes a character, by its widest character, and `sys.getsizeof` counts that
-    storage, so a string below 4 bytes a character has no character needing 4. (Searching for one
-    reads every character, about 5 ns each: 20 ms for a tasks page of 4.5 MB, and a serve rebuild
-    writing an unpublished note's listings again wrote four such pages.) False, so the search runs,
-    when that cannot be told: a short string, where the header outweighs the text, or another Python."""
-    return _CPYTHON and sys.getsizeof(text) < 4 * len(text)
+def _narrow(text: str) -> bool:
+    """Does the long page `text` surely hold no character beyond the BMP? UTF-16 writes two bytes for
+    every other character and four for those: encoding a tasks page of 4.5 MB takes 2 ms, where
+    searching it for such a character takes 14 (a serve rebuild writing an unpublished note's listings
+    again wrote four such pages). Short pages are searched: there the encoding would cost more than
+    it saves."""
+    return len(text) > NARROW_CHECK_MIN and len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
 
 
-_CPYTHON = sys.implementation.name == "cpython"
+NARROW_CHECK_MIN = 100_000  # characters
 
 
 def _newest_mtime(folder: str) -> int:

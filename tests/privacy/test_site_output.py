@@ -266,18 +266,17 @@ def test_compact_writes_every_character_beyond_the_bmp_as_a_reference() -> None:
 
 
 def test_compact_tells_long_pages_without_characters_beyond_the_bmp_at_once() -> None:
-    """A long page stored at one or two bytes a character cannot hold a character beyond the BMP, and
-    `_compact` leaves it without searching (`_stored_narrow`); one that holds such a character anywhere
-    still gets it written as a reference."""
+    """A long page with no character beyond the BMP is told so without a search (`_narrow`) and left as
+    it is; one that holds such a character anywhere still gets it written as a reference."""
     import random
 
-    from mkdocs_vault.site import _compact, _stored_narrow
+    from mkdocs_vault.site import NARROW_CHECK_MIN, _compact, _narrow
 
     rnd = random.Random(3)
-    for filler in ("<p>Zoë</p>", "<p>中文</p>", "<p>plain</p>"):
-        page = filler * rnd.randint(200, 2000)
-        assert _stored_narrow(page) and _compact(page) is page
+    for filler in ("<p>Zoë</p>", "<p>中文</p>", "<p>plain</p>", "<p>\ud800 lone</p>"):
+        page = filler * (NARROW_CHECK_MIN // len(filler) + rnd.randint(1, 2000))
+        assert _narrow(page) and _compact(page) is page
         at = rnd.randrange(len(page))
         marked = page[:at] + "📅" + page[at:]
-        assert not _stored_narrow(marked)
+        assert not _narrow(marked)
         assert _compact(marked) == page[:at] + "&#x1F4C5;" + page[at:]
