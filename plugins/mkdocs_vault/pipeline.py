@@ -98,24 +98,21 @@ class VaultState:
     def refresh(self) -> VaultState:
         """Run every stage; after the first run only changed files are re-read and re-indexed."""
         _thaw_heap()  # a rebuild under `mkdocs serve` replaces much of what the first build froze
-        with _collector_paused():
+        with self.lasting():
             self._refresh()
-            assert self.vault is not None
-            # Freeze before the collector is back on: the first allocation after `gc.enable()` would
-            # otherwise start a collection that walks every object the stages made (0.2 s at 10,000
-            # notes), only for `gc.freeze` to set them all aside a moment later.
-            if len(self.vault.notes) >= FREEZE_MIN_NOTES:
-                _freeze_heap()
         return self
 
     @contextmanager
     def lasting(self) -> Iterator[None]:
-        """Run a later stage that makes objects lasting the whole build (the site's pages and listings)
-        as `refresh` runs the stages: with the collector paused, and what was made frozen after. What
-        a serve rebuild makes for its listings (their data, rows and pages) is otherwise walked again
-        by every collection while MkDocs makes a `Page` for each of 10,000 notes (40 ms a rebuild)."""
+        """Run a stage that makes objects lasting the whole build (the stages of `refresh`, the site's
+        pages and listings) with the collector paused, and what was made frozen after. What a serve
+        rebuild makes for its listings (their data, rows and pages) is otherwise walked again by every
+        collection while MkDocs makes a `Page` for each of 10,000 notes (40 ms a rebuild)."""
         with _collector_paused():
             yield
+            # Frozen before the collector is back on: the first allocation after `gc.enable()` would
+            # otherwise start a collection that walks every object the stage made (0.2 s for the
+            # stages at 10,000 notes), only for `gc.freeze` to set them all aside a moment later.
             if self.vault is not None and len(self.vault.notes) >= FREEZE_MIN_NOTES:
                 _freeze_heap()
 
