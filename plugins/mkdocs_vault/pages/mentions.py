@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ..vault.model import Note
 from .addresses import relative
-from .data import Mention, NoteRow, SiteData
+from .data import Mention, NoteRow, SiteData, title_order
 from .inline import InlineRenderer, without_comments
 
 MAX_CONTEXTS = 5  # per linking note: enough to see how it is mentioned, not a copy of the note
@@ -59,7 +59,7 @@ def backlinks(data: SiteData, lines: NoteLines, make_inline: MakeInline, path: s
         f'<h2 id="vault-backlinks" data-search-exclude>Linked mentions <span class="vault-count">{len(by_source)}</span></h2>',
     ]
     for group in sorted(groups, key=lambda g: (g == "other", g.casefold(), g)):
-        rows = sorted(groups[group], key=lambda r: (r.title.casefold(), r.path))
+        rows = sorted(groups[group], key=title_order)
         parts.append(
             f'<h3 class="vault-group" data-search-exclude>{html.escape(group)}</h3><ul class="vault-mentions">'
         )
