@@ -21,31 +21,13 @@ class UsageError(Exception):
 
 
 def _plugin_options(config_file: Path) -> tuple[Path, dict[str, Any]]:
-    """(vault folder, raw `vault` plugin options) from an mkdocs.yml, validated like MkDocs does."""
-    from mkdocs.utils import yaml_load
-
-    from .config import VaultConfig
+    """(vault folder, `vault` plugin options) from an mkdocs.yml, read by the MkDocs adapter."""
+    from .mkdocs.configfile import ConfigFileError, plugin_options
 
     try:
-        with config_file.open("rb") as fh:
-            data = yaml_load(fh) or {}
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot read {config_file}: {exc}") from None
-    docs_dir = config_file.parent / str(data.get("docs_dir", "docs"))
-    raw: dict[str, Any] = {}
-    for entry in data.get("plugins") or []:
-        if entry == "vault":
-            raw = {}
-        elif isinstance(entry, dict) and "vault" in entry:
-            raw = entry["vault"] or {}
-    if isinstance(data.get("plugins"), dict):
-        raw = data["plugins"].get("vault") or {}
-    cfg = VaultConfig(config_file_path=str(config_file))
-    cfg.load_dict(raw)
-    errors, _warnings = cfg.validate()
-    if errors:
-        raise UsageError("; ".join(f"vault plugin option {k}: {e}" for k, e in errors))
-    return docs_dir, dict(cfg)
+        return plugin_options(config_file)
+    except ConfigFileError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def load_state(args: argparse.Namespace, **overrides: Any) -> VaultState:

@@ -10,6 +10,7 @@ the result never depends on the order files were read in. Attachments keep their
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable, KeysView, Mapping
@@ -58,6 +59,30 @@ def plain_segments(path: str) -> list[str] | None:
     if "" in parts or ("." in path and ("." in parts or ".." in parts)):
         return None  # also a leading `/`: its first segment is empty
     return parts
+
+
+@functools.cache
+def _norm_parts(path: str) -> tuple[str, ...]:
+    # One leading slash, as MkDocs adds it: normpath keeps a leading "//" as it is.
+    path = posixpath.normpath(path if path.startswith("/") else "/" + path)[1:]
+    return tuple(path.split("/")) if path else ()
+
+
+def relative_url(url: str, other: str) -> str:
+    """`url` relative to the page at `other`, both site paths: the same answer as MkDocs 1.6's
+    `mkdocs.utils.get_relative_url` (tests/foundation/test_urls.py compares them), written here so
+    that the pages stage needs no MkDocs. A last segment of `other` with a dot is a file name."""
+    folder, _, last = other.rpartition("/")
+    if "." in last:
+        other = folder
+    here, there = _norm_parts(other), _norm_parts(url)
+    common = 0
+    for a, b in zip(here, there):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + list(there[common:])) or "."
+    return rel + "/" if url.endswith("/") else rel
 
 
 def path_between(target: list[str], start: list[str]) -> str:

@@ -178,3 +178,16 @@ def test_an_update_that_changes_nothing_keeps_the_map() -> None:
     assert urls.updated({"A.md": {}, "B.md": {"permalink": "/b/"}, "C.md": None}, ["x.png"]) == (urls, set())
     updated, moved = urls.updated({"C.md": {"permalink": "a"}}, ["x.png"])
     assert updated is not urls and moved == set() and updated.note_url("C.md") == "a-2/"
+
+
+def test_relative_url_answers_as_mkdocs_does():
+    # The pages stage computes hrefs without MkDocs; its answers must stay MkDocs 1.6's.
+    import itertools
+
+    from mkdocs.utils import get_relative_url
+    from mkdocs_vault.urls import relative_url
+
+    paths = ["", ".", "/", "a", "a/", "a/b", "a/b/", "a/b/c.html", "a/../b/", "x/y.png", "a/b/../../c/",
+             "index.html", "a/index.html", "tags/", "a b/c%20d/", "../up/", "a//b/"]
+    for url, other in itertools.product(paths, repeat=2):
+        assert relative_url(url, other) == get_relative_url(url, other), (url, other)

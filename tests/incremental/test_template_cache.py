@@ -4,7 +4,7 @@ compiled again (`templatecache.py`)."""
 from __future__ import annotations
 
 import jinja2
-from mkdocs_vault.templatecache import TemplateCodeCache
+from mkdocs_vault.mkdocs.templatecache import TemplateCodeCache
 
 
 def _environment(sources: dict[str, str], cache: TemplateCodeCache, compiled: list[str]) -> jinja2.Environment:

@@ -14,7 +14,7 @@ import jinja2
 import pytest
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import script_tag_filter, url_filter
-from mkdocs_vault.blockcache import TITLE_MARK, BlockCache
+from mkdocs_vault.mkdocs.blockcache import TITLE_MARK, BlockCache
 
 BASE = """{% import "language.html" as lang with context %}<html>
 <head>{% block styles %}

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from mkdocs_vault.mkdocs.searchview import page_view, search_view
 from mkdocs_vault.pages.generated import SitePages, insert_after_title
-from mkdocs_vault.searchview import page_view, search_view
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import get_relative_url
-from mkdocs_vault.navcache import NavCache
+from mkdocs_vault.mkdocs.navcache import NavCache
 
 NAV_URLS = ["", "people/", "meetings/", "directory/", "tags/", "people/team/", "about.html"]
 PAGE_URLS = [

@@ -6,7 +6,7 @@ import random
 
 import pytest
 from material.plugins.search.plugin import Parser
-from mkdocs_vault.searchview import lighten
+from mkdocs_vault.mkdocs.searchview import lighten
 
 
 def entries(html: str) -> list[tuple] | str:
@@ -176,7 +176,7 @@ def test_views_cut_as_the_patterns_describe() -> None:
     random strings of markers, their pieces and text, unclosed ones included."""
     import re
 
-    from mkdocs_vault.searchview import _END, _HIDE, _TEXT, page_view, search_view
+    from mkdocs_vault.mkdocs.searchview import _END, _HIDE, _TEXT, page_view, search_view
 
     search = re.compile(f"{re.escape(_HIDE)}.*?{re.escape(_END)}|{re.escape(_TEXT)}(.*?)-->", re.DOTALL)
     page = re.compile(f"{re.escape(_HIDE)}|{re.escape(_END)}|{re.escape(_TEXT)}.*?-->", re.DOTALL)

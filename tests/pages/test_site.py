@@ -189,7 +189,7 @@ def test_blocks_are_those_of_splitting_at_blank_lines() -> None:
     must give what that split gives, from any start, whatever whitespace and line breaks it meets."""
     import random
 
-    from mkdocs_vault.site import _blocks
+    from mkdocs_vault.mkdocs.site import _blocks
 
     pieces = ["<p>a</p>", "\n", "\n\n", "\n\n\n", " ", "\t", "\u3000", "\x1c", "b\n" * 70, "c\n\n" * 3]
     rnd = random.Random(5)

@@ -250,7 +250,7 @@ def test_compact_writes_every_character_beyond_the_bmp_as_a_reference() -> None:
     occurrence gives, and leave pages with a script or a style as they are."""
     import random
 
-    from mkdocs_vault.site import _ASTRAL, _compact
+    from mkdocs_vault.mkdocs.site import _ASTRAL, _compact
 
     def reference(text: str) -> str:
         if _ASTRAL.search(text) is None or "<script" in text or "<style" in text:
@@ -270,7 +270,7 @@ def test_compact_tells_long_pages_without_characters_beyond_the_bmp_at_once() ->
     it is; one that holds such a character anywhere still gets it written as a reference."""
     import random
 
-    from mkdocs_vault.site import NARROW_CHECK_MIN, _compact, _narrow
+    from mkdocs_vault.mkdocs.site import NARROW_CHECK_MIN, _compact, _narrow
 
     rnd = random.Random(3)
     for filler in ("<p>Zoë</p>", "<p>中文</p>", "<p>plain</p>", "<p>\ud800 lone</p>"):

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import datemath
+from .errors import MAX_STRING, EvalError, check_size, clean_number  # noqa: F401 (EvalError re-exported)
 from .parser import (
     BinaryOp,
     Call,
     DateShorthand,
-    DQLError,
     Expr,
     Index,
     LambdaExpr,
@@ -30,10 +30,6 @@ from .parser import (
     Variable,
 )
 from .values import UTC, Duration, Lambda, Link, compare, normalize_duration, to_string, truthy, type_of
-
-
-class EvalError(DQLError):
-    """An expression that fails on a value (wrong types, unknown function, arithmetic with null ...)."""
 
 
 @dataclass
@@ -264,7 +260,7 @@ class Context:
             }.get(idx)
             if unit is None:
                 return None
-            return _clean_number(obj.as_unit(unit))
+            return clean_number(obj.as_unit(unit))
         return None
 
     # -------------------------------------------------------------------------------- operators
@@ -317,15 +313,6 @@ class Context:
         raise EvalError(f"No implementation found for '{ta} {op} {tb}'")
 
 
-# A query must not be able to exhaust the build's memory ("x" * 1e12, padleft("", 1e12)).
-MAX_STRING = 10_000_000
-
-
-def check_size(n: float) -> None:
-    if n > MAX_STRING or math.isnan(n):
-        raise EvalError(f"Result would be too large ({n:.0f} characters; the limit is {MAX_STRING})")
-
-
 def _this_chain(node: Expr) -> bool:
     while isinstance(node, Index):
         if not isinstance(node.index, Literal):
@@ -351,19 +338,12 @@ def _arith(op: str, a: float, b: float) -> float:
         return a * b
     if op == "/":
         r = _div(a, b)
-        return _clean_number(r)
+        return clean_number(r)
     if op == "%":
         if b == 0:
             return math.nan
-        return _clean_number(math.fmod(a, b))
+        return clean_number(math.fmod(a, b))
     raise EvalError(f"Unknown operator '{op}'")
-
-
-def _clean_number(x: float) -> float:
-    """Keep whole floats as ints so they print as JavaScript prints them."""
-    if isinstance(x, float) and x.is_integer() and abs(x) < 2**53:
-        return int(x)
-    return x
 
 
 def _js_char(s: str, i: int) -> str:

@@ -24,7 +24,7 @@ from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
-from ..searchview import hidden
+from ..markdown.searchmarks import hidden
 from .blocks import INLINE_QUERY, find_blocks
 from .engine import QueryContext, Result, run_query
 from .render import LinkHtml, render_result, render_unsupported

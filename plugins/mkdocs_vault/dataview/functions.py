@@ -13,11 +13,11 @@ import hashlib
 import math
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from . import datemath
 from .dateformat import format_date, parse_date_format
-from .evaluate import Context, EvalError, _clean_number, check_size
+from .errors import EvalError, check_size, clean_number
 from .values import (
     NUMBER_RE,
     Duration,
@@ -30,6 +30,20 @@ from .values import (
     truthy,
     type_of,
 )
+
+
+class Context(Protocol):
+    """What a function reads of the evaluation that calls it (`evaluate.Context`, which looks functions
+    up in this module: a protocol rather than that class keeps the two modules free of an import cycle)."""
+
+    settings: Any  # evaluate.Settings: the clock, the zone and link handling
+
+    def compare(self, a: Any, b: Any) -> int: ...
+
+    def index_value(self, obj: Any, idx: Any) -> Any: ...
+
+    def binary(self, op: str, a: Any, b: Any) -> Any: ...
+
 
 Impl = Callable[..., Any]
 
@@ -92,7 +106,7 @@ def _null(*_: Any) -> None:
 
 
 def _num(x: float) -> float:
-    return _clean_number(x)
+    return clean_number(x)
 
 
 def _call(ctx: Context, f: Any, *args: Any) -> Any:

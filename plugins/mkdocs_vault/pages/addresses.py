@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import functools
 
-from mkdocs.utils import get_relative_url
-
 from ..urls import path_between, plain_segments, slugify_segment
+from ..urls import relative_url as get_relative_url
 
 TAGS_URL = "tags/"
 TIMELINE_URL = "timeline/"

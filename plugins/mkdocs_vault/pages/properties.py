@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..dataview.dateformat import format_date
-from ..searchview import hidden, search_text
+from ..markdown.searchmarks import hidden, search_text
 from .addresses import directory_url, relative, tag_url
 from .inline import InlineRenderer, clean, external, is_url, plain
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Mapping
 
-from mkdocs.utils import get_relative_url
-
+from ..urls import relative_url as get_relative_url
 from ..vault.model import Note
 
 UrlOf = Callable[[str], str | None]

@@ -24,21 +24,7 @@ from __future__ import annotations
 
 import re
 
-_HIDE, _END = "<!--vault-nosearch-5c1e-->", "<!--/vault-nosearch-5c1e-->"
-_TEXT = "<!--vault-search-5c1e:"
-_TAG = re.compile(r"<[^>]*>")
-
-
-def hidden(fragment: str) -> str:
-    """`fragment` on the page, not in the search view (no nesting: a fragment holds no other)."""
-    return f"{_HIDE}{fragment}{_END}"
-
-
-def search_text(fragment: str) -> str:
-    """The text of the HTML `fragment` (tags dropped, entities kept) for the search view only."""
-    text = " ".join(_TAG.sub(" ", fragment).split())
-    # Escaped text holds no ">", so it cannot end the comment early.
-    return f"{_TEXT}{text.replace('>', '&gt;')}-->" if text else ""
+from ..markdown.searchmarks import _END, _HIDE, _TEXT, hidden, search_text  # noqa: F401
 
 
 def has_markers(content: str) -> bool:

@@ -28,10 +28,10 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from ..pipeline import Options, VaultState
 from .blockcache import BlockCache
 from .config import VaultConfig
 from .navcache import OVERRIDES, add_theme_loader
-from .pipeline import Options, VaultState
 from .site import NoteFiles, SiteBuilder
 from .templatecache import TemplateCodeCache
 

@@ -25,7 +25,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from .urls import plain_segments
+from ..urls import plain_segments
 
 # Our template folder (the top-level overrides/, shipped inside the package as mkdocs_vault.overrides).
 OVERRIDES = str(resources.files("mkdocs_vault.overrides"))

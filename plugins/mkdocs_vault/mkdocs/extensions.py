@@ -10,21 +10,21 @@ standard extensions they rely on (`markdown.site_config` lists them and says why
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from .dataview.batch import context_for_state
-from .dataview.extension import DataviewExtension, DataviewRunner, placeholder_link_html
-from .diagnostics import INFO, WARNING
-from .links.extension import LinkContext, fix_links
-from .markdown.site_config import build_markdown, markdown_config
-from .pages.addresses import tag_url
+from ..dataview.batch import context_for_state
+from ..dataview.extension import DataviewExtension, DataviewRunner, placeholder_link_html
+from ..diagnostics import INFO, WARNING
+from ..links.extension import LinkContext, fix_links
+from ..markdown.site_config import build_markdown, markdown_config
+from ..pages.addresses import tag_url
 
 if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
-    from .site import SiteBuilder
+    from ..pipeline import Options, VaultState
 
 # Extensions that conflict with ours (see markdown.site_config): removed if a site lists them.
 CONFLICTING = ("pymdownx.tasklist", "attr_list")
@@ -32,17 +32,27 @@ CONFLICTING = ("pymdownx.tasklist", "attr_list")
 REPORTED_BY_PIPELINE = ("unresolved-link", "ambiguous-link", "unpublished-link")
 
 
+class RenderingSite(Protocol):
+    """What this module reads and sets on the site builder (`site.SiteBuilder`, which imports this
+    module: a protocol rather than that class keeps the two modules free of an import cycle)."""
+
+    state: VaultState
+    options: Options
+    dataview_runner: Any
+    link_context: Any
+
+
 class _CachedResolver:
     """The resolver interface the links extension calls, answered from the pipeline's cache."""
 
-    def __init__(self, site: SiteBuilder) -> None:
+    def __init__(self, site: RenderingSite) -> None:
         self.site = site
 
     def resolve(self, target: str, source_path: str = ""):
         return self.site.state.resolve(target, source_path)
 
 
-def configure(config: MkDocsConfig, site: SiteBuilder) -> None:
+def configure(config: MkDocsConfig, site: RenderingSite) -> None:
     """Create the build's link context and add every extension the notes need."""
     state = site.state
 
@@ -62,7 +72,7 @@ def configure(config: MkDocsConfig, site: SiteBuilder) -> None:
     line_breaks = not strict if strict is not None else True  # Obsidian's default is non-strict
     if strict is None:
         # Obsidian's own setting decides; the vault is read in on_files, so peek at it here.
-        from .vault.settings import read_settings
+        from ..vault.settings import read_settings
 
         line_breaks = not read_settings(state.root).strict_line_breaks
     runner = site.dataview_runner = _dataview_runner(site, context)
@@ -90,7 +100,7 @@ def configure(config: MkDocsConfig, site: SiteBuilder) -> None:
         config.mdx_configs[name] = merged
 
 
-def _dataview_runner(site: SiteBuilder, links: LinkContext) -> DataviewRunner:
+def _dataview_runner(site: RenderingSite, links: LinkContext) -> DataviewRunner:
     """Queries run while pages render, over this build's pages and index; their time is summed
     into the build's "queries" phase."""
     state = site.state
@@ -118,7 +128,7 @@ def _dataview_runner(site: SiteBuilder, links: LinkContext) -> DataviewRunner:
         as_of=state.clock.today if options.show_query_date else None,
     )
     runner.timings = state.timings
-    runner.forget = contexts.clear  # type: ignore[attr-defined]  # SiteBuilder.release
+    runner.forget = contexts.clear  # type: ignore[attr-defined]  # site.SiteBuilder.release
     return runner
 
 
@@ -135,7 +145,7 @@ class TimedRunner(DataviewRunner):
             self.timings["queries"] = self.timings.get("queries", 0.0) + time.perf_counter() - start
 
 
-def set_current(site: SiteBuilder, note_path: str | None) -> None:
+def set_current(site: RenderingSite, note_path: str | None) -> None:
     """Tell the extensions which note (None for a generated page) is about to be rendered."""
     state = site.state
     if note_path is not None and state.vault is not None:
@@ -145,6 +155,6 @@ def set_current(site: SiteBuilder, note_path: str | None) -> None:
         site.link_context.begin_page("", "", 0)
 
 
-def finish(site: SiteBuilder, page: Page, note_path: str | None) -> str:
+def finish(site: RenderingSite, page: Page, note_path: str | None) -> str:
     """Second rendering phase for one page: link placeholders become final HTML."""
     return fix_links(page.content or "", note_path or "", site.link_context, page_url=page.url)

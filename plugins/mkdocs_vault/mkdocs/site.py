@@ -19,15 +19,15 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from ..pages.addresses import relative
+from ..pipeline import VaultState
 from .config import VaultConfig
 from .navcache import OVERRIDES, NavCache
-from .pages.addresses import relative
-from .pipeline import VaultState
 from .searchview import has_markers, lighten, page_view, search_view
 
 if TYPE_CHECKING:
-    from .pages.generated import SitePages
-    from .pages.sections import SectionPages
+    from ..pages.generated import SitePages
+    from ..pages.sections import SectionPages
     from .rendering import SharedMarkdown
 
 
@@ -156,7 +156,7 @@ class SiteBuilder:
             if self.section_pages is not None:
                 self.section_pages.generation = state.generation  # what they show did not change
             if self.site_pages is not None:
-                from .pages.mentions import NoteLines
+                from ..pages.mentions import NoteLines
 
                 self.site_pages.lines = NoteLines(state.vault.notes)  # mentions quote the new text
             return pages
@@ -171,7 +171,7 @@ class SiteBuilder:
         """Section pages for the top-level folders without a note of their own, a home page when the
         vault has no index.md, and the listings: all of them, or after an edit only those it reaches
         (`DependencyTracker.listing_parts`), the others kept from `previous` (the last build's)."""
-        from .pages.sections import SectionPages, home_page
+        from ..pages.sections import SectionPages, home_page
 
         state = self.state
         assert state.vault is not None and state.urls is not None
@@ -198,7 +198,7 @@ class SiteBuilder:
             pages["index.md"] = home_page(self.sections, list(published.values()), state.url_of)
         # The listings (directory, timeline, tasks, tags, graph) and the note panels' data: one bulk
         # read of the index per build. A note never takes their URLs (pipeline.RESERVED_URLS).
-        from .pages.generated import SitePages
+        from ..pages.generated import SitePages
 
         # The last build's site data is updated rather than read again, if that build completed.
         last = previous[2].data if previous is not None and previous[2] is not None else None
@@ -230,7 +230,7 @@ class SiteBuilder:
 
     def _generated_files(self, files: Files) -> None:
         """Non-page files of the generated pages: the global graph's JSON."""
-        from .pages.addresses import GRAPH_JSON_URI
+        from ..pages.addresses import GRAPH_JSON_URI
 
         if self.site_pages is None or "graph/index.md" not in self.generated:
             return
@@ -242,8 +242,8 @@ class SiteBuilder:
     # -- incremental rebuilds (incremental.py) ------------------------------------------------------
     def _site_key(self) -> tuple:
         """What every page shows beyond its own content: a change means every page renders again."""
-        from .pages.addresses import src_uri_of
-        from .pages.generated import BROWSE
+        from ..pages.addresses import src_uri_of
+        from ..pages.generated import BROWSE
 
         config_file = self.config.config_file_path
         try:
@@ -260,8 +260,8 @@ class SiteBuilder:
     def _plan_rebuild(self, files: Files) -> None:
         """Under `--dirty`, make MkDocs render exactly the pages this change can affect: note pages the
         tracker names, and generated pages whose Markdown differs from the last build's."""
-        from .dataview.batch import context_for_state, pages_for_state
-        from .pages.addresses import GRAPH_JSON_URI
+        from ..dataview.batch import context_for_state, pages_for_state
+        from ..pages.addresses import GRAPH_JSON_URI
 
         state = self.state
         tracker = state.tracker
@@ -313,7 +313,7 @@ class SiteBuilder:
         """The build completed: write the alias redirects, remove the outputs of pages and files that
         are gone (deleted or unpublished notes, emptied listings, aliases no longer there), keep
         Material's search index whole, and remember what was built for the next rebuild."""
-        from .incremental import remove_outputs
+        from ..incremental import remove_outputs
 
         pending = getattr(self, "_pending", None)
         if pending is None:
@@ -409,8 +409,8 @@ class SiteBuilder:
         as two sections; never every note (MkDocs renders the whole nav into every page)."""
         from mkdocs.structure.nav import Section
 
-        from .pages.addresses import src_uri_of
-        from .pages.generated import BROWSE
+        from ..pages.addresses import src_uri_of
+        from ..pages.generated import BROWSE
 
         def page_of(uri: str) -> Page | None:
             file = files.get_file_from_path(uri)
@@ -506,7 +506,7 @@ class SiteBuilder:
             note = self.state.vault.notes[path]
             return pages.decorate_note(note, page.url, html_text, home=home)
         if home:
-            from .pages.generated import insert_after_title
+            from ..pages.generated import insert_after_title
 
             return insert_after_title(html_text, pages.browse_box(page.url))
         return html_text
@@ -609,7 +609,7 @@ class SiteBuilder:
 
     def post_build(self) -> None:
         if self.options.publish_report:
-            from .pages.report import publish_report
+            from ..pages.report import publish_report
 
             # Beside mkdocs.yml, never inside site/: the report names notes that are held back.
             out = Path(self.config.config_file_path or ".").parent / self.options.publish_report
@@ -623,7 +623,7 @@ class SiteBuilder:
         of this build (`pages`: output paths) lives there. Returns the redirects' paths: they are this
         build's outputs too, so a redirect whose alias or note went away is removed under `--dirty`.
         A serve rebuild writes only the redirects that differ from the last build's."""
-        from .pages.redirects import redirect_page
+        from ..pages.redirects import redirect_page
 
         state = self.state
         assert state.vault is not None and state.urls is not None
