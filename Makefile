@@ -6,13 +6,23 @@ STAMP := $(VENV)/.installed
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint bench bench-large bench-incremental clean browser-deps vendor
+.PHONY: serve build test test-properdocs lint bench bench-large bench-incremental clean browser-deps vendor
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# A second environment with ProperDocs, MkDocs 1.6's drop-in fork, for `make test-properdocs`.
+PD_VENV := .venv-properdocs
+PD_STAMP := $(PD_VENV)/.installed
+
+$(PD_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(PD_VENV)
+	$(PD_VENV)/bin/pip install --quiet --upgrade pip
+	$(PD_VENV)/bin/pip install --quiet -e '.[test,properdocs]'
+	touch $(PD_STAMP)
 
 serve: $(STAMP)  ## serve the sample vault on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
@@ -22,6 +32,11 @@ build: $(STAMP)  ## build the sample vault into site/
 
 test: $(STAMP)  ## the whole suite
 	$(BIN)/python -m pytest -q
+
+# Every test that builds a site, again with ProperDocs building it (CI runs this after `make test`).
+PD_TESTS := tests/foundation tests/links tests/privacy tests/pages tests/incremental
+test-properdocs: $(PD_STAMP)  ## the build tests with ProperDocs instead of MkDocs
+	VAULT_SITE_GENERATOR=properdocs DISABLE_MKDOCS_2_WARNING=true $(PD_VENV)/bin/python -m pytest -q -m "not browser" $(PD_TESTS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check plugins tests

@@ -12,6 +12,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
+# Which MkDocs builds the test sites: MkDocs 1.6 itself, or ProperDocs, its drop-in fork (`make
+# test-properdocs`). ProperDocs' `replacement` module sends every `mkdocs.*` import (ours, Material's
+# and the tests' own) to `properdocs.*`, as its command line does; it must come before any of them.
+SITE_GENERATOR = os.environ.get("VAULT_SITE_GENERATOR", "mkdocs")
+if SITE_GENERATOR == "properdocs":
+    import properdocs.replacement  # noqa: F401
+elif SITE_GENERATOR != "mkdocs":
+    raise RuntimeError(f"VAULT_SITE_GENERATOR={SITE_GENERATOR!r}: use mkdocs or properdocs")
+
 
 def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:
     """Write {vault-relative path: text or bytes} under root and return root."""
@@ -34,10 +43,10 @@ def make_vault(tmp_path: Path):
 
 
 def build_site(config_file: Path, site_dir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run a real `mkdocs build` in a child process and return it (output captured)."""
+    """Run a real `mkdocs build` (or `properdocs build`) in a child process and return it (output captured)."""
     full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), "-d", str(site_dir), *extra],
+        [sys.executable, "-m", SITE_GENERATOR, "build", "-f", str(config_file), "-d", str(site_dir), *extra],
         check=False, capture_output=True, text=True, env=full_env, timeout=600,
     )
 
