@@ -24,13 +24,24 @@ $(PD_STAMP): pyproject.toml
 	$(PD_VENV)/bin/pip install --quiet -e '.[test,properdocs]'
 	touch $(PD_STAMP)
 
+# Zensical, for the test that builds an exported vault with it (tests/export): its own environment,
+# since it is another site generator with its own dependencies.
+ZS_VENV := .venv-zensical
+ZS_STAMP := $(ZS_VENV)/.installed
+
+$(ZS_STAMP): Makefile
+	$(PYTHON) -m venv $(ZS_VENV)
+	$(ZS_VENV)/bin/pip install --quiet --upgrade pip
+	$(ZS_VENV)/bin/pip install --quiet 'zensical>=0.1.4,<0.2'
+	touch $(ZS_STAMP)
+
 serve: $(STAMP)  ## serve the sample vault on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
 
 build: $(STAMP)  ## build the sample vault into site/
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP)  ## the whole suite
+test: $(STAMP) $(ZS_STAMP)  ## the whole suite
 	$(BIN)/python -m pytest -q
 
 # Every test that builds a site, again with ProperDocs building it (CI runs this after `make test`).

@@ -1,4 +1,4 @@
-"""`mkdocs-vault index | query | check`: the stages without a site build.
+"""`mkdocs-vault index | query | check | export`: the stages without a site build.
 
 Every subcommand reads its configuration the same way: `-f mkdocs.yml` (default `./mkdocs.yml` when
 present) gives the vault folder (`docs_dir`) and the `vault` plugin's options; a `VAULT_DIR` argument
@@ -39,6 +39,7 @@ def load_state(args: argparse.Namespace, **overrides: Any) -> VaultState:
             raise UsageError(f"no {config_file} here: pass -f mkdocs.yml or a VAULT_DIR")
         root, raw = _plugin_options(config_file)
         options = Options.from_config(raw)
+        args.date_format = raw.get("date_format")
     for key, value in overrides.items():
         if value is not None:
             setattr(options, key, value)
@@ -84,6 +85,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export.writer import export_vault
+
+    out = Path(args.out_dir)
+    if out.exists() and any(out.iterdir()) and not args.force:
+        raise UsageError(f"{out} is not empty: give an empty or new folder, or --force to write into it")
+    state = load_state(args)
+    if out.resolve().is_relative_to(state.root):
+        raise UsageError(f"{out} is inside the vault: export somewhere else")
+    summary = export_vault(state, out, date_format=getattr(args, "date_format", None))
+    for path, line, message in summary.warnings:
+        where = f"{path}:{line}" if line else path
+        print(f"warning: {where}: {message}", file=sys.stderr)
+    print(f"exported {summary.notes} notes, {summary.attachments} attachments and "
+          f"{len(summary.pages)} generated pages to {out}")
+    return 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from .dataview.batch import run_batch_on_state, run_one_on_state
 
@@ -124,6 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     p_check.add_argument("--json", action="store_true")
     p_check.add_argument("--report", action="store_true", help="also list what is published and what is held back")
     p_check.set_defaults(func=cmd_check)
+
+    p_export = sub.add_parser("export", help="write the published vault as plain Markdown into OUT_DIR")
+    p_export.add_argument("out_dir", metavar="OUT_DIR", help="an empty or new folder")
+    p_export.add_argument("-f", "--config-file", metavar="mkdocs.yml", help="read docs_dir and plugin options")
+    p_export.add_argument("--vault", dest="vault_dir", metavar="VAULT_DIR", help="a vault folder, default options")
+    p_export.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    p_export.set_defaults(func=cmd_export)
 
     # Options may come before, between or after the positionals (`query VAULT --origin X 'TABLE ...'`):
     # whatever argparse leaves over that is not an option is another positional.
