@@ -32,7 +32,7 @@ ZS_STAMP := $(ZS_VENV)/.installed
 $(ZS_STAMP): Makefile
 	$(PYTHON) -m venv $(ZS_VENV)
 	$(ZS_VENV)/bin/pip install --quiet --upgrade pip
-	$(ZS_VENV)/bin/pip install --quiet 'zensical>=0.1.4,<0.2'
+	$(ZS_VENV)/bin/pip install --quiet 'zensical==0.0.73'  # 0.0.74 and 0.1 need zensical-ui, not on the registry CI reaches
 	touch $(ZS_STAMP)
 
 serve: $(STAMP)  ## serve the sample vault on http://127.0.0.1:8000
