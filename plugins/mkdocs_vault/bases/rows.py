@@ -1,0 +1,225 @@
+"""What a base can see of each file: the published notes as Bases sees them, built from `Note`s.
+
+A `FileRow` holds a note's frontmatter properties (only those: inline fields are Dataview's, not
+Bases'), typed as the app types them, without the `private_keys`, and its file facts (`file.*`).
+Only published notes become rows: an unpublished note is not in a base's results, a link to it does
+not resolve, and it counts towards no one's backlinks. A `.base` file gets a row too, outside the
+results, so a base page's `this` has its `file.*` facts.
+
+Typing follows Obsidian's property types: `.obsidian/types.json` says what a key is (`date`,
+`datetime`, `number`, `checkbox`, `text`, `multitext`, `tags`, `aliases`); without an entry, text
+shaped like an ISO date is a date (the app infers the date widget the same way), `[[wikilinks]]` in
+text are links, and everything else stays as YAML 1.2 gave it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..vault.model import Note
+from .values import FileRef, Link, as_moment, parse_date
+
+# (target as written, path of the note it is written in) -> published vault path, or None
+Resolve = Callable[[str, str], str | None]
+
+_WIKILINK = re.compile(r"^\s*!?\[\[([^\]|#]*)(#[^\]|]*)?(?:\|([^\]]*))?\]\]\s*$")
+
+
+@dataclass(slots=True)
+class FileRow:
+    """One file as a base sees it (`file.*` and `note.*`)."""
+
+    path: str
+    properties: dict[str, Any] = field(default_factory=dict)
+    size: int = 0
+    ctime: dt.datetime | None = None
+    mtime: dt.datetime | None = None
+    tags: list[str] = field(default_factory=list)  # as written, without '#', frontmatter first
+    links: list[Link] = field(default_factory=list)  # every link, frontmatter ones first
+    embeds: list[Link] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.rpartition("/")[2]
+
+    @property
+    def basename(self) -> str:
+        stem, dot, _ = self.name.rpartition(".")
+        return stem if dot else self.name
+
+    @property
+    def ext(self) -> str:
+        stem, dot, ext = self.name.rpartition(".")
+        return ext if dot and stem else ""
+
+    @property
+    def folder(self) -> str:
+        return self.path.rpartition("/")[0]
+
+    def has_tag(self, tag: str) -> bool:
+        """`hasTag`: the tag itself or any tag nested below it, case-insensitively."""
+        wanted = tag.lstrip("#").casefold()
+        return any(t.casefold() == wanted or t.casefold().startswith(wanted + "/") for t in self.tags)
+
+    def in_folder(self, folder: str) -> bool:
+        wanted = folder.strip("/")
+        return wanted == "" or self.path.startswith(wanted + "/")
+
+
+@dataclass
+class Scope:
+    """What names mean while one expression is evaluated for one row (`locals`: `value`, `index`,
+    `acc` inside list functions, `values` in summary formulas)."""
+
+    row: FileRow | None
+    locals: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RowSet:
+    """The rows of one build: `rows` (published notes, in path order) and `others` (base files)."""
+
+    rows: dict[str, FileRow]
+    others: dict[str, FileRow] = field(default_factory=dict)
+    tz: dt.tzinfo = dt.UTC
+    resolve: Resolve = lambda target, source: None
+    _backlinks: dict[str, list[str]] | None = None
+
+    def get(self, path: str) -> FileRow | None:
+        return self.rows.get(path) or self.others.get(path)
+
+    def backlinks(self, path: str) -> list[str]:
+        """The published notes that link to `path`, in path order (computed once per build)."""
+        if self._backlinks is None:
+            found: dict[str, list[str]] = {}
+            for source, row in self.rows.items():
+                for target in dict.fromkeys(lk.path for lk in row.links if lk.path):
+                    found.setdefault(target, []).append(source)
+            self._backlinks = found
+        return self._backlinks.get(path, [])
+
+    def file_of(self, value: Any) -> FileRow | None:
+        """The row a file, a link or a path names (links and paths resolved from nowhere in
+        particular: the vault root, as the app's `file("path")` does)."""
+        if isinstance(value, FileRef):
+            return self.get(value.path)
+        if isinstance(value, Link):
+            return self.get(value.path) if value.path else None
+        if isinstance(value, str):
+            m = _WIKILINK.match(value)
+            target = m.group(1) if m else value
+            found = self.get(target) or self.get(target + ".md")
+            if found is not None:
+                return found
+            path = self.resolve(target, "")
+            return self.get(path) if path else None
+        return None
+
+
+def read_types(root: Path | str) -> dict[str, str]:
+    """`.obsidian/types.json`'s property types, keys lower-cased; {} when absent or unreadable."""
+    try:
+        data = json.loads((Path(root) / ".obsidian" / "types.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    types = data.get("types") if isinstance(data, dict) else None
+    if not isinstance(types, dict):
+        return {}
+    return {str(k).lower(): v for k, v in types.items() if isinstance(v, str)}
+
+
+def link_value(text: str, source: str, resolve: Resolve) -> Link | None:
+    """A property text that is one `[[wikilink]]` as a Link, else None."""
+    m = _WIKILINK.match(text)
+    if m is None:
+        return None
+    target = m.group(1).strip()
+    return Link(target, resolve(target, source) if target else source, m.group(3))
+
+
+def typed_value(value: Any, kind: str | None, source: str, resolve: Resolve, tz: dt.tzinfo) -> Any:
+    """One frontmatter value as a Bases value, by its property type `kind` (None: not in types.json)."""
+    if isinstance(value, list):
+        item_kind = None if kind in ("multitext", "tags", "aliases", None) else kind
+        return [typed_value(v, item_kind, source, resolve, tz) for v in value]
+    if isinstance(value, dict):
+        return {str(k): typed_value(v, None, source, resolve, tz) for k, v in value.items()}
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, dt.date):
+        return as_moment(value, tz) if kind == "datetime" else value
+    if isinstance(value, str):
+        link = link_value(value, source, resolve)
+        if link is not None:
+            return link
+        if kind in (None, "date", "datetime"):
+            parsed = parse_date(value, tz)
+            if parsed is not None:
+                return as_moment(parsed, tz) if kind == "datetime" else parsed
+        if kind == "number":
+            try:
+                number = float(value)
+            except ValueError:
+                return value
+            return int(number) if number.is_integer() else number
+        return value
+    return value
+
+
+def row_of(
+    note: Note,
+    published: Mapping[str, Any] | set[str] | frozenset[str],
+    private_keys: frozenset[str],
+    types: Mapping[str, str],
+    resolve: Resolve,
+    tz: dt.tzinfo,
+) -> FileRow:
+    properties = {
+        str(key): typed_value(value, types.get(str(key).lower()), note.path, resolve, tz)
+        for key, value in note.frontmatter.items()
+        if str(key).lower() not in private_keys
+    }
+    links, embeds = [], []
+    for lk in note.links:
+        if lk.origin == "frontmatter" and lk.key and lk.key.lower() in private_keys:
+            continue
+        path = lk.resolved if lk.resolved in published else None
+        target = lk.target or note.path
+        value = Link(target, path if lk.target else note.path, lk.display if not lk.embed else None)
+        (embeds if lk.embed else links).append(value)
+    return FileRow(
+        path=note.path,
+        properties=properties,
+        size=note.size,
+        ctime=note.ctime,
+        mtime=note.mtime,
+        tags=[t.lstrip("#") for t in note.etags],
+        links=links,
+        embeds=embeds,
+    )
+
+
+def build_rows(
+    notes: Mapping[str, Note],
+    published: Iterable[str],
+    private_keys: Iterable[str] = (),
+    types: Mapping[str, str] | None = None,
+    resolve: Resolve | None = None,
+    tz: dt.tzinfo = dt.UTC,
+) -> RowSet:
+    """The row set of the published notes among `notes`. `resolve` answers published paths only."""
+    visible = set(published)
+    private = frozenset(k.lower() for k in private_keys)
+    resolver: Resolve = resolve or (lambda target, source: None)
+    rows = {
+        path: row_of(notes[path], visible, private, types or {}, resolver, tz)
+        for path in sorted(visible)
+        if path in notes
+    }
+    return RowSet(rows=rows, tz=tz, resolve=resolver)
