@@ -1,0 +1,80 @@
+"""The bases of a `pipeline.VaultState`: its rows, which `.base` files go out, and running a base.
+
+A `.base` file has no frontmatter, so it is published unless the `exclude` option, Obsidian's
+excluded files or the templates folder keep it out of the vault (the loader never lists it then), or
+`publish_by_default: false` holds everything back that does not say `publish: true` (which a base
+cannot say). Its YAML is never copied into the site: the adapter drops it from MkDocs' files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import weakref
+from typing import Any
+
+from .query import ViewResult, run_view
+from .rows import FileRow, RowSet, build_rows, read_types
+from .spec import BaseError, BaseSpec, parse_base
+from .values import FileRef
+
+_STATE_ROWS: weakref.WeakKeyDictionary[Any, tuple[int, RowSet]] = weakref.WeakKeyDictionary()
+
+
+def is_base(path: str) -> bool:
+    return path.lower().endswith(".base")
+
+
+def published_bases(state: Any) -> list[str]:
+    """The vault's `.base` files that become pages, in path order."""
+    if state.vault is None or not state.options.publish_by_default:
+        return []
+    return sorted(p for p in state.vault.attachments if is_base(p))
+
+
+def rows_for_state(state: Any) -> RowSet:
+    """The rows of the state's published notes (and its base files, for `this`), once per refresh."""
+    found = _STATE_ROWS.get(state)
+    if found is not None and found[0] == state.generation:
+        return found[1]
+    published = state.decision.notes
+
+    def resolve(target: str, source: str) -> str | None:
+        path, link_state = state.link_state(target, source)
+        return path if link_state == "resolved" else None
+
+    rows = build_rows(
+        state.vault.notes,
+        published,
+        state.options.private_keys,
+        read_types(state.root),
+        resolve,
+        state.clock.tz,
+    )
+    for path in published_bases(state):
+        try:
+            stat = os.stat(state.root / path)
+        except OSError:
+            continue
+        ctime, mtime = state.clock.file_times_of(path, stat)
+        rows.others[path] = FileRow(path, size=stat.st_size, ctime=ctime, mtime=mtime)
+    _STATE_ROWS[state] = (state.generation, rows)
+    return rows
+
+
+def read_base_file(state: Any, path: str) -> str:
+    return (state.root / path).read_text(encoding="utf-8", errors="replace")
+
+
+def run_base(
+    state: Any, spec: BaseSpec, view_name: str | None, this: str | None, now: dt.datetime | None = None
+) -> list[ViewResult]:
+    """Every view of `spec` (or only `view_name`'s) for `this` (a vault path), over the state."""
+    rows = rows_for_state(state)
+    views = spec.views if not view_name else [v for v in spec.views if v.name == view_name]
+    ref = FileRef(this) if this else None
+    clock_now = now or state.clock.now
+    return [run_view(spec, v, rows, ref, clock_now, state.clock.tz, state.pages_con) for v in views]
+
+
+__all__ = ["BaseError", "is_base", "parse_base", "published_bases", "read_base_file", "rows_for_state", "run_base"]

@@ -1,0 +1,218 @@
+"""Views run over a real vault state (loader, resolver, publish filter, DuckDB index): expected rows
+worked out by hand from the notes of `theatre.py`, with the index and without it."""
+
+from __future__ import annotations
+
+import pytest
+from mkdocs_vault.bases.query import candidates, combined, run_view
+from mkdocs_vault.bases.spec import parse_base
+from mkdocs_vault.bases.state import rows_for_state, run_base
+from mkdocs_vault.bases.values import Duration
+from mkdocs_vault.pipeline import Options, VaultState
+
+from tests.bases.theatre import THEATRE
+
+
+@pytest.fixture(scope="module")
+def state(tmp_path_factory):
+    from tests.conftest import write_vault
+
+    root = write_vault(tmp_path_factory.mktemp("theatre"), THEATRE)
+    return VaultState(root, Options(today="2026-03-14", timezone="UTC", private_keys=["fee"])).refresh()
+
+
+def run(state, text: str, view: str | None = None, this: str | None = None):
+    spec = parse_base(text)
+    assert spec.problems == []
+    (result,) = run_base(state, spec, view or spec.views[0].name, this)
+    return result
+
+
+def names(result) -> list[str]:
+    return [r.path.rpartition("/")[2].removesuffix(".md") for r in result.rows]
+
+
+def values(result) -> list[list[object]]:
+    return [[c.error if c.error else c.value for c in r.cells] for r in result.rows]
+
+
+SHOWS = """\
+filters:
+  and:
+    - file.hasTag("show")
+formulas:
+  per_seat: "(budget / seats).toFixed(2)"
+  broken: budget.lower()
+  days_open: (today() - opened) / 86400000
+properties:
+  note.budget:
+    displayName: Budget
+views:
+  - type: table
+    name: By budget
+    order: [file.name, status, budget, formula.per_seat]
+    sort:
+      - property: budget
+        direction: DESC
+    summaries:
+      budget: Sum
+  - type: table
+    name: By status
+    order: [file.basename, budget]
+    groupBy:
+      property: status
+      direction: ASC
+    summaries:
+      note.budget: Average
+  - type: table
+    name: Opened this year
+    filters: 'opened > "2026-01-01"'
+    order: [file.basename, formula.days_open]
+  - type: table
+    name: Cheapest two
+    limit: 2
+    order: [file.basename]
+    sort:
+      - property: budget
+        direction: ASC
+  - type: table
+    name: Not archived
+    filters:
+      not:
+        - file.inFolder("Archive")
+    order: [file.basename, formula.broken]
+  - type: table
+    name: Directed by this
+    filters: director == this
+    order: [file.basename, formula.days_open]
+"""
+
+
+def test_filter_sort_formulas_and_a_sum(state):
+    result = run(state, SHOWS, "By budget")
+    assert result.headers == ["name", "status", "Budget", "per_seat"]
+    # The unpublished draft (budget 300) is nowhere; budgets descending.
+    assert values(result) == [
+        ["Saltwater Hymns.md", "closed", 1500, "25.00"],  # 1500 / 60
+        ["Lantern Night.md", "running", 1200, "15.00"],  # 1200 / 80
+        ["The Paper Orchard.md", "rehearsal", 800, "6.67"],  # 800 / 120 = 6.666...
+        ["Mirror Tides.md", "closed", 400, None],  # no seats: missing, not an error
+    ]
+    assert result.count == 4
+    assert result.summaries["note.budget"].value == 3900  # 1500 + 1200 + 800 + 400
+
+
+def test_groups_in_key_order_with_group_summaries(state):
+    result = run(state, SHOWS, "By status")
+    assert [(g.key.value, [r.cells[0].value for r in g.rows]) for g in result.groups] == [
+        ("closed", ["Mirror Tides", "Saltwater Hymns"]),  # path order within a group
+        ("rehearsal", ["The Paper Orchard"]),
+        ("running", ["Lantern Night"]),
+    ]
+    assert [g.summaries["note.budget"].value for g in result.groups] == [950, 800, 1200]  # (400+1500)/2
+    assert result.summaries["note.budget"].value == 975  # 3900 / 4
+
+
+def test_view_filters_add_to_the_global_ones_and_dates_use_the_build_clock(state):
+    result = run(state, SHOWS, "Opened this year")
+    # Saltwater opened 2025-11-02 (before), Paper Orchard and Mirror Tides never did.
+    assert values(result) == [["Lantern Night", 32]]  # 2026-02-10 -> 2026-03-14: 28 + 4 days
+
+
+def test_limit_after_sort(state):
+    assert names(run(state, SHOWS, "Cheapest two")) == ["Mirror Tides", "The Paper Orchard"]
+
+
+def test_not_and_cell_errors(state):
+    result = run(state, SHOWS, "Not archived")
+    assert names(result) == ["Lantern Night", "Saltwater Hymns", "The Paper Orchard"]
+    assert {r.cells[1].error for r in result.rows} == {'number has no method "lower"'}
+
+
+def test_this_is_the_embedding_note(state):
+    result = run(state, SHOWS, "Directed by this", this="Crew/Ilse Varga.md")
+    assert values(result) == [["Lantern Night", 32], ["Saltwater Hymns", 132]]  # 30+31+31+28+12 days
+    assert names(run(state, SHOWS, "Directed by this", this="Crew/Bram Okafor.md")) == ["The Paper Orchard"]
+
+
+def test_private_keys_and_unpublished_notes_are_invisible(state):
+    text = "views:\n  - type: table\n    name: T\n    filters: file.hasProperty(\"fee\") || fee != null\n"
+    assert names(run(state, text)) == []
+    text = "views:\n  - type: table\n    name: T\n    filters: file.hasProperty(\"publish\")\n"
+    assert names(run(state, text)) == []  # only the draft says publish, and it is not published
+    rows = rows_for_state(state)
+    assert "Shows/Draft - Winter Pageant.md" not in rows.rows
+    assert "fee" not in rows.rows["Shows/Saltwater Hymns.md"].properties
+
+
+def test_file_facts_links_and_backlinks(state):
+    text = """\
+filters: file.inFolder("Shows")
+formulas:
+  fans: file.backlinks.map(value.asFile().basename).join(", ")
+  linked: file.links.length
+views:
+  - type: table
+    name: T
+    order: [file.basename, file.folder, file.ext, formula.fans, formula.linked, file.tags]
+"""
+    assert values(run(state, text)) == [
+        # Ilse (director) and Nell (body link) link to Lantern Night; Ilse's own page does not.
+        ["Lantern Night", "Shows", "md", "Nell Fairweather", 1, ["show", "show/drama"]],
+        ["Saltwater Hymns", "Shows", "md", "", 1, ["show"]],
+        ["The Paper Orchard", "Shows", "md", "", 1, ["show", "show/comedy"]],
+    ]
+
+
+def test_types_json_and_iso_dates(state):
+    rows = rows_for_state(state)
+    ilse = rows.rows["Crew/Ilse Varga.md"]
+    assert ilse.properties["active"] is True
+    assert str(ilse.properties["joined"]) == "2019-04-01"  # no types.json entry: an ISO date is a date
+    text = 'views:\n  - type: table\n    name: T\n    filters: joined < date("2024-01-01")\n    order: [file.basename]\n'
+    assert names(run(state, text)) == ["Bram Okafor", "Ilse Varga"]
+
+
+def test_summaries_of_dates_and_checkboxes(state):
+    text = """\
+filters: file.inFolder("Crew")
+views:
+  - type: table
+    name: T
+    order: [file.basename, joined, active, role]
+    summaries:
+      joined: Range
+      active: Checked
+      role: Unique
+"""
+    result = run(state, text)
+    assert result.summaries["note.joined"].value == Duration(0, 1755)  # 2019-04-01 -> 2024-01-20
+    assert result.summaries["note.active"].value == 2
+    assert result.summaries["note.role"].value == 2  # director, lighting
+
+
+def test_the_index_narrows_without_changing_results(state):
+    spec = parse_base(SHOWS)
+    rows = rows_for_state(state)
+    for view in spec.views:
+        flt = combined(spec, view)
+        with_index = run_view(spec, view, rows, None, state.clock.now, state.clock.tz, state.pages_con)
+        without = run_view(spec, view, rows, None, state.clock.now, state.clock.tz, None)
+        assert values(with_index) == values(without)
+        assert len(candidates(rows, flt, state.pages_con)) == 4  # hasTag("show") answered by SQL
+        assert len(candidates(rows, flt, None)) == len(rows.rows) == 7
+    nested = parse_base('filters:\n  and:\n    - file.hasTag("show/drama")\n    - file.inFolder("Shows")\n')
+    assert [r.path for r in candidates(rows, nested.filters, state.pages_con)] == ["Shows/Lantern Night.md"]
+
+
+def test_a_filter_that_does_not_parse_fails_the_view_with_its_line(state):
+    spec = parse_base("views:\n  - type: table\n    name: T\n    filters:\n      and:\n        - 'status =='\n")
+    (result,) = run_base(state, spec, "T", None)
+    assert result.error is not None and "does not parse" in result.error
+    assert result.error_line == 6
+    assert result.rows == []
+
+
+def test_other_layouts_carry_a_notice(state):
+    (result,) = run_base(state, parse_base("views:\n  - type: map\n    name: Where\n"), "Where", None)
+    assert result.notice is not None and '"map"' in result.notice
