@@ -352,6 +352,10 @@ class DependencyTracker:
     # Notes whose links `_graph` has yet to read (`fill_links_later`); None when it is up to date.
     _unread: Mapping[str, Note] | None = None
     queries: QueryLog = field(default_factory=QueryLog)
+    # Pages that showed a base (a ```base block or an embed) in a build so far: a base may list any
+    # note, so any edit renders them again (base files' own pages are generated, and rewritten when
+    # their HTML changes).
+    base_pages: set[str] = field(default_factory=set)
     recording: bool = False  # queries are recorded only for site builds (not the CLI)
     built: bool = False  # a build completed in this process, so its outputs are on disk
     sources: dict[str, str] = field(default_factory=dict)  # generated src_uri -> its Markdown
@@ -545,6 +549,8 @@ class DependencyTracker:
         dv_changed = changed | linked
         if dv_changed and self.queries.records:
             dirty |= self.queries.affected(dv_changed, ctx_factory())
+        if (changed or linked) and self.base_pages:
+            dirty |= self.base_pages
         dirty |= self.links.embedders(dirty)
         return BuildPlan(False, {p for p in dirty if p in published})
 

@@ -22,7 +22,7 @@ from .diagnostics import INFO, WARNING, Diagnostics
 from .incremental import DependencyTracker
 from .index.build import DEFERRED_TABLES, TABLES, IndexBuilder, build_index, connect, replace_notes
 from .links.resolve import LinkResolver, Resolution
-from .publish import PublishDecision, decide
+from .publish import PublishDecision, decide, is_base_file
 from .urls import UrlMap
 from .vault.loader import Vault, VaultLoader
 
@@ -154,10 +154,15 @@ class VaultState:
         left_out.update(dict.fromkeys(vault.templates, "in the templates folder"))
         self.decision = decide(vault.notes, vault.attachments, self.options.publish_by_default, left_out)
         flipped = was_published ^ set(self.decision.notes) if previous is not None else set()
+        # Pages: the published notes and bases (a base's URL follows the notes' rule, its `-2`s too).
+        bases = {p for p in self.decision.attachments if is_base_file(p)}
+        files = [p for p in self.decision.attachments if p not in bases]
         if self.urls is None:
+            pages = {p: vault.notes[p].frontmatter for p in self.decision.notes}
+            pages.update({p: {} for p in sorted(bases)})
             self.urls = UrlMap(
-                {p: vault.notes[p].frontmatter for p in self.decision.notes},
-                self.decision.attachments,
+                pages,
+                files,
                 RESERVED_URLS,
                 self.options.home,
             )
@@ -168,9 +173,12 @@ class VaultState:
             # made again (slugifying every path and settling every clash: 20 ms at 10,000 notes). It
             # names the notes whose URL changed: a note coming or going can take or free a URL another
             # had a suffix for.
-            maybe = vault.changed | (self.decision.notes.keys() ^ self.urls.note_paths())
-            changes = {p: vault.notes[p].frontmatter if p in self.decision.notes else None for p in maybe}
-            self.urls, moved = self.urls.updated(changes, self.decision.attachments)
+            maybe = vault.changed | ((self.decision.notes.keys() | bases) ^ self.urls.note_paths())
+            changes = {
+                p: vault.notes[p].frontmatter if p in self.decision.notes else {} if p in bases else None
+                for p in maybe
+            }
+            self.urls, moved = self.urls.updated(changes, files)
         t3 = time.perf_counter()
         self._index(previous, was_published, flipped, set(link_changes) | moved)
         t4 = time.perf_counter()

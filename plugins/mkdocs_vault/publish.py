@@ -32,6 +32,11 @@ def publish_flag(frontmatter: Mapping[str, Any]) -> bool | None:
     return None
 
 
+def is_base_file(path: str) -> bool:
+    """An Obsidian Bases file (`.base`): a page of its own on the site, not a copied attachment."""
+    return path.lower().endswith(".base")
+
+
 def is_published(note: Note, publish_by_default: bool = True) -> tuple[bool, str]:
     """(published?, reason). A note with invalid frontmatter is published by the default rule: its
     body is the user's text, and the invalid block itself never goes out."""
@@ -75,6 +80,16 @@ def decide(
                 used[link.resolved] = f"used by {path}"
     for path in sorted(attachments):
         attachment = attachments[path]
+        if is_base_file(path):
+            # A base has no frontmatter to say `publish`: it goes out by the default rule (the exclude
+            # option, Obsidian's excluded files and the templates folder already kept it out of the
+            # vault). Its YAML is never copied: the site shows it as a page of its views.
+            attachment.published = publish_by_default
+            if publish_by_default:
+                decision.attachments[path] = "a base: published by default"
+            else:
+                decision.held_attachments[path] = "a base, and publish_by_default is false"
+            continue
         attachment.published = path in used
         if attachment.published:
             decision.attachments[path] = used[path]

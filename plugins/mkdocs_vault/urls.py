@@ -100,10 +100,12 @@ def path_between(target: list[str], start: list[str]) -> str:
 @functools.lru_cache(maxsize=1 << 16)  # a URL map made again (another configuration) asks again
 def _note_slug(path: str, reserved: frozenset[str] = frozenset()) -> str:
     """`Projects/Apollo Rollout.md` -> `projects/apollo-rollout`; a folder's `index.md` -> the folder.
+    A base (`Views/Open Work.base`) is a page too, by the same rule: `views/open-work`.
     A top-level folder whose slug is a reserved URL (`Tags/`) moves aside to `tags-2/`, so notes never
     land among the generated pages."""
     parts = path.split("/")
-    stem = parts[-1][:-3] if parts[-1].lower().endswith(".md") else parts[-1]
+    leaf = parts[-1]
+    stem = leaf[:-3] if leaf.lower().endswith(".md") else leaf[:-5] if leaf.lower().endswith(".base") else leaf
     segments = [slugify_segment(p) for p in parts[:-1]]
     if segments and segments[0] in reserved:
         segments[0] += "-2"

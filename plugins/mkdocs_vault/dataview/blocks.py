@@ -23,13 +23,14 @@ class QueryBlock:
 
     line: int
     end: int  # index of the closing fence (or the last line when unclosed)
-    kind: str  # "dataview" or "dataviewjs"
+    kind: str  # the fence's language: "dataview", "dataviewjs" (or "base")
     query: str
     prefix: str  # blockquote/callout prefix of the fence line ("> "), "" at top level
 
 
-def find_blocks(lines: list[str]) -> list[QueryBlock]:
-    """Every ```dataview / ```dataviewjs block, skipping fences of other languages (and their content)."""
+def find_blocks(lines: list[str], kinds: tuple[str, ...] = ("dataview", "dataviewjs")) -> list[QueryBlock]:
+    """Every fenced block whose language is one of `kinds` (```dataview / ```dataviewjs by default;
+    the bases stage asks for ```base), skipping fences of other languages (and their content)."""
     out: list[QueryBlock] = []
     i = 0
     while i < len(lines):
@@ -57,7 +58,7 @@ def find_blocks(lines: list[str]) -> list[QueryBlock]:
                 line = re.sub(r"^[ \t]{0,3}>[ \t]?", "", line, count=1)
             body.append(line)
             j += 1
-        if info in ("dataview", "dataviewjs"):
+        if info in kinds:
             out.append(QueryBlock(i, min(j, len(lines) - 1), info, "\n".join(body), prefix))
         i = j + 1
     return out

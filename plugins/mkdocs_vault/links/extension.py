@@ -133,7 +133,8 @@ class LinkContext:
     - `get_note(path)`: the `Note` for an embed (published notes only; None otherwise);
     - `report(path, line, kind, message)`: the diagnostics sink, `line` 1-based;
     - `markdown_factory()`: a fresh `Markdown` configured like the site's, for rendering embeds;
-    - `max_embed_depth`: how deep embeds may nest before a notice replaces them.
+    - `max_embed_depth`: how deep embeds may nest before a notice replaces them;
+    - `embed_base(path, view, note)`: HTML of an embedded base (set by the host, else a notice).
 
     The plugin calls `begin_page(note.path, note.body, note.body_line)` before each page renders
     (the note's original body: line numbers of reports are found by searching it, so it may differ
@@ -159,6 +160,9 @@ class LinkContext:
         self.report = report
         self.markdown_factory = markdown_factory
         self.max_embed_depth = max_embed_depth
+        #: Renders `![[X.base#View]]` (path, view name or None, embedding note) -> HTML; set by the
+        #: host when bases are rendered, else such embeds show the "cannot be shown" notice.
+        self.embed_base: Callable[[str, str | None, str], str] | None = None
         #: Headings and block ids of each page as built, recorded while it rendered.
         self.headings: dict[str, list[HeadingAnchor]] = {}
         self.block_ids: dict[str, set[str]] = {}
@@ -365,6 +369,11 @@ class _Linker:
             el = etree.Element("iframe", {"class": "vault-embed-pdf", "title": name, "loading": "lazy"})
             el.set("data-vault-src", path + (f"#{subpath}" if subpath else ""))
             el.text = AtomicString("")
+            return el
+        if ext == "base" and self.ctx.embed_base is not None:
+            # `![[X.base]]` / `![[X.base#View]]`: the bases stage renders it, `this` being this note.
+            el = etree.Element("div", {"class": "vault-embed-base"})
+            el.text = AtomicString(self.md.htmlStash.store(self.ctx.embed_base(path, subpath, frame.path)))
             return el
         if frame.path:
             self.ctx.report_once(

@@ -9,11 +9,13 @@ standard extensions they rely on (`markdown.site_config` lists them and says why
 
 from __future__ import annotations
 
+import html
 import time
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mkdocs.config.defaults import MkDocsConfig
 
+from ..bases.extension import BasesExtension, BasesRunner
 from ..dataview.batch import context_for_state
 from ..dataview.extension import DataviewExtension, DataviewRunner, placeholder_link_html
 from ..diagnostics import INFO, WARNING
@@ -39,6 +41,7 @@ class RenderingSite(Protocol):
     state: VaultState
     options: Options
     dataview_runner: Any
+    bases_runner: Any
     link_context: Any
 
 
@@ -76,12 +79,14 @@ def configure(config: MkDocsConfig, site: RenderingSite) -> None:
 
         line_breaks = not read_settings(state.root).strict_line_breaks
     runner = site.dataview_runner = _dataview_runner(site, context)
+    bases = site.bases_runner = _bases_runner(site, context)
+    context.embed_base = lambda path, view, note: bases.embed(path, view, note)
     md = markdown_config(
         link_context=context,
         tag_url=tag_url,
         line_breaks=line_breaks,
         private_keys=state.options.private_keys,
-        extra=[DataviewExtension(runner=runner)],
+        extra=[DataviewExtension(runner=runner), BasesExtension(runner=bases)],
     )
     context.markdown_factory = lambda: build_markdown(md)
     site.link_context = context
@@ -130,6 +135,30 @@ def _dataview_runner(site: RenderingSite, links: LinkContext) -> DataviewRunner:
     runner.timings = state.timings
     runner.forget = contexts.clear  # type: ignore[attr-defined]  # site.SiteBuilder.release
     return runner
+
+
+def _bases_runner(site: RenderingSite, links: LinkContext) -> BasesRunner:
+    """Bases render while pages do (blocks and embeds) and when the files are listed (base pages)."""
+    state = site.state
+    is_published = state.is_published
+
+    def media_html(path: str, alt: str) -> str | None:
+        if not is_published(path):
+            return None
+        return f'<img src="" data-vault-src="{html.escape(path, quote=True)}" alt="{html.escape(alt, quote=True)}" loading="lazy">'
+
+    def report(path: str, line: int | None, kind: str, message: str) -> None:
+        state.diagnostics.report(path, line or None, kind, message)
+
+    return BasesRunner(
+        state=lambda: state,
+        page=lambda: links.current.path,
+        link_html=placeholder_link_html(is_published),
+        media_html=media_html,
+        report=report,
+        source=lambda: (links.current.body, links.current.body_line),
+        shown=lambda path: state.tracker.base_pages.add(path),
+    )
 
 
 class TimedRunner(DataviewRunner):

@@ -21,6 +21,7 @@ from mkdocs.utils import get_relative_url
 
 from ..pages.addresses import relative
 from ..pipeline import VaultState
+from ..publish import is_base_file
 from .config import VaultConfig
 from .navcache import OVERRIDES, NavCache
 from .searchview import has_markers, lighten, page_view, search_view
@@ -91,6 +92,7 @@ class SiteBuilder:
         self.home_uri = "index.md"
         self.link_context = None  # set by extensions.configure
         self.dataview_runner: Any = None  # set by extensions.configure
+        self.bases_runner: Any = None  # set by extensions.configure
         self.site_pages: SitePages | None = None  # pages/: listings and note panels of this build
         self.section_pages: SectionPages | None = None  # the top-level folders' pages of this build
         self.nav_cache = NavCache()  # the navigation's HTML, shared by the pages it is the same for
@@ -133,7 +135,18 @@ class SiteBuilder:
             self.note_of_uri[uri] = path
         for file in self.note_files.files(wanted, self.config):
             files.append(file)
+        if self.bases_runner is not None:
+            self.bases_runner.forget()  # the notes may have changed since the last build
         for path in state.decision.attachments:
+            if is_base_file(path):
+                # A base is a page of its views (its YAML is never copied), at a note-style URL.
+                uri = state.urls.note_src_uri(path)
+                html_text = self.bases_runner.page_html(path) if self.bases_runner is not None else ""
+                title = path.rpartition("/")[2][: -len(".base")]
+                markdown = f'<div class="vault-base-page">{html_text}</div>\n'
+                self.generated[uri] = (title, markdown)
+                files.append(File.generated(self.config, uri, content=markdown))
+                continue
             url = state.urls.attachment_url(path)
             file = File(url, None, self.config.site_dir, self.config.use_directory_urls)
             file.abs_src_path = os.path.join(root, path)
