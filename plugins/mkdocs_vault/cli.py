@@ -1,4 +1,4 @@
-"""`mkdocs-vault index | query | check | export`: the stages without a site build.
+"""`mkdocs-vault index | query | base | check | export`: the stages without a site build.
 
 Every subcommand reads its configuration the same way: `-f mkdocs.yml` (default `./mkdocs.yml` when
 present) gives the vault folder (`docs_dir`) and the `vault` plugin's options; a `VAULT_DIR` argument
@@ -119,6 +119,39 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_base(args: argparse.Namespace) -> int:
+    from .bases.output import view_json, view_text
+    from .bases.spec import BaseError, parse_base
+    from .bases.state import run_base
+
+    state = load_state(args, today=args.today)
+    file = Path(args.base_file)
+    if not file.is_file():
+        file = state.root / args.base_file  # a vault-relative path
+    if not file.is_file():
+        raise UsageError(f"no base file {args.base_file}")
+    try:
+        rel = file.resolve().relative_to(state.root).as_posix()
+    except ValueError:
+        rel = None  # a base outside the vault: it has no `this`
+    try:
+        spec = parse_base(file.read_text(encoding="utf-8", errors="replace"))
+    except BaseError as exc:
+        raise UsageError(f"{args.base_file}:{exc.line}: base cannot be read: {exc.message}") from None
+    for problem in spec.problems:
+        print(f"{args.base_file}:{problem.line}: {problem.message}", file=sys.stderr)
+    if args.view and spec.view(args.view) is None:
+        names = ", ".join(v.name for v in spec.views)
+        raise UsageError(f'no view "{args.view}" in {args.base_file} (views: {names})')
+    this = args.this or rel
+    results = run_base(state, spec, args.view, this)
+    if args.json:
+        print(json.dumps({"views": [view_json(r) for r in results]}, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(view_text(r) for r in results), end="")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mkdocs-vault", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -137,6 +170,17 @@ def main(argv: list[str] | None = None) -> int:
     p_query.add_argument("--json", action="store_true", help="print the typed JSON result")
     p_query.add_argument("--batch", metavar="FILE.json", help="a JSON list of {id, origin, query, today[, now]}")
     p_query.set_defaults(func=cmd_query)
+
+    p_base = sub.add_parser("base", help="print the rows of a base's views")
+    p_base.add_argument("base_file", metavar="FILE.base", help="the base (a path, or vault-relative)")
+    p_base.add_argument("--vault", dest="vault_dir", metavar="VAULT_DIR", help="a vault folder (default options)")
+    p_base.set_defaults(query=None)
+    p_base.add_argument("-f", "--config-file", metavar="mkdocs.yml", help="read docs_dir and plugin options")
+    p_base.add_argument("--view", metavar="NAME", help="only this view (default: every view)")
+    p_base.add_argument("--this", metavar="NOTE", help="vault path of the note `this` is (default: the base)")
+    p_base.add_argument("--today", help="YYYY-MM-DD")
+    p_base.add_argument("--json", action="store_true", help="print typed JSON rows")
+    p_base.set_defaults(func=cmd_base)
 
     p_check = sub.add_parser("check", help="report problems in the vault without building")
     _common(p_check)
