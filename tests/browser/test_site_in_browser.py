@@ -142,3 +142,27 @@ def test_tasks_and_tags_pages(page, site_url: str) -> None:
     page.wait_for_url("**/tags/status/", timeout=5000)
     assert page.locator("ul.vault-tag-notes li", has_text="Quarry Lane Data Warehouse").count() == 1
     assert_clean(page)
+
+
+def test_base_page_tabs_sort_and_cards(page, site_url: str, artifacts: Path) -> None:
+    page.goto(site_url + "reference/projects-and-people/")
+    labels = page.locator(".vault-base .tabbed-labels label").all_inner_texts()
+    assert [" ".join(label.split()) for label in labels] == ["Projects by status 7", "People 14"]
+    groups = page.locator(".vault-base h4.vault-base-group").all_inner_texts()
+    assert groups == ["active", "blocked", "done", "paused"]
+    first = page.locator("table.vault-base-table").first
+    assert first.is_visible()
+    due = lambda: first.locator("tbody tr td:nth-child(4)").all_inner_texts()
+    assert due() == sorted(due())  # the view's own sort: due ascending
+    first.locator("th", has_text="Days left").click()
+    first.locator("th", has_text="Days left").click()  # descending
+    days = [int(d) for d in first.locator("tbody tr td:nth-child(5)").all_inner_texts()]
+    assert days == sorted(days, reverse=True)
+    page.screenshot(path=str(artifacts / "base-table.png"), full_page=True)
+    page.locator(".vault-base .tabbed-labels label", has_text="People").click()
+    cards = page.locator(".vault-base-card")
+    cards.first.wait_for(state="visible", timeout=5000)
+    assert cards.count() == 14
+    assert page.locator(".vault-base-card-title").first.inner_text() == "Anselm Krüger"
+    page.screenshot(path=str(artifacts / "base-cards.png"), full_page=True)
+    assert_clean(page)
