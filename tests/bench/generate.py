@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Bump when the output changes shape, so cached benchmark vaults are regenerated.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: two bases, embedded in every customer and project note
 
 # The last day anything happens in a generated vault, and the `today` the plugin is told.
 END = dt.date(2026, 11, 20)
@@ -686,6 +686,10 @@ class _Builder:
             "```dataview",
             'TABLE status, owner, due FROM "Projects" WHERE customer = this.file.link',
             "```",
+            "",
+            "## Projects (base)",
+            "",
+            f"![[{BASE_NAME}#Projects]]",
         ]
         return "\n".join(fm + body) + "\n"
 
@@ -762,6 +766,10 @@ class _Builder:
             "```dataview",
             'LIST FROM "Meetings" WHERE project = this.file.link SORT file.day DESC LIMIT 10',
             "```",
+            "",
+            "## Who works on it",
+            "",
+            f"![[{BASE_NAME}#Team]]",
         ]
         return "\n".join(fm + body) + "\n"
 
@@ -877,6 +885,48 @@ nav:
 
 
 MARKER = "generated.json"
+BASE_NAME = "Client work.base"
+# The bases the vault holds (not notes: the note counts stay as asked): one embedded in every customer
+# note (its projects) and project note (its team), i.e. 1,000 embeds at 10,000 notes; one shown only on
+# its own page.
+BASES = {
+    f"Bases/{BASE_NAME}": """\
+formulas:
+  days_left: 'if(due, ((date(due) - today()) / 86400000).round(), "")'
+views:
+  - type: table
+    name: Projects
+    filters:
+      and:
+        - file.inFolder("Projects")
+        - customer == this
+    order: [file.name, status, owner, due, formula.days_left]
+    sort:
+      - property: due
+        direction: ASC
+  - type: list
+    name: Team
+    filters:
+      and:
+        - file.inFolder("People")
+        - list(projects).contains(this)
+    order: [file.name, role]
+""",
+    "Bases/Portfolio.base": """\
+filters: file.hasTag("type/projects")
+views:
+  - type: table
+    name: By status
+    order: [file.name, owner, customer, due]
+    groupBy:
+      property: status
+      direction: ASC
+  - type: cards
+    name: People
+    filters: file.inFolder("People")
+    order: [file.name, role, company]
+""",
+}
 
 
 def generate(out_dir: Path | str, n: int, seed: int = 0) -> GeneratedVault:
@@ -899,6 +949,9 @@ def generate(out_dir: Path | str, n: int, seed: int = 0) -> GeneratedVault:
     for folder in sorted({str(Path(p).parent) for p in notes}):
         (vault / folder).mkdir(parents=True, exist_ok=True)
     for path, text in notes.items():
+        (vault / path).write_bytes(text.encode("utf-8"))
+    (vault / "Bases").mkdir(exist_ok=True)
+    for path, text in BASES.items():
         (vault / path).write_bytes(text.encode("utf-8"))
     obsidian = vault / ".obsidian"
     obsidian.mkdir()

@@ -46,7 +46,7 @@ def test_shape_and_every_link_resolves(tmp_path: Path) -> None:
     # The mix the issue asks for: people ~15 %, projects and customers ~5 %, meetings ~50 %, daily ~25 %.
     assert (counts["people"], counts["projects"], counts["customers"], counts["daily"]) == (150, 50, 50, 250)
     assert counts["meetings"] == 499
-    names = {p.stem for p in result.vault.rglob("*.md")}
+    names = {p.stem for p in result.vault.rglob("*.md")} | {p.name for p in result.vault.rglob("*.base")}
     texts = {p: p.read_text(encoding="utf-8") for p in result.vault.rglob("*.md")}
     targets = {t.strip() for text in texts.values() for t in LINK.findall(text)}
     assert targets - names == set(), "every generated link must point at a generated note"
@@ -60,6 +60,9 @@ def test_shape_and_every_link_resolves(tmp_path: Path) -> None:
     assert "TASK FROM [[]] WHERE !completed" in project and "\\|" in project
     customer = next((result.vault / "Customers").glob("*.md")).read_text(encoding="utf-8")
     assert 'TABLE role FROM "People" WHERE company = this.file.link' in customer
+    # Bases: one embedded in every customer and project note, another on its own page.
+    assert "![[Client work.base#Projects]]" in customer and "![[Client work.base#Team]]" in project
+    assert sorted(p.name for p in result.vault.rglob("*.base")) == ["Client work.base", "Portfolio.base"]
     # A query over the whole vault carries a row cap; the scoped ones need none.
     home = (result.vault / "index.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```dataview\n(.*?)\n```", home, re.DOTALL)
@@ -120,6 +123,9 @@ def test_200_note_vault_builds_with_the_plugin(tmp_path: Path) -> None:
     assert (site / "search" / "search_index.json").exists()
     pages = list(site.rglob("index.html"))
     assert len(pages) >= 200  # every note, plus the home and section pages
+    assert (site / "bases" / "portfolio" / "index.html").exists()
+    customer = next((site / "customers").glob("*/index.html")).read_text(encoding="utf-8")
+    assert "vault-base-table" in customer and "base cannot" not in log
 
 
 def test_profile_charges_builtins_to_their_callers() -> None:
