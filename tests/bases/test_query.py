@@ -216,3 +216,32 @@ def test_a_filter_that_does_not_parse_fails_the_view_with_its_line(state):
 def test_other_layouts_carry_a_notice(state):
     (result,) = run_base(state, parse_base("views:\n  - type: map\n    name: Where\n"), "Where", None)
     assert result.notice is not None and '"map"' in result.notice
+
+
+@pytest.mark.parametrize(
+    ("statement", "this", "narrowed", "passing"),
+    [
+        ("director == this", "Crew/Ilse Varga.md", 2, ["Shows/Lantern Night.md", "Shows/Saltwater Hymns.md"]),
+        ("this == note.director", "Crew/Bram Okafor.md", 1, ["Shows/The Paper Orchard.md"]),
+        ('director == link("Ilse Varga")', None, 2, ["Shows/Lantern Night.md", "Shows/Saltwater Hymns.md"]),
+        ('list(tags).contains("show/comedy")', None, 1, ["Shows/The Paper Orchard.md"]),
+        ('status == "closed"', None, 2, ["Archive/Old Shows/Mirror Tides.md", "Shows/Saltwater Hymns.md"]),
+        ("status == 3", None, 7, []),  # a number: not indexed, every row is tried
+        ('tags.contains("show")', None, 7, [  # a method on a value that may be text: not indexed
+            "Archive/Old Shows/Mirror Tides.md", "Shows/Lantern Night.md",
+            "Shows/Saltwater Hymns.md", "Shows/The Paper Orchard.md",
+        ]),
+    ],
+)
+def test_value_indexes_narrow_exactly(state, statement, this, narrowed, passing):
+    from mkdocs_vault.bases.evaluate import Evaluator
+    from mkdocs_vault.bases.query import passes
+    from mkdocs_vault.bases.values import FileRef
+
+    spec = parse_base(f"filters: '{statement}'\n")
+    rows = rows_for_state(state)
+    ev = Evaluator(rows, {}, FileRef(this) if this else None, state.clock.now, state.clock.tz)
+    found = candidates(rows, spec.filters, None, ev)
+    assert len(found) == narrowed
+    every = [r.path for r in rows.rows.values() if passes(ev, spec.filters, r)]
+    assert [r.path for r in found if passes(ev, spec.filters, r)] == every == passing

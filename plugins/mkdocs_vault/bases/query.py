@@ -2,12 +2,14 @@
 
 What runs where:
 
-* **Narrowing in SQL.** Statements of the filter's top-level `and` that are `file.inFolder("...")` or
+* **Narrowing through indexes.** Statements of the filter's top-level `and` that are `file.inFolder("...")` or
   `file.hasTag("...", ...)` with constant text are answered from the DuckDB index (`notes.path`, the
   `tags` table, which holds every parent of a nested tag), when the caller passes a connection. These
   are exact set operations and never fail for a file, so the rows they remove are exactly the rows
-  the statement would be false for. The whole filter still runs in Python on what is left, so the
-  result is the same with or without the index (the tests compare both).
+  the statement would be false for. `prop == constant` and `list(prop).contains(constant)` (a link,
+  file or text that is the same for every row, such as `this`) narrow through a per-build index of
+  that property's values, keyed by what `==` compares. The whole filter still runs in Python on what
+  is left, so the result is the same with or without the indexes (the tests compare both).
 * **Everything else in Python**, with the app's semantics: a filter statement that fails for a row
   is false for that row; a cell that fails shows its error; missing values sort last.
 * **Summaries** are computed over the values of each column's cells (formulas included, which SQL
@@ -26,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .evaluate import Evaluator
-from .expr import Call, ExprSyntaxError, Literal, Member, Name
-from .rows import FileRow, RowSet
+from .expr import Binary, Call, ExprSyntaxError, Literal, Member, Name
+from .rows import FileRow, RowSet, value_key
 from .spec import DEFAULT_SUMMARIES, BaseSpec, Filter, View, split_property
 from .values import (
     Duration,
@@ -169,21 +171,101 @@ def sql_narrowing(tree: Any) -> tuple[str, list[Any]] | None:
     return None
 
 
-def candidates(rows: RowSet, flt: Filter | None, con: Any) -> list[FileRow]:
-    """The rows worth running the filter on, in path order: every row, narrowed by the statements
-    `sql_narrowing` answers when `con` (the DuckDB index) is given."""
-    allowed: set[str] | None = None
+_SPECIAL = ("file", "note", "formula", "this")
+
+
+def _note_property(node: Any) -> str | None:
+    """The property name when `node` reads a note property (`status`, `note.status`)."""
+    if isinstance(node, Name) and node.name not in _SPECIAL:
+        return node.name
+    if isinstance(node, Member) and isinstance(node.obj, Name) and node.obj.name == "note":
+        return node.name
+    return None
+
+
+def _row_independent(node: Any) -> bool:
+    """Does `node` give the same value for every row? (Literals, `this` and its fields, `link()` and
+    `file()` of such.)"""
+    if isinstance(node, Literal):
+        return True
+    if isinstance(node, Name):
+        return node.name == "this"
+    if isinstance(node, Member):
+        return _row_independent(node.obj)
+    if isinstance(node, Call) and isinstance(node.callee, Name) and node.callee.name in ("link", "file"):
+        return all(_row_independent(a) for a in node.args)
+    return False
+
+
+def value_narrowing(tree: Any) -> tuple[str, bool, Any] | None:
+    """(property, match list items?, constant) when the statement is `prop == constant` or
+    `list(prop).contains(constant)` with a constant that does not depend on the row."""
+    if isinstance(tree, Binary) and tree.op == "==":
+        for prop_node, const in ((tree.left, tree.right), (tree.right, tree.left)):
+            prop = _note_property(prop_node)
+            if prop is not None and _row_independent(const):
+                return prop, False, const
+        return None
+    if (
+        isinstance(tree, Call)
+        and isinstance(tree.callee, Member)
+        and tree.callee.name == "contains"
+        and len(tree.args) == 1
+        and isinstance(tree.callee.obj, Call)
+        and isinstance(tree.callee.obj.callee, Name)
+        and tree.callee.obj.callee.name == "list"
+        and len(tree.callee.obj.args) == 1
+        and _row_independent(tree.args[0])
+    ):
+        prop = _note_property(tree.callee.obj.args[0])
+        if prop is not None:
+            return prop, True, tree.args[0]
+    return None
+
+
+def candidates(rows: RowSet, flt: Filter | None, con: Any, ev: Evaluator | None = None) -> list[FileRow]:
+    """The rows worth running the filter on, in path order: every row, narrowed by the statements of
+    the top-level `and` that can be answered from an index:
+
+    * `file.inFolder` / `file.hasTag` with constant texts, from DuckDB when `con` is given;
+    * `prop == constant` and `list(prop).contains(constant)` where the constant (evaluated once, by
+      `ev`) is a link, a file or a text: from a per-build index of the property's values, keyed by
+      exactly what `==` compares them by (`rows.value_key`). Only rows holding an equal value can pass.
+    """
+    statements = conjuncts(flt)
+    allowed: frozenset[str] | None = None
+    # The index's answers first: the value indexes are then made over what they leave (a folder's
+    # notes, the same for every note embedding the base) rather than over the whole vault.
     if con is not None:
-        for tree in conjuncts(flt):
+        for tree in statements:
             found = sql_narrowing(tree)
             if found is None:
                 continue
             sql, params = found
-            paths = {r[0] for r in con.execute(sql, params).fetchall()}
+            key = (sql, repr(params))
+            paths = rows.sql_answers.get(key)
+            if paths is None:
+                paths = rows.sql_answers[key] = frozenset(r[0] for r in con.execute(sql, params).fetchall())
             allowed = paths if allowed is None else allowed & paths
+    if ev is not None:
+        among = allowed
+        for tree in statements:
+            narrowing = value_narrowing(tree)
+            if narrowing is None:
+                continue
+            prop, items, const = narrowing
+            try:
+                k = value_key(ev.evaluate(const, None))
+            except EvalError:
+                k = None
+            if k is not None:
+                paths = frozenset(rows.value_index(prop, items, among).get(k, ()))
+                allowed = paths if allowed is None else allowed & paths
     if allowed is None:
-        return list(rows.rows.values())
-    return [row for path, row in rows.rows.items() if path in allowed]
+        return [rows.rows[p] for p in rows.rows]
+    if len(allowed) * 8 < len(rows.rows):  # a few rows: look them up rather than walk every path
+        return [rows.rows[p] for p in sorted(allowed) if p in rows.rows]
+    return [rows.rows[p] for p in rows.rows if p in allowed]
 
 
 def combined(spec: BaseSpec, view: View) -> Filter | None:
@@ -313,7 +395,7 @@ def run_view(
         result.error, result.error_line = broken
         return result
     ev = Evaluator(rows, spec.formulas, this, now, tz)
-    kept = [row for row in candidates(rows, flt, con) if passes(ev, flt, row)]
+    kept = [row for row in candidates(rows, flt, con, ev) if passes(ev, flt, row)]
 
     # Sort: the group key first (so each group's rows are together), then the view's sort keys.
     keys: list[tuple[str, bool]] = ([view.group_by] if view.group_by else []) + list(view.sort)

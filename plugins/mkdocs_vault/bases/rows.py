@@ -17,13 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..vault.model import Note
-from .values import FileRef, Link, as_moment, parse_date
+from .values import FileRef, Link, as_moment, link_key, parse_date
 
 # (target as written, path of the note it is written in) -> published vault path, or None
 Resolve = Callable[[str, str], str | None]
@@ -36,7 +36,7 @@ class FileRow:
     """One file as a base sees it (`file.*` and `note.*`)."""
 
     path: str
-    properties: dict[str, Any] = field(default_factory=dict)
+    properties: Mapping[str, Any] = field(default_factory=dict)
     size: int = 0
     ctime: dt.datetime | None = None
     mtime: dt.datetime | None = None
@@ -81,15 +81,74 @@ class Scope:
     locals: Mapping[str, Any] = field(default_factory=dict)
 
 
+class LazyProperties(Mapping[str, Any]):
+    """A note's properties, each typed when first read (a filter on one property of a folder's notes
+    reads only that one of each)."""
+
+    __slots__ = ("_raw", "_type", "_typed")
+
+    def __init__(self, raw: dict[str, Any], type_of: Callable[[str, Any], Any]) -> None:
+        self._raw = raw
+        self._typed: dict[str, Any] = {}
+        self._type = type_of
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._typed:
+            return self._typed[key]
+        value = self._typed[key] = self._type(key, self._raw[key])
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+class LazyRows(Mapping[str, FileRow]):
+    """Published notes' rows in path order, each made when first read: a base embedded in a thousand
+    notes reads the few rows its indexes leave, and making every row of 10,000 notes took 3 s."""
+
+    def __init__(self, paths: list[str], make: Callable[[str], FileRow]) -> None:
+        self._paths = paths
+        self._known = set(paths)
+        self._made: dict[str, FileRow] = {}
+        self._make = make
+
+    def __getitem__(self, path: str) -> FileRow:
+        row = self._made.get(path)
+        if row is None:
+            if path not in self._known:
+                raise KeyError(path)
+            row = self._made[path] = self._make(path)
+        return row
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
 @dataclass
 class RowSet:
     """The rows of one build: `rows` (published notes, in path order) and `others` (base files)."""
 
-    rows: dict[str, FileRow]
+    rows: Mapping[str, FileRow]
     others: dict[str, FileRow] = field(default_factory=dict)
     tz: dt.tzinfo = dt.UTC
     resolve: Resolve = lambda target, source: None
     _backlinks: dict[str, list[str]] | None = None
+    # Per build: answers of the index (`query.candidates`) and value indexes of properties
+    # (`value_index`), which a base embedded in a thousand notes asks for a thousand times.
+    sql_answers: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    _value_indexes: dict[tuple, dict[tuple[str, str], set[str]]] = field(default_factory=dict)
 
     def get(self, path: str) -> FileRow | None:
         return self.rows.get(path) or self.others.get(path)
@@ -98,11 +157,32 @@ class RowSet:
         """The published notes that link to `path`, in path order (computed once per build)."""
         if self._backlinks is None:
             found: dict[str, list[str]] = {}
-            for source, row in self.rows.items():
+            for source in self.rows:
+                row = self.rows[source]
                 for target in dict.fromkeys(lk.path for lk in row.links if lk.path):
                     found.setdefault(target, []).append(source)
             self._backlinks = found
         return self._backlinks.get(path, [])
+
+    def value_index(
+        self, prop: str, items: bool, among: frozenset[str] | None = None
+    ) -> dict[tuple[str, str], set[str]]:
+        """Which rows (of `among`, or all) hold each link or text in the note property `prop`
+        (`value_key`): as the whole value, or with `items`, as the value or one item of a list."""
+        key = (prop, items, among)
+        found = self._value_indexes.get(key)
+        if found is None:
+            found = {}
+            for path in self.rows if among is None else sorted(among):
+                if path not in self.rows:
+                    continue
+                value = self.rows[path].properties.get(prop)
+                for v in value if items and isinstance(value, list) else [value]:
+                    k = value_key(v)
+                    if k is not None:
+                        found.setdefault(k, set()).add(path)
+            self._value_indexes[key] = found
+        return found
 
     def file_of(self, value: Any) -> FileRow | None:
         """The row a file, a link or a path names (links and paths resolved from nowhere in
@@ -120,6 +200,17 @@ class RowSet:
             path = self.resolve(target, "")
             return self.get(path) if path else None
         return None
+
+
+def value_key(v: Any) -> tuple[str, str] | None:
+    """What `==` compares a link, a file or a text by (`values.equals`): links and files by
+    `link_key`, texts by themselves; None for any other value."""
+    key = link_key(v)
+    if key is not None:
+        return ("link", key)
+    if isinstance(v, str):
+        return ("text", v)
+    return None
 
 
 def read_types(root: Path | str) -> dict[str, str]:
@@ -172,19 +263,38 @@ def typed_value(value: Any, kind: str | None, source: str, resolve: Resolve, tz:
     return value
 
 
+class _Typing:
+    """`typed_value` for one build, a text's value kept per (text, type, folder): a vault repeats the
+    same statuses, dates and `[[links]]` (which resolve alike within a folder) on thousands of notes."""
+
+    def __init__(self, resolve: Resolve, tz: dt.tzinfo) -> None:
+        self.resolve = resolve
+        self.tz = tz
+        self._texts: dict[tuple[str, str | None, str], Any] = {}
+
+    def __call__(self, value: Any, kind: str | None, source: str) -> Any:
+        if not isinstance(value, str):
+            return typed_value(value, kind, source, self.resolve, self.tz)
+        key = (value, kind, source.rpartition("/")[0])
+        found = self._texts.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._texts[key] = typed_value(value, kind, source, self.resolve, self.tz)
+        return found
+
+
+_MISSING = object()
+
+
 def row_of(
     note: Note,
     published: Mapping[str, Any] | set[str] | frozenset[str],
     private_keys: frozenset[str],
     types: Mapping[str, str],
-    resolve: Resolve,
-    tz: dt.tzinfo,
+    typing: Callable[[Any, str | None, str], Any],
 ) -> FileRow:
-    properties = {
-        str(key): typed_value(value, types.get(str(key).lower()), note.path, resolve, tz)
-        for key, value in note.frontmatter.items()
-        if str(key).lower() not in private_keys
-    }
+    raw = {str(k): v for k, v in note.frontmatter.items() if str(k).lower() not in private_keys}
+    source = note.path
+    properties = LazyProperties(raw, lambda key, value: typing(value, types.get(key.lower()), source))
     links, embeds = [], []
     for lk in note.links:
         if lk.origin == "frontmatter" and lk.key and lk.key.lower() in private_keys:
@@ -217,9 +327,10 @@ def build_rows(
     visible = set(published)
     private = frozenset(k.lower() for k in private_keys)
     resolver: Resolve = resolve or (lambda target, source: None)
-    rows = {
-        path: row_of(notes[path], visible, private, types or {}, resolver, tz)
-        for path in sorted(visible)
-        if path in notes
-    }
+    typing = _Typing(resolver, tz)
+    known = types or {}
+    rows = LazyRows(
+        sorted(p for p in visible if p in notes),
+        lambda path: row_of(notes[path], visible, private, known, typing),
+    )
     return RowSet(rows=rows, tz=tz, resolve=resolver)
