@@ -38,6 +38,9 @@ def run_checks(state: VaultState) -> list[Diagnostic]:
         check_queries = None
     if check_queries is not None:
         check_queries(state)
+    from .bases.state import check_bases
+
+    check_bases(state)
     check_embeds(state.vault.notes, set(state.decision.notes), state.diagnostics.report)
     return list(state.diagnostics)
 

@@ -44,3 +44,13 @@ def test_bad_input_is_a_usage_error_naming_the_line(tmp_path, capsys):
     assert "Bad.base:2: base cannot be read" in capsys.readouterr().err
     assert main(["base", "Views/Shows.base", "--vault", str(vault), "--view", "Nope"]) == 2
     assert 'no view "Nope"' in capsys.readouterr().err
+
+
+def test_check_reports_bases_as_the_build_does(tmp_path, capsys):
+    from tests.bases.test_site import FILES
+
+    vault = write_vault(tmp_path / "vault", FILES)
+    assert main(["check", str(vault)]) == 1
+    out = capsys.readouterr().out
+    assert "Views/Broken.base:4: base cannot be read" in out
+    assert 'Programme.md:8: base: formula "bad": Unexpected end of expression [base]' in out

@@ -78,3 +78,34 @@ def run_base(
 
 
 __all__ = ["BaseError", "is_base", "parse_base", "published_bases", "read_base_file", "rows_for_state", "run_base"]
+
+
+def check_bases(state: Any) -> int:
+    """Read every published base file and every ```base block of the published notes; report what
+    cannot be read, and each formula or filter that does not parse, as the build would (warnings with
+    file and line). Returns how many bases had a problem. Used by `mkdocs-vault check`."""
+    from ..dataview.blocks import find_blocks
+    from ..diagnostics import WARNING
+
+    sources: list[tuple[str, int, str]] = []  # (file, 1-based line of the base's first line, text)
+    for path in published_bases(state):
+        sources.append((path, 1, read_base_file(state, path)))
+    for path in sorted(state.decision.notes):
+        note = state.vault.notes[path]
+        if "```base" not in note.body and "~~~base" not in note.body:
+            continue
+        for block in find_blocks(note.body.split("\n"), ("base",)):
+            sources.append((path, note.body_line + block.line + 2, block.query))
+    failed = 0
+    for path, first, text in sources:
+        try:
+            spec = parse_base(text)
+        except BaseError as exc:
+            failed += 1
+            line = first + max(exc.line, 1) - 1
+            state.diagnostics.report(path, line, "base", f"base cannot be read: {exc.message}", WARNING)
+            continue
+        failed += bool(spec.problems)
+        for problem in spec.problems:
+            state.diagnostics.report(path, first + problem.line - 1, "base", f"base: {problem.message}", WARNING)
+    return failed
