@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from mkdocs_vault.cli import main
+
 from tests.bases.test_site import SHOWS_BASE
 from tests.bases.theatre import THEATRE
 from tests.conftest import write_vault
