@@ -127,6 +127,16 @@ def test_date_arithmetic_examples():
     assert ev('date("2027-01-01 00:00:00") + "2 minutes"') == dt.datetime(2027, 1, 1, 0, 2, tzinfo=TZ)
 
 
+def test_date_differences_are_milliseconds_with_duration_fields():
+    # The help: "Subtract two dates to get the millisecond difference"; real bases also read fields
+    # of it (kepano-obsidian's People.base: `(now() - birthday).years.floor()`).
+    assert ev('(now() - date("2026-03-12 21:30:15")) / 3600000') == 36
+    assert ev('(now() - date("2026-03-12 21:30:15")).days') == 1.5
+    assert ev('(today() - date("2000-03-20")).years.floor()') == 25  # 26 years less six days
+    assert ev('(today() - date("2000-03-10")).years.floor()') == 26
+    assert ev("now() - missing") is None
+
+
 def test_date_fields_and_functions():
     assert ev("now().hour") == 9
     assert ev("bought.month") == 1

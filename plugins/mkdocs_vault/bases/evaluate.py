@@ -39,6 +39,7 @@ from .values import (
     EvalError,
     FileRef,
     Link,
+    Millis,
     as_moment,
     compare,
     date_diff_ms,
@@ -181,7 +182,7 @@ class Evaluator:
             return len(obj)
         if is_date(obj):
             return functions.date_field(obj, name, self.tz)
-        if isinstance(obj, Duration):
+        if isinstance(obj, (Duration, Millis)):
             return functions.duration_field(obj, name)
         if isinstance(obj, Link):
             row = self.rows.file_of(obj)
@@ -280,6 +281,8 @@ class Evaluator:
         return left, right
 
     def arithmetic(self, op: str, left: Any, right: Any) -> Any:
+        if left is None or right is None:
+            return None  # a missing value: see values.py
         if is_date(left):
             if op in ("+", "-"):
                 if is_date(right):

@@ -14,6 +14,7 @@ import arrow
 
 from .rows import Scope, link_value
 from .values import (
+    DURATION_UNITS_MS,
     Duration,
     EvalError,
     FileRef,
@@ -89,11 +90,12 @@ def date_field(d: dt.date, name: str, tz: dt.tzinfo) -> Any:
     return fields[name]
 
 
-def duration_field(d: Duration, name: str) -> Any:
-    per = {"days": 86_400_000, "hours": 3_600_000, "minutes": 60_000, "seconds": 1000, "milliseconds": 1}
-    if name not in per:
+def duration_field(d: Duration | float, name: str) -> Any:
+    """`.days`, `.years`, ... of a duration (or of `date - date`): the total in that unit."""
+    if name not in DURATION_UNITS_MS:
         raise EvalError(f"duration has no property '{name}'")
-    return math.trunc(d.total_ms() / per[name])
+    total = (d.total_ms() if isinstance(d, Duration) else float(d)) / DURATION_UNITS_MS[name]
+    return int(total) if total.is_integer() else total
 
 
 # ------------------------------------------------------------------------------------------ global

@@ -67,6 +67,28 @@ class Duration:
         return Duration(self.months + other.months, self.days + other.days, self.ms + other.ms)
 
 
+class Millis(float):
+    """`date - date`: milliseconds, as the help's "Bases syntax" says (`(now() + "1d") - now()` is
+    86400000), that also answers the duration fields real bases read from it (`(now() - birthday).years`,
+    `.days`, ... as fractional totals, a year and a month being their Gregorian averages, 365.2425 and
+    30.436875 days, as Moment.js (the app's date library) converts them).
+    In arithmetic it is a plain number."""
+
+    __slots__ = ()
+
+
+DURATION_UNITS_MS: dict[str, float] = {
+    "years": 365.2425 * 86_400_000,
+    "months": 30.436875 * 86_400_000,
+    "weeks": 7 * 86_400_000,
+    "days": 86_400_000,
+    "hours": 3_600_000,
+    "minutes": 60_000,
+    "seconds": 1000,
+    "milliseconds": 1,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """A link value: `target` as written (a note name, path or URL), `path` the published vault path
@@ -414,11 +436,10 @@ def shift(d: dt.date, by: Duration, tz: dt.tzinfo) -> dt.date:
         raise EvalError("Date out of range") from None
 
 
-def date_diff_ms(a: dt.date, b: dt.date, tz: dt.tzinfo) -> float:
-    """`a - b` for two dates: milliseconds, as the help says."""
+def date_diff_ms(a: dt.date, b: dt.date, tz: dt.tzinfo) -> Millis:
+    """`a - b` for two dates: milliseconds, as the help says (see `Millis`)."""
     delta = as_moment(a, tz) - as_moment(b, tz)
-    ms = delta.total_seconds() * 1000
-    return int(ms) if ms.is_integer() else ms
+    return Millis(delta.total_seconds() * 1000)
 
 
 # ---------------------------------------------------------------------------------------- dates
