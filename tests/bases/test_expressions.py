@@ -43,11 +43,11 @@ KETTLE = FileRow(
     size=2048,
     ctime=dt.datetime(2025, 12, 1, 8, 0, tzinfo=TZ),
     mtime=dt.datetime(2026, 3, 10, 17, 45, tzinfo=TZ),
-    tags=["kitchen/brass", "gift"],
+    tags=["#kitchen/brass", "#gift"],
     links=[Link("Brask Forge", "Workshops/Brask Forge.md")],
     embeds=[Link("Attachments/kettle.jpg", None)],
 )
-FORGE = FileRow("Workshops/Brask Forge.md", properties={"city": "Tarn"}, tags=["maker"])
+FORGE = FileRow("Workshops/Brask Forge.md", properties={"city": "Tarn"}, tags=["#maker"])
 ROWS = RowSet({r.path: r for r in (KETTLE, FORGE)}, tz=TZ)
 
 
@@ -252,7 +252,7 @@ HELP_EXAMPLES = [
     ('file.hasProperty("price")', True),
     ('file.hasProperty("colour")', False),
     ('file.hasLink("Brask Forge")', False),  # a name resolves only through the vault's resolver
-    ("file.tags", ["kitchen/brass", "gift"]),
+    ("file.tags", ["#kitchen/brass", "#gift"]),  # with '#', unlike the `tags` property
     # Object
     ('{"a": 1, "b": 2}.keys()', ["a", "b"]),
     ('{"a": 1, "b": 2}.values()', [1, 2]),

@@ -158,9 +158,9 @@ views:
 """
     assert values(run(state, text)) == [
         # Ilse (director) and Nell (body link) link to Lantern Night; Ilse's own page does not.
-        ["Lantern Night", "Shows", "md", "Nell Fairweather", 1, ["show", "show/drama"]],
-        ["Saltwater Hymns", "Shows", "md", "", 1, ["show"]],
-        ["The Paper Orchard", "Shows", "md", "", 1, ["show", "show/comedy"]],
+        ["Lantern Night", "Shows", "md", "Nell Fairweather", 1, ["#show", "#show/drama"]],
+        ["Saltwater Hymns", "Shows", "md", "", 1, ["#show"]],
+        ["The Paper Orchard", "Shows", "md", "", 1, ["#show", "#show/comedy"]],
     ]
 
 

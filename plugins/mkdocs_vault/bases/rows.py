@@ -40,7 +40,9 @@ class FileRow:
     size: int = 0
     ctime: dt.datetime | None = None
     mtime: dt.datetime | None = None
-    tags: list[str] = field(default_factory=list)  # as written, without '#', frontmatter first
+    # Every tag of the note (frontmatter and body) as written, with its '#', as the app's `file.tags`
+    # gives them (the `tags` property itself holds them without).
+    tags: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)  # every link, frontmatter ones first
     embeds: list[Link] = field(default_factory=list)
 
@@ -65,7 +67,9 @@ class FileRow:
     def has_tag(self, tag: str) -> bool:
         """`hasTag`: the tag itself or any tag nested below it, case-insensitively."""
         wanted = tag.lstrip("#").casefold()
-        return any(t.casefold() == wanted or t.casefold().startswith(wanted + "/") for t in self.tags)
+        return any(
+            (t := tag_of.lstrip("#").casefold()) == wanted or t.startswith(wanted + "/") for tag_of in self.tags
+        )
 
     def in_folder(self, folder: str) -> bool:
         wanted = folder.strip("/")
@@ -309,7 +313,7 @@ def row_of(
         size=note.size,
         ctime=note.ctime,
         mtime=note.mtime,
-        tags=[t.lstrip("#") for t in note.etags],
+        tags=["#" + t.lstrip("#") for t in note.etags],
         links=links,
         embeds=embeds,
     )
