@@ -4,10 +4,10 @@ notes: no view fails, the map views carry their notice, and one answer checked b
 from __future__ import annotations
 
 import pytest
-
 from mkdocs_vault.bases.spec import parse_base
 from mkdocs_vault.bases.state import published_bases, run_base
 from mkdocs_vault.pipeline import Options, VaultState
+
 from tests.conftest import SHARED
 
 ROOT = SHARED / "corpora" / "kepano-obsidian"
