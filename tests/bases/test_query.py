@@ -245,3 +245,35 @@ def test_value_indexes_narrow_exactly(state, statement, this, narrowed, passing)
     assert len(found) == narrowed
     every = [r.path for r in rows.rows.values() if passes(ev, spec.filters, r)]
     assert [r.path for r in found if passes(ev, spec.filters, r)] == every == passing
+
+
+def test_custom_summary_formulas_see_the_column_as_values(state):
+    text = """\
+filters: file.hasTag("show")
+summaries:
+  big: values.filter(value > 1000).length
+  total: values.reduce(acc + value, 0)
+views:
+  - type: table
+    name: T
+    order: [file.basename, budget, seats]
+    summaries:
+      budget: big
+      seats: total
+"""
+    result = run(state, text)
+    assert result.summaries["note.budget"].value == 2  # 1500 and 1200
+    assert result.summaries["note.seats"].value is None  # Mirror Tides has no seats: null + ... is null
+
+
+def test_a_link_to_an_unpublished_note_does_not_resolve(state):
+    from mkdocs_vault.bases.render import BaseRenderer
+
+    text = 'filters: file.inFolder("Crew")\nviews:\n  - type: table\n    name: T\n    order: [file.basename, next]\n'
+    result = run(state, text)
+    (nell,) = [r for r in result.rows if r.path == "Crew/Nell Fairweather.md"]
+    link = nell.cells[1].value
+    assert link.path is None and link.target == "Draft - Winter Pageant"
+    html = BaseRenderer(lambda p, s, d: f'<a href="/{p}">{d}</a>').view(result)
+    assert 'href="/Shows/Draft' not in html
+    assert '<span class="vault-unresolved">Draft - Winter Pageant</span>' in html  # Nell's own words

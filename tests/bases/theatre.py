@@ -11,7 +11,7 @@ Facts the expected results below are worked out from (by hand, from these notes)
 | Archive/Old Shows/Mirror Tides    | yes       | show                 | closed    | 400    | -     | -          | -            |
 
 Crew: Ilse Varga (director, active), Bram Okafor (director, inactive), Nell Fairweather (lighting,
-active; her body links to Lantern Night). `fee` is a private key (Saltwater Hymns has one).
+active; her body links to Lantern Night, her `next` property to the unpublished draft). `fee` is a private key (Saltwater Hymns has one).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ THEATRE = {
     "Crew/Ilse Varga.md": "---\nrole: director\njoined: 2019-04-01\nactive: true\ntags: [crew]\n---\nDirects.\n",
     "Crew/Bram Okafor.md": "---\nrole: director\njoined: 2023-09-15\nactive: false\ntags: [crew/lead]\n---\nAlso directs.\n",
     "Crew/Nell Fairweather.md": (
-        "---\nrole: lighting\njoined: 2024-01-20\nactive: true\ntags: [crew]\n---\nLights [[Lantern Night]].\n"
+        "---\nrole: lighting\njoined: 2024-01-20\nactive: true\ntags: [crew]\n"
+        'next: "[[Draft - Winter Pageant]]"\n---\nLights [[Lantern Night]].\n'
     ),
 }
