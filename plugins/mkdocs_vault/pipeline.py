@@ -154,12 +154,9 @@ class VaultState:
         left_out.update(dict.fromkeys(vault.templates, "in the templates folder"))
         self.decision = decide(vault.notes, vault.attachments, self.options.publish_by_default, left_out)
         flipped = was_published ^ set(self.decision.notes) if previous is not None else set()
-        # Pages: the published notes and bases (a base's URL follows the notes' rule, its `-2`s too).
-        bases = {p for p in self.decision.attachments if is_base_file(p)}
-        files = [p for p in self.decision.attachments if p not in bases]
+        pages, files = url_inputs(vault, self.decision)
+        bases = pages.keys() - self.decision.notes.keys()
         if self.urls is None:
-            pages = {p: vault.notes[p].frontmatter for p in self.decision.notes}
-            pages.update({p: {} for p in sorted(bases)})
             self.urls = UrlMap(
                 pages,
                 files,
@@ -379,6 +376,20 @@ def _cache_key(target: str, source: str) -> tuple[str, str]:
     """What a resolution depends on: the target and the linking note's folder, or the note itself for
     a link to its own page (`[[#Heading]]`, `[[]]`), which resolves to that note."""
     return (target, source if not target.strip() else source.rpartition("/")[0])
+
+
+def url_inputs(vault: Vault, decision: PublishDecision) -> tuple[dict[str, dict], list[str]]:
+    """What the URL map is made of: the pages (each published note with its frontmatter, for
+    `permalink`, and each published base, whose URL follows the notes' rule, `-2`s included) and the
+    files copied as they are (the other published attachments)."""
+    pages: dict[str, dict] = {p: vault.notes[p].frontmatter for p in decision.notes}
+    files = []
+    for path in decision.attachments:
+        if is_base_file(path):
+            pages[path] = {}
+        else:
+            files.append(path)
+    return pages, files
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from pathlib import Path
 from mkdocs_vault.pages.data import SiteData, title_order
 from mkdocs_vault.pages.graph import GraphLinks, _pair_keys
 from mkdocs_vault.pages.tags import TagNode, TagTree
-from mkdocs_vault.pipeline import RESERVED_URLS, Options, VaultState
+from mkdocs_vault.pipeline import RESERVED_URLS, Options, VaultState, url_inputs
 from mkdocs_vault.urls import UrlMap
 
 from tests.incremental.test_dirty_equals_full import EDITS, MEETING, PERSON, copy_sample_vault
@@ -59,13 +59,9 @@ def _tree(node: TagNode) -> tuple:
 def _urls(state: VaultState) -> tuple[dict[str, str], dict[str, str]]:
     """The note and attachment URLs of a URL map made anew for the state's published files."""
     assert state.vault is not None
-    fresh = UrlMap(
-        {p: state.vault.notes[p].frontmatter for p in state.decision.notes},
-        state.decision.attachments,
-        RESERVED_URLS,
-        state.options.home,
-    )
-    return fresh.notes(), {p: fresh.attachment_url(p) for p in state.decision.attachments}
+    pages, files = url_inputs(state.vault, state.decision)  # notes and bases; attachments
+    fresh = UrlMap(pages, files, RESERVED_URLS, state.options.home)
+    return fresh.notes(), {p: fresh.attachment_url(p) for p in files}
 
 
 def test_refreshed_site_data_equals_a_fresh_load(tmp_path: Path) -> None:
@@ -99,7 +95,7 @@ def test_refreshed_site_data_equals_a_fresh_load(tmp_path: Path) -> None:
         assert links.keys(updated, sorted(updated.notes)) == _pair_keys(fresh, sorted(fresh.notes)), label
         # The URL map, updated in the refresh, is the one made anew; the notes it says moved are those
         # whose URL changed.
-        attachments = {p: state.urls.attachment_url(p) for p in state.decision.attachments}
+        attachments = {p: state.urls.attachment_url(p) for p in url_inputs(state.vault, state.decision)[1]}
         assert (state.urls.notes(), attachments) == _urls(state), label
         urls_after = state.urls.notes()
         moved = {p for p, url in urls_after.items() if p in urls_before and urls_before[p] != url}
