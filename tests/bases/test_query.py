@@ -277,3 +277,32 @@ def test_a_link_to_an_unpublished_note_does_not_resolve(state):
     html = BaseRenderer(lambda p, s, d: f'<a href="/{p}">{d}</a>').view(result)
     assert 'href="/Shows/Draft' not in html
     assert '<span class="vault-unresolved">Draft - Winter Pageant</span>' in html  # Nell's own words
+
+
+def test_every_default_summary_by_hand():
+    import datetime as dt
+
+    from mkdocs_vault.bases.query import default_summary
+
+    values = [3, 1, 4, 1, 5, None, "", True, False, dt.date(2026, 1, 2), dt.date(2025, 12, 30)]
+    expected = {
+        "Average": 2.8,  # 14 / 5: only numbers count
+        "Min": 1,
+        "Max": 5,
+        "Sum": 14,
+        "Range": 4,
+        "Median": 3,
+        "Stddev": 1.6,  # population: sqrt(12.8 / 5)
+        "Earliest": dt.date(2025, 12, 30),
+        "Latest": dt.date(2026, 1, 2),
+        "Checked": 1,
+        "Unchecked": 1,
+        "Empty": 2,  # null and ""
+        "Filled": 9,
+        "Unique": 8,  # 3, 1, 4, 5, true, false and the two dates
+    }
+    for name, want in expected.items():
+        got = default_summary(name, values, dt.UTC)
+        assert (got == pytest.approx(want)) if isinstance(want, float) else (got == want and type(got) is type(want)), name
+    assert default_summary("Range", [dt.date(2026, 1, 2), dt.date(2025, 12, 30)], dt.UTC) == Duration(0, 3)
+    assert default_summary("Average", ["a", None], dt.UTC) is None

@@ -33,6 +33,12 @@ FILES = {
     # A note at the URL the base asks for (views/shows/): "Views/Shows.base" sorts first and keeps it.
     "Views/Shows.md": "---\ntitle: About the shows view\n---\nThe base sits beside me.\n",
     "Views/Broken.base": "views:\n  - type: table\n    name: [unclosed\n",
+    "Views/Posters.base": (
+        'filters: file.inFolder("Shows")\nviews:\n  - type: cards\n    name: Posters\n    image: poster\n'
+        "    order: [file.name, status]\n"
+    ),
+    "Attachments/lantern.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
+    "Shows/Lantern Night.md": THEATRE["Shows/Lantern Night.md"].replace("---\n# Lantern", 'poster: "[[lantern.png]]"\n---\n# Lantern'),
     "Crew/Ilse Varga.md": THEATRE["Crew/Ilse Varga.md"] + "\n![[Shows.base#Directed by this]]\n",
     "Programme.md": (
         "# Programme\n\nIntro.\n\n```base\nfilters: file.inFolder(\"Crew\")\nformulas:\n  bad: 'role +'\n"
@@ -71,6 +77,16 @@ def test_a_base_file_is_a_page_and_its_yaml_is_not_copied(built):
     # Views as tabs with their counts; `this` is the base file, which directs nothing.
     assert re.search(r'<label for="__base_\w+_1">Shows <span class="vault-base-count">4</span>', page)
     assert re.search(r'<label for="__base_\w+_2">Directed by this <span class="vault-base-count">0</span>', page)
+
+
+def test_cards_show_an_attachment_cover(built):
+    site, _ = built
+    page = (site / "views" / "posters" / "index.html").read_text(encoding="utf-8")
+    cards = re.findall(r'<div class="vault-base-card">(.*?)</dl></div>', page)
+    assert len(cards) == 3
+    assert '<img src="../../attachments/lantern.png"' in cards[0] and "Lantern Night" in cards[0]
+    assert "<img" not in cards[1] + cards[2]  # no poster, no cover
+    assert (site / "attachments" / "lantern.png").exists()
 
 
 def test_a_note_at_the_same_url_takes_the_dash_2(built):
