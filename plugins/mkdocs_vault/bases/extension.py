@@ -116,7 +116,15 @@ class BasesRunner:
         return found
 
     def render(self, text: str, this: str | None, view: str | None, where: str, first_line: int) -> str:
-        """A base's views as HTML, for `this` (a vault path), only `view` when given."""
+        """A base's views as HTML, for `this` (a vault path), only `view` when given. Never raises: what
+        goes wrong unexpectedly becomes a notice and a warning, and the page still renders."""
+        try:
+            return self._render(text, this, view, where, first_line)
+        except Exception as exc:  # noqa: BLE001 - a base must never take the build down
+            self._warn(where, first_line, f"base could not be shown: {type(exc).__name__}: {exc}")
+            return notice(f"This base could not be shown ({where}, line {first_line}).")
+
+    def _render(self, text: str, this: str | None, view: str | None, where: str, first_line: int) -> str:
         spec = self._spec(text, where, first_line)
         if isinstance(spec, BaseError):
             line = first_line + max(spec.line, 1) - 1
@@ -139,12 +147,20 @@ class BasesRunner:
     def embed(self, base_path: str, view: str | None, this: str) -> str:
         """`![[X.base]]` / `![[X.base#View]]` in the note `this`."""
         self.shown(this)
-        text = read_base_file(self.state(), base_path)
+        try:
+            text = read_base_file(self.state(), base_path)
+        except OSError as exc:
+            self._warn(base_path, 0, f"base cannot be read: {exc.strerror or exc}")
+            return notice(f"The base {base_path} cannot be read.")
         return self.render(text, this, view or None, base_path, 1)
 
     def page_html(self, base_path: str) -> str:
         """The page of a `.base` file: every view, `this` being the base file."""
-        text = read_base_file(self.state(), base_path)
+        try:
+            text = read_base_file(self.state(), base_path)
+        except OSError as exc:
+            self._warn(base_path, 0, f"base cannot be read: {exc.strerror or exc}")
+            return notice(f"The base {base_path} cannot be read.")
         return self.render(text, base_path, None, base_path, 1)
 
 

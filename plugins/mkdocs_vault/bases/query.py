@@ -115,7 +115,7 @@ def passes(ev: Evaluator, flt: Filter | None, row: FileRow) -> bool:
     if flt.op == "expr":
         try:
             return truthy(ev.evaluate(flt.tree, row))
-        except (EvalError, RecursionError):
+        except Exception:  # noqa: BLE001 - a statement that fails for a row is false for it
             return False
     results = (passes(ev, child, row) for child in flt.children)
     if flt.op == "and":
@@ -256,7 +256,7 @@ def candidates(rows: RowSet, flt: Filter | None, con: Any, ev: Evaluator | None 
             prop, items, const = narrowing
             try:
                 k = value_key(ev.evaluate(const, None))
-            except EvalError:
+            except Exception:  # noqa: BLE001 - no narrowing then; the filter itself reports nothing
                 k = None
             if k is not None:
                 paths = frozenset(rows.value_index(prop, items, among).get(k, ()))
@@ -352,8 +352,10 @@ def summarise(ev: Evaluator, spec: BaseSpec, name: str, values: list[Any]) -> Ce
         return Cell(None, f'Unknown summary "{name}"')
     except EvalError as exc:
         return Cell(None, exc.message)
-    except (ArithmeticError, ValueError, RecursionError) as exc:
-        return Cell(None, f"Summary failed: {exc}")
+    except RecursionError:
+        return Cell(None, "Summary is nested too deeply")
+    except Exception as exc:  # noqa: BLE001 - one summary must never take the build down
+        return Cell(None, f"Summary failed: {type(exc).__name__}: {exc}")
 
 
 # -------------------------------------------------------------------------------------------- run
@@ -366,8 +368,8 @@ def _cell(ev: Evaluator, prop: str, row: FileRow) -> Cell:
         return Cell(None, exc.message)
     except RecursionError:
         return Cell(None, "Expression is nested too deeply")
-    except (ArithmeticError, ValueError, OverflowError) as exc:
-        return Cell(None, f"Evaluation failed: {exc}")
+    except Exception as exc:  # noqa: BLE001 - one cell must never take the build down
+        return Cell(None, f"Evaluation failed: {type(exc).__name__}: {exc}")
 
 
 def _sort_value(ev: Evaluator, prop: str, row: FileRow) -> Any:
