@@ -6,7 +6,8 @@
 * **Table**: columns in `order` with their display names; `vault.js` sorts a table when its header
   is clicked (cells carry `data-sort` keys), one table per group under the group's heading; the
   summaries are a footer row naming the summary in each cell.
-* **List**: one item per row, the first column's value, the others after it separated by commas.
+* **List**: one item per row, its properties in order separated by commas (the app's default
+  separator), empty ones left out.
 * **Cards**: a grid; the `image` property (a URL, an attachment or a `#hex` colour) on top.
 * A layout we do not draw (map, kanban, a plugin's) shows a notice naming it; so does a view whose
   filter does not parse (with its line). A cell whose expression fails shows `Error:` and the message.
@@ -182,7 +183,7 @@ class BaseRenderer:
                 first, rest = (r.cells[0], r.cells[1:]) if r.cells else (Cell(FileRef(r.path)), [])
                 shown = self._shown(r, result.columns[0], first)
                 extra = [self.cell(c) for c in rest if (c.value is not None and c.value != []) or c.error]
-                items.append(f"<li>{shown}{(' — ' + ', '.join(extra)) if extra else ''}</li>")
+                items.append(f"<li>{', '.join([shown, *extra])}</li>")
             out.append(f'<ul class="vault-base-list">{"".join(items)}</ul>')
         return "".join(out)
 
