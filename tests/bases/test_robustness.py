@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from mkdocs_vault.bases.query import run_view
 from mkdocs_vault.bases.render import BaseRenderer
 from mkdocs_vault.bases.rows import FileRow, RowSet

@@ -13,6 +13,7 @@ import os
 import weakref
 from typing import Any
 
+from ..publish import is_base_file
 from .query import ViewResult, run_view
 from .rows import FileRow, RowSet, build_rows, read_types
 from .spec import BaseError, BaseSpec, parse_base
@@ -21,15 +22,12 @@ from .values import FileRef
 _STATE_ROWS: weakref.WeakKeyDictionary[Any, tuple[int, RowSet]] = weakref.WeakKeyDictionary()
 
 
-def is_base(path: str) -> bool:
-    return path.lower().endswith(".base")
+is_base = is_base_file
 
 
 def published_bases(state: Any) -> list[str]:
-    """The vault's `.base` files that become pages, in path order."""
-    if state.vault is None or not state.options.publish_by_default:
-        return []
-    return sorted(p for p in state.vault.attachments if is_base(p))
+    """The vault's `.base` files that become pages, in path order (`publish.decide` says which)."""
+    return sorted(p for p in state.decision.attachments if is_base(p))
 
 
 def rows_for_state(state: Any) -> RowSet:
