@@ -33,6 +33,7 @@ FILES = {
     # A note at the URL the base asks for (views/shows/): "Views/Shows.base" sorts first and keeps it.
     "Views/Shows.md": "---\ntitle: About the shows view\n---\nThe base sits beside me.\n",
     "Views/Broken.base": "views:\n  - type: table\n    name: [unclosed\n",
+    "Crew.base": "filters: file.inFolder(\"Crew\")\nviews:\n  - type: list\n    name: Everyone\n",
     "Views/Posters.base": (
         'filters: file.inFolder("Shows")\nviews:\n  - type: cards\n    name: Posters\n    image: poster\n'
         "    order: [file.name, status]\n"
@@ -87,6 +88,13 @@ def test_cards_show_an_attachment_cover(built):
     assert '<img src="../../attachments/lantern.png"' in cards[0] and "Lantern Night" in cards[0]
     assert "<img" not in cards[1] + cards[2]  # no poster, no cover
     assert (site / "attachments" / "lantern.png").exists()
+
+
+def test_a_base_takes_a_folders_url_before_its_section_page(built):
+    site, stderr = built
+    page = (site / "crew" / "index.html").read_text(encoding="utf-8")
+    assert "vault-base-list" in page and "Nell Fairweather" in page
+    assert "duplicate" not in stderr.lower()
 
 
 def test_a_note_at_the_same_url_takes_the_dash_2(built):

@@ -189,6 +189,8 @@ class SiteBuilder:
         state = self.state
         assert state.vault is not None and state.urls is not None
         taken = {state.urls.note_src_uri(p) for p in state.decision.notes}
+        # A base's page takes its URL too (`Views.base` is the `views/` a section page would have).
+        taken |= {state.urls.note_src_uri(p) for p in state.decision.attachments if is_base_file(p)}
         pages: dict[str, tuple[str, str]] = {}
         self.sections = []
         published = {p: state.vault.notes[p] for p in sorted(state.decision.notes)}
