@@ -344,6 +344,57 @@ class BuildPlan:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class BaseUse:
+    """One base shown on a page: the notes its views could list when the page was rendered (`seen`,
+    None for any note), and `probe()`, the same for the vault as it is now (None: any note)."""
+
+    seen: frozenset[str] | None
+    probe: Callable[[], frozenset[str] | None]
+
+
+class BaseLog:
+    """What the bases shown on each page could list, for the next rebuild's plan. A page is rendered
+    again when an edited note was among the rows its bases could list, or could be now (a note moved
+    into the folder a view reads, or now holding `customer: [[this note]]`), and always when a view
+    can list any note or reads other notes' files (`bases.extension.reads_other_files`)."""
+
+    def __init__(self) -> None:
+        self.uses: dict[str, list[BaseUse]] = {}
+        self._fresh: set[str] = set()
+
+    def start_build(self) -> None:
+        """A build begins: a page's first record in it replaces what the page recorded before."""
+        self._fresh = set()
+
+    def record(self, page: str, use: BaseUse) -> None:
+        if page not in self._fresh:
+            self.uses.pop(page, None)
+            self._fresh.add(page)
+        self.uses.setdefault(page, []).append(use)
+
+    def clear(self) -> None:
+        self.uses.clear()
+        self._fresh.clear()
+
+    def affected(self, changed: set[str]) -> set[str]:
+        out: set[str] = set()
+        probed: dict[int, frozenset[str] | None] = {}  # a base embedded a thousand times probes once
+        for page, uses in self.uses.items():
+            for use in uses:
+                if use.seen is None or not use.seen.isdisjoint(changed):
+                    out.add(page)
+                    break
+                key = id(use.probe)
+                if key not in probed:
+                    probed[key] = use.probe()
+                now = probed[key]
+                if now is None or not now.isdisjoint(changed):
+                    out.add(page)
+                    break
+        return out
+
+
 @dataclass
 class DependencyTracker:
     """Kept on the `VaultState` across serve rebuilds: what the last completed build read and wrote."""
@@ -352,10 +403,9 @@ class DependencyTracker:
     # Notes whose links `_graph` has yet to read (`fill_links_later`); None when it is up to date.
     _unread: Mapping[str, Note] | None = None
     queries: QueryLog = field(default_factory=QueryLog)
-    # Pages that showed a base (a ```base block or an embed) in a build so far: a base may list any
-    # note, so any edit renders them again (base files' own pages are generated, and rewritten when
-    # their HTML changes).
-    base_pages: set[str] = field(default_factory=set)
+    # What the bases shown on each page (```base blocks, embeds) could list (base files' own pages are
+    # generated, and rewritten when their HTML changes).
+    bases: BaseLog = field(default_factory=lambda: BaseLog())
     recording: bool = False  # queries are recorded only for site builds (not the CLI)
     built: bool = False  # a build completed in this process, so its outputs are on disk
     sources: dict[str, str] = field(default_factory=dict)  # generated src_uri -> its Markdown
@@ -549,8 +599,9 @@ class DependencyTracker:
         dv_changed = changed | linked
         if dv_changed and self.queries.records:
             dirty |= self.queries.affected(dv_changed, ctx_factory())
-        if (changed or linked) and self.base_pages:
-            dirty |= self.base_pages
+        if self.bases.uses and (changed or linked):
+            # A note that moved or was (un)published changes the links a base shows to it, wherever.
+            dirty |= set(self.bases.uses) if self.moved or self.flipped else self.bases.affected(changed)
         dirty |= self.links.embedders(dirty)
         return BuildPlan(False, {p for p in dirty if p in published})
 

@@ -4,7 +4,9 @@ still built, warning with file and line), and `publish_by_default: false` holdin
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -160,24 +162,42 @@ def test_serve_dirty_updates_bases_after_edits(tmp_path: Path):
         build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
 
     def edit(rel: str, text: str) -> None:
-        import os
-        import time
-
-        (vault / rel).write_text(text, encoding="utf-8")
+        path = vault / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
         later = time.time() + 5
-        os.utime(vault / rel, (later, later))
+        os.utime(path, (later, later))
 
-    rebuild(first=True)
-    programme = site / "programme" / "index.html"
-    base_page = site / "views" / "shows" / "index.html"
-    assert "Mirror Tides" in programme.read_text(encoding="utf-8")
-    # A note edited (it leaves the base): the embedding page and the base's page change.
-    edit("Archive/Old Shows/Mirror Tides.md", "---\nstatus: closed\nbudget: 400\ntags: [archive]\n---\nx\n")
-    rebuild()
-    assert "Mirror Tides" not in programme.read_text(encoding="utf-8")
-    assert "Mirror Tides" not in base_page.read_text(encoding="utf-8")
-    # The base edited: the page embedding it shows the new view.
-    edit("Views/Shows.base", SHOWS_BASE.replace("name: Shows", "name: Every show"))
-    rebuild()
-    assert "Every show" in programme.read_text(encoding="utf-8")
-    assert "Every show" in base_page.read_text(encoding="utf-8")
+    try:
+        rebuild(first=True)
+        programme = site / "programme" / "index.html"
+        base_page = site / "views" / "shows" / "index.html"
+        assert "Mirror Tides" in programme.read_text(encoding="utf-8")
+        # A note no view of the base can list (not tagged show): the embedding page is left alone.
+        before = programme.stat().st_mtime_ns
+        edit("Crew/Bram Okafor.md", THEATRE["Crew/Bram Okafor.md"].replace("Also directs.", "Directs less."))
+        rebuild()
+        assert programme.stat().st_mtime_ns == before
+        # A new note the base lists: the page shows it.
+        edit("Shows/Tin Chorus.md", "---\ntags: [show]\nbudget: 10\nstatus: rehearsal\n---\nNew.\n")
+        rebuild()
+        assert "Tin Chorus" in programme.read_text(encoding="utf-8")
+        # A note edited (it leaves the base): the embedding page and the base's page change.
+        edit("Archive/Old Shows/Mirror Tides.md", "---\nstatus: closed\nbudget: 400\ntags: [archive]\n---\nx\n")
+        rebuild()
+        assert "Mirror Tides" not in programme.read_text(encoding="utf-8")
+        assert "Mirror Tides" not in base_page.read_text(encoding="utf-8")
+        # The base edited: the page embedding it shows the new view.
+        edit("Views/Shows.base", SHOWS_BASE.replace("name: Shows", "name: Every show"))
+        rebuild()
+        assert "Every show" in programme.read_text(encoding="utf-8")
+        assert "Every show" in base_page.read_text(encoding="utf-8")
+    finally:
+        # MkDocs keeps plugins that define on_startup for the whole process, Material's search plugin
+        # with this site's index as its "previous" one: the next in-process dirty build (another
+        # test's) would merge it into its own. End the session as `mkdocs serve` ends it.
+        config = load_config(config_file=str(config_file), site_dir=str(site))
+        for plugin in config.plugins.values():
+            if hasattr(plugin, "search_index_prev"):
+                plugin.search_index_prev = None
+        config.plugins.on_shutdown()

@@ -16,7 +16,7 @@ Results repeat other notes' content, so they are kept out of the search index, l
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,11 +25,11 @@ from markdown.preprocessors import Preprocessor
 
 from ..dataview.blocks import find_blocks
 from ..markdown.searchmarks import hidden
-from .expr import Name
+from .expr import Call, Member, Name
 from .query import ViewResult
 from .render import BaseRenderer, LinkHtml, MediaHtml, notice
 from .spec import BaseError, BaseSpec, parse_base
-from .state import read_base_file, run_base
+from .state import listable, read_base_file, run_base
 
 Report = Callable[[str, int, str, str], None]  # path, 1-based line, kind, message
 
@@ -40,6 +40,44 @@ def _no_media(path: str, alt: str) -> str | None:
 
 def uses_this(spec: BaseSpec) -> bool:
     """Does any expression of the base read `this`? (If not, its views are the same wherever shown.)"""
+    return any(isinstance(node, Name) and node.name == "this" for node in _nodes(spec))
+
+
+_FILE_FIELDS = frozenset(
+    ("name", "basename", "path", "folder", "ext", "size", "ctime", "mtime", "tags", "links", "embeds",
+     "backlinks", "properties", "file")
+)
+
+
+def _own_file(node: Any) -> bool:
+    """`file`, `this` or `this.file`: the row's own file or the note the base is shown for."""
+    if isinstance(node, Name):
+        return node.name in ("file", "this")
+    return isinstance(node, Member) and node.name == "file" and isinstance(node.obj, Name) and node.obj.name == "this"
+
+
+def reads_other_files(spec: BaseSpec) -> bool:
+    """Can an expression of the base read a note other than the row and `this`? (`file()`,
+    `asFile()`, `linksTo()`, `backlinks`, or a file field of a link, such as `director.name`.) If so,
+    an edit anywhere may change what it shows."""
+    for node in _nodes(spec):
+        if isinstance(node, Call):
+            callee = node.callee
+            if isinstance(callee, Name) and callee.name == "file":
+                return True
+            if isinstance(callee, Member) and callee.name in ("asFile", "linksTo"):
+                return True
+        if isinstance(node, Member):
+            if node.name == "backlinks":
+                return True
+            if node.name in _FILE_FIELDS and not _own_file(node.obj) and not (
+                isinstance(node.obj, Name) and node.obj.name in ("note", "formula")
+            ):
+                return True
+    return False
+
+
+def _nodes(spec: BaseSpec) -> Iterator[Any]:
     trees: list[Any] = list(spec.formulas.values()) + list(spec.summaries.values())
     filters = [spec.filters] + [v.filters for v in spec.views]
     while filters:
@@ -51,16 +89,13 @@ def uses_this(spec: BaseSpec) -> bool:
     stack = [t for t in trees if t is not None]
     while stack:
         node = stack.pop()
-        if isinstance(node, Name) and node.name == "this":
-            return True
-        if hasattr(node, "__slots__"):
-            for slot in node.__slots__:
-                value = getattr(node, slot, None)
-                if isinstance(value, tuple):
-                    stack.extend(v for item in value for v in (item if isinstance(item, tuple) else (item,)))
-                elif not isinstance(value, (str, int, float, bool)) and value is not None:
-                    stack.append(value)
-    return False
+        yield node
+        for slot in getattr(node, "__slots__", ()):
+            value = getattr(node, slot, None)
+            if isinstance(value, tuple):
+                stack.extend(v for item in value for v in (item if isinstance(item, tuple) else (item,)))
+            elif value is not None and not isinstance(value, (str, int, float, bool)):
+                stack.append(value)
 
 
 @dataclass
@@ -72,7 +107,10 @@ class BasesRunner:
     - `source()`: that note's body and the 0-based file line it starts on (for reports' lines);
     - `link_html` / `media_html`: HTML for links and attachments in results;
     - `report(path, line, kind, message)`: the diagnostics sink (warnings);
-    - `shown(path)`: told of every page showing a base, so `mkdocs serve` re-renders it after edits.
+    - `shown(page, seen, probe)`: told of every note page showing a base, with the notes its views
+      could list (`seen`, None for any) and a `probe()` answering the same later, after edits
+      (`bases.state.listable`), so that `mkdocs serve` renders the page again when an edit can
+      change what it shows.
     """
 
     state: Callable[[], Any]
@@ -81,16 +119,22 @@ class BasesRunner:
     media_html: MediaHtml = _no_media
     report: Report = lambda path, line, kind, message: None
     source: Callable[[], tuple[str, int]] = lambda: ("", 0)
-    shown: Callable[[str], None] = lambda path: None
+    shown: Callable[[str, frozenset[str] | None, Callable[[], frozenset[str] | None]], None] = (
+        lambda page, seen, probe: None
+    )
     _specs: dict[str, BaseSpec | BaseError] = field(default_factory=dict)
     _results: dict[tuple[str, str | None], list[ViewResult]] = field(default_factory=dict)
     _reported: set[tuple[str, int, str]] = field(default_factory=set)
+    _probes: dict[tuple[int, str | None, str | None], Callable[[], frozenset[str] | None]] = field(
+        default_factory=dict
+    )
 
     def forget(self) -> None:
         """A new build: the vault may have changed."""
         self._specs.clear()
         self._results.clear()
         self._reported.clear()
+        self._probes.clear()
 
     def _warn(self, path: str, line: int, message: str) -> None:
         key = (path, line, message)
@@ -115,16 +159,20 @@ class BasesRunner:
                 self._warn(where, first_line + problem.line - 1, f"base: {problem.message}")
         return found
 
-    def render(self, text: str, this: str | None, view: str | None, where: str, first_line: int) -> str:
+    def render(
+        self, text: str, this: str | None, view: str | None, where: str, first_line: int, page: str | None = None
+    ) -> str:
         """A base's views as HTML, for `this` (a vault path), only `view` when given. Never raises: what
         goes wrong unexpectedly becomes a notice and a warning, and the page still renders."""
         try:
-            return self._render(text, this, view, where, first_line)
+            return self._render(text, this, view, where, first_line, page)
         except Exception as exc:  # noqa: BLE001 - a base must never take the build down
             self._warn(where, first_line, f"base could not be shown: {type(exc).__name__}: {exc}")
             return notice(f"This base could not be shown ({where}, line {first_line}).")
 
-    def _render(self, text: str, this: str | None, view: str | None, where: str, first_line: int) -> str:
+    def _render(
+        self, text: str, this: str | None, view: str | None, where: str, first_line: int, page: str | None
+    ) -> str:
         spec = self._spec(text, where, first_line)
         if isinstance(spec, BaseError):
             line = first_line + max(spec.line, 1) - 1
@@ -139,20 +187,37 @@ class BasesRunner:
             results = run_base(state, spec, view, this)
             if key is not None:
                 self._results[key] = results
+        if page:
+            seen: set[str] | None = set()
+            for result in results:
+                if result.candidates is None or seen is None:
+                    seen = None
+                else:
+                    seen |= result.candidates
+            self.shown(page, frozenset(seen) if seen is not None else None, self._probe(spec, view, this))
         uid = hashlib.sha1(f"{where}\0{this}\0{view}\0{first_line}".encode()).hexdigest()[:8]
         renderer = BaseRenderer(self.link_html, self.media_html, state.clock.tz)
         html = renderer.base(results, uid)
         return hidden(f'<div class="vault-bases" data-search-exclude>{html}</div>')
 
+    def _probe(self, spec: BaseSpec, view: str | None, this: str | None) -> Callable[[], frozenset[str] | None]:
+        if reads_other_files(spec):
+            return lambda: None
+        key = (id(spec), view, this if uses_this(spec) else None)
+        found = self._probes.get(key)
+        if found is None:
+            state = self.state()
+            found = self._probes[key] = lambda: listable(state, spec, view, this)
+        return found
+
     def embed(self, base_path: str, view: str | None, this: str) -> str:
         """`![[X.base]]` / `![[X.base#View]]` in the note `this`."""
-        self.shown(this)
         try:
             text = read_base_file(self.state(), base_path)
         except OSError as exc:
             self._warn(base_path, 0, f"base cannot be read: {exc.strerror or exc}")
             return notice(f"The base {base_path} cannot be read.")
-        return self.render(text, this, view or None, base_path, 1)
+        return self.render(text, this, view or None, base_path, 1, page=this)
 
     def page_html(self, base_path: str) -> str:
         """The page of a `.base` file: every view, `this` being the base file."""
@@ -174,7 +239,6 @@ class BaseBlockPreprocessor(Preprocessor):
         if not blocks:
             return lines
         origin = self.runner.page()
-        self.runner.shown(origin)
         body, body_line = self.runner.source()
         # File lines of the blocks as written (earlier preprocessors may have moved the lines given here).
         written = [body_line + b.line + 1 for b in find_blocks(body.split("\n"), ("base",))]
@@ -183,7 +247,7 @@ class BaseBlockPreprocessor(Preprocessor):
         for k, block in enumerate(blocks):
             out.extend(lines[last : block.line])
             fence = written[k] if k < len(written) else 0
-            html = self.runner.render(block.query, origin or None, None, origin, fence + 1)
+            html = self.runner.render(block.query, origin or None, None, origin, fence + 1, page=origin or None)
             placeholder = self.md.htmlStash.store(html)
             quote = block.prefix.rstrip() if block.prefix.strip() else ""
             out.extend([quote, (block.prefix or "") + placeholder, quote])

@@ -76,6 +76,9 @@ class ViewResult:
     error: str | None = None  # the view could not run (a filter that does not parse)
     error_line: int = 0  # 1-based within the base text
     notice: str | None = None  # a layout we do not render
+    # The rows the indexes left for the filter to run on (None: every row), which `mkdocs serve` keeps
+    # to know which edits can change the view.
+    candidates: frozenset[str] | None = None
 
     @property
     def rows(self) -> list[ResultRow]:
@@ -223,9 +226,9 @@ def value_narrowing(tree: Any) -> tuple[str, bool, Any] | None:
     return None
 
 
-def candidates(rows: RowSet, flt: Filter | None, con: Any, ev: Evaluator | None = None) -> list[FileRow]:
-    """The rows worth running the filter on, in path order: every row, narrowed by the statements of
-    the top-level `and` that can be answered from an index:
+def narrowed(rows: RowSet, flt: Filter | None, con: Any, ev: Evaluator | None = None) -> frozenset[str] | None:
+    """The paths the filter can be true for, as far as indexes tell (None: they tell nothing, any row
+    may pass). Statements of the top-level `and` answered from an index:
 
     * `file.inFolder` / `file.hasTag` with constant texts, from DuckDB when `con` is given;
     * `prop == constant` and `list(prop).contains(constant)` where the constant (evaluated once, by
@@ -261,6 +264,15 @@ def candidates(rows: RowSet, flt: Filter | None, con: Any, ev: Evaluator | None 
             if k is not None:
                 paths = frozenset(rows.value_index(prop, items, among).get(k, ()))
                 allowed = paths if allowed is None else allowed & paths
+    return allowed
+
+
+def candidates(rows: RowSet, flt: Filter | None, con: Any, ev: Evaluator | None = None) -> list[FileRow]:
+    """The rows worth running the filter on, in path order: every row, or those `narrowed` leaves."""
+    return _rows_of(rows, narrowed(rows, flt, con, ev))
+
+
+def _rows_of(rows: RowSet, allowed: frozenset[str] | None) -> list[FileRow]:
     if allowed is None:
         return [rows.rows[p] for p in rows.rows]
     if len(allowed) * 8 < len(rows.rows):  # a few rows: look them up rather than walk every path
@@ -397,7 +409,9 @@ def run_view(
         result.error, result.error_line = broken
         return result
     ev = Evaluator(rows, spec.formulas, this, now, tz)
-    kept = [row for row in candidates(rows, flt, con, ev) if passes(ev, flt, row)]
+    allowed = narrowed(rows, flt, con, ev)
+    result.candidates = allowed
+    kept = [row for row in _rows_of(rows, allowed) if passes(ev, flt, row)]
 
     # Sort: the group key first (so each group's rows are together), then the view's sort keys.
     keys: list[tuple[str, bool]] = ([view.group_by] if view.group_by else []) + list(view.sort)

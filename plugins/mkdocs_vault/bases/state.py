@@ -78,6 +78,24 @@ def run_base(
 __all__ = ["BaseError", "is_base", "parse_base", "published_bases", "read_base_file", "rows_for_state", "run_base"]
 
 
+def listable(state: Any, spec: BaseSpec, view_name: str | None, this: str | None) -> frozenset[str] | None:
+    """The notes the views of `spec` (or `view_name`'s) shown for `this` could list in the state as it
+    is now, as far as the indexes tell (`query.narrowed`); None when any note could be listed."""
+    from .evaluate import Evaluator
+    from .query import combined, narrowed
+
+    rows = rows_for_state(state)
+    ref = FileRef(this) if this else None
+    out: set[str] = set()
+    for view in spec.views if not view_name else [v for v in spec.views if v.name == view_name]:
+        ev = Evaluator(rows, spec.formulas, ref, state.clock.now, state.clock.tz)
+        allowed = narrowed(rows, combined(spec, view), state.pages_con, ev)
+        if allowed is None:
+            return None
+        out |= allowed
+    return frozenset(out)
+
+
 def check_bases(state: Any) -> int:
     """Read every published base file and every ```base block of the published notes; report what
     cannot be read, and each formula or filter that does not parse, as the build would (warnings with

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -19,6 +20,7 @@ from ..bases.extension import BasesExtension, BasesRunner
 from ..dataview.batch import context_for_state
 from ..dataview.extension import DataviewExtension, DataviewRunner, placeholder_link_html
 from ..diagnostics import INFO, WARNING
+from ..incremental import BaseUse
 from ..links.extension import LinkContext, fix_links
 from ..markdown.site_config import build_markdown, markdown_config
 from ..pages.addresses import tag_url
@@ -150,6 +152,11 @@ def _bases_runner(site: RenderingSite, links: LinkContext) -> BasesRunner:
     def report(path: str, line: int | None, kind: str, message: str) -> None:
         state.diagnostics.report(path, line or None, kind, message)
 
+    def shown(page: str, seen: frozenset[str] | None, probe: Callable[[], frozenset[str] | None]) -> None:
+        tracker = state.tracker
+        if tracker.recording:  # only a build that another may follow (`mkdocs serve`) keeps them
+            tracker.bases.record(page, BaseUse(seen, probe))
+
     return BasesRunner(
         state=lambda: state,
         page=lambda: links.current.path,
@@ -157,7 +164,7 @@ def _bases_runner(site: RenderingSite, links: LinkContext) -> BasesRunner:
         media_html=media_html,
         report=report,
         source=lambda: (links.current.body, links.current.body_line),
-        shown=lambda path: state.tracker.base_pages.add(path),
+        shown=shown,
     )
 
 

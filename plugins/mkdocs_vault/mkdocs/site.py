@@ -295,8 +295,10 @@ class SiteBuilder:
         )
         tracker.built = False  # until this build completes (finish_build)
         tracker.queries.start_build()
+        tracker.bases.start_build()
         if plan.full:
             tracker.queries.clear()
+            tracker.bases.clear()
         else:
             tracker.queries.forget(plan.notes)
         sources: dict[str, str] = {}  # generated src_uri -> its Markdown
