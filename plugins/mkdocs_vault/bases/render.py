@@ -127,7 +127,7 @@ class BaseRenderer:
         return to_text(v).casefold()
 
     # -- views -------------------------------------------------------------------------------------
-    def table(self, result: ViewResult) -> str:
+    def table_view(self, result: ViewResult) -> str:
         out = []
         for group in result.groups:
             if group.key is not None:
@@ -173,7 +173,7 @@ class BaseRenderer:
                 parts.append(f"{escape(label)} ({escape(name)}): {self.cell(summaries[col])}")
         return f'<p class="vault-base-summaries">All rows: {"; ".join(parts)}</p>'
 
-    def list(self, result: ViewResult) -> str:
+    def list_view(self, result: ViewResult) -> str:
         out = []
         for group in result.groups:
             if group.key is not None:
@@ -196,7 +196,7 @@ class BaseRenderer:
     def _row_link(self, r: ResultRow) -> str:
         return self.link_html(r.path, None, file_name(r.path).removesuffix(".md"))
 
-    def cards(self, result: ViewResult) -> str:
+    def cards_view(self, result: ViewResult) -> str:
         out = []
         for group in result.groups:
             if group.key is not None:
@@ -229,10 +229,10 @@ class BaseRenderer:
         if result.count == 0:
             return '<p class="vault-base-empty">No results.</p>'
         if result.view.type == "cards":
-            return self.cards(result)
+            return self.cards_view(result)
         if result.view.type == "list":
-            return self.list(result)
-        return self.table(result)
+            return self.list_view(result)
+        return self.table_view(result)
 
     def base(self, results: list[ViewResult], uid: str) -> str:
         """Every view of a base, as tabs when there are several."""
