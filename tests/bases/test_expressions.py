@@ -300,3 +300,9 @@ def test_missing_values_give_null_not_errors():
 def test_a_regex_that_runs_away_is_stopped():
     with pytest.raises(EvalError, match="took too long"):
         ev('/(a|aa)+$/.matches("' + "a" * 40 + 'b")')  # exponential backtracking
+
+
+def test_regex_replacement_patterns_follow_javascript():
+    assert ev('"2026-03-14".replace(/(\\d+)-(\\d+)-(\\d+)/, "$3.$2.$1")') == "14.03.2026"
+    assert ev('"a-b".replace(/-/g, "[$&]")') == "a[-]b"
+    assert ev('"cost".replace(/o/, "$$")') == "c$st"

@@ -12,6 +12,7 @@ from typing import Any
 
 import arrow
 
+from ..dataview.functions import js_replacement
 from .rows import Scope, link_value
 from .values import (
     DURATION_UNITS_MS,
@@ -289,7 +290,7 @@ def _string_method(ev: Evaluator, s: str, name: str, args: list[Any]) -> Any:
             count = 0 if "g" in pattern.flags else 1
             try:
                 return pattern.compiled.sub(
-                    _js_replacement(replacement), s, count=count, timeout=_timeout()
+                    js_replacement(replacement), s, count=count, timeout=_timeout()
                 )
             except TimeoutError:
                 raise EvalError(f"Regular expression /{pattern.source}/ took too long") from None
@@ -317,36 +318,6 @@ def _timeout() -> float:
     from .values import REGEX_TIMEOUT
 
     return REGEX_TIMEOUT
-
-
-def _js_replacement(template: str) -> Any:
-    """A JavaScript replacement string (`$1`, `$&`, `$$`) as a function for `regex.sub`."""
-
-    def replace(m: Any) -> str:
-        out, i = [], 0
-        while i < len(template):
-            ch = template[i]
-            if ch == "$" and i + 1 < len(template):
-                nxt = template[i + 1]
-                if nxt == "$":
-                    out.append("$")
-                    i += 2
-                    continue
-                if nxt == "&":
-                    out.append(m.group(0))
-                    i += 2
-                    continue
-                if nxt.isdigit():
-                    n = int(nxt)
-                    if n <= (m.re.groups or 0):
-                        out.append(m.group(n) or "")
-                        i += 2
-                        continue
-            out.append(ch)
-            i += 1
-        return "".join(out)
-
-    return replace
 
 
 def _slice(args: list[Any], length: int) -> slice:

@@ -179,8 +179,9 @@ def jsregex(pattern: str, flags: int = 0) -> re.Pattern[str]:
         raise EvalError(f"Invalid regular expression: /{pattern}/") from None
 
 
-def _js_replacement(rep: str) -> Callable[[re.Match[str]], str]:
-    """JavaScript `String.replace` replacement patterns: `$1`, `$&`, `$<name>`, `$$`."""
+def js_replacement(rep: str) -> Callable[[re.Match[str]], str]:
+    """JavaScript `String.replace` replacement patterns: `$1`, `$&`, `$<name>`, `$$` (also for the
+    `regex` package's matches, which the bases stage uses)."""
 
     def fn(m: re.Match[str]) -> str:
         out = []
@@ -729,7 +730,7 @@ for _name, _fn2 in (("regextest", _regextest), ("regexmatch", _regexmatch)):
 
 
 def _regexreplace(ctx: Context, field: str, pat: str, rep: str) -> str:
-    return jsregex(pat).sub(_js_replacement(rep), field)
+    return jsregex(pat).sub(js_replacement(rep), field)
 
 
 regexreplace = builder("regexreplace")
