@@ -187,7 +187,7 @@ class VaultState:
         tracker.flipped = flipped
         tracker.moved = moved
         tracker.names_changed = names_changed
-        self.timings.update(load=t1 - t0, resolve=t2 - t1, publish=t3 - t2, index=t4 - t3, queries=0.0)
+        self.timings.update(load=t1 - t0, resolve=t2 - t1, publish=t3 - t2, index=t4 - t3, queries=0.0, bases=0.0)
 
     def _resolve_links(self, full: Vault | None) -> None:
         """Resolve every link of every note (or only of changed notes when no name changed)."""

@@ -16,6 +16,7 @@ Results repeat other notes' content, so they are kept out of the search index, l
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,6 +125,7 @@ class BasesRunner:
     )
     _specs: dict[str, BaseSpec | BaseError] = field(default_factory=dict)
     _results: dict[tuple[str, str | None], list[ViewResult]] = field(default_factory=dict)
+    timings: dict[str, float] | None = None  # where to add the time spent on bases ("bases")
     _reported: set[tuple[str, int, str]] = field(default_factory=set)
     _probes: dict[tuple[int, str | None, str | None], Callable[[], frozenset[str] | None]] = field(
         default_factory=dict
@@ -164,11 +166,15 @@ class BasesRunner:
     ) -> str:
         """A base's views as HTML, for `this` (a vault path), only `view` when given. Never raises: what
         goes wrong unexpectedly becomes a notice and a warning, and the page still renders."""
+        start = time.perf_counter()
         try:
             return self._render(text, this, view, where, first_line, page)
         except Exception as exc:  # noqa: BLE001 - a base must never take the build down
             self._warn(where, first_line, f"base could not be shown: {type(exc).__name__}: {exc}")
             return notice(f"This base could not be shown ({where}, line {first_line}).")
+        finally:
+            if self.timings is not None:
+                self.timings["bases"] = self.timings.get("bases", 0.0) + time.perf_counter() - start
 
     def _render(
         self, text: str, this: str | None, view: str | None, where: str, first_line: int, page: str | None

@@ -165,6 +165,7 @@ def _bases_runner(site: RenderingSite, links: LinkContext) -> BasesRunner:
         report=report,
         source=lambda: (links.current.body, links.current.body_line),
         shown=shown,
+        timings=state.timings,
     )
 
 

@@ -169,8 +169,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         t = state.timings
         log.info(
             "%d published notes, %d held back; %d warnings, %d infos; load %.2fs, resolve %.2fs, "
-            "index %.2fs, queries %.2fs, build %.2fs",
+            "index %.2fs, queries %.2fs, bases %.2fs, build %.2fs",
             len(state.decision.notes), len(state.decision.held_notes), warnings, infos,
-            t.get("load", 0), t.get("resolve", 0), t.get("index", 0), t.get("queries", 0),
+            t.get("load", 0), t.get("resolve", 0), t.get("index", 0), t.get("queries", 0), t.get("bases", 0),
             time.perf_counter() - self._started,
         )
