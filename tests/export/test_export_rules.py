@@ -39,6 +39,13 @@ VAULT = {
         "Back to [[Home]].\n\n## Other\n\nNot embedded.\n"
     ),
     "Hidden.md": "---\npublish: false\n---\nhidden-body\n",
+    "Bases.md": (
+        "# Bases\n\n```base\nfilters: 'file.inFolder(\"People\")'\nviews:\n  - type: table\n    name: Staff\n"
+        "    order: [file.name, role]\n```\n\n![[Team.base]]\n\nSee [[Team.base]].\n"
+    ),
+    "Team.base": (
+        "filters: 'file.inFolder(\"People\")'\nviews:\n  - type: list\n    name: Everyone\n    order: [file.name, role]\n"
+    ),
     "chart.png": b"\x89PNG\r\n\x1a\nfake",
 }
 
@@ -127,3 +134,14 @@ def test_generated_pages(exported: Path):
     assert "## [Home](../Home.md)" in tasks and "- [ ] task with" in tasks and "900" not in tasks
     index = (exported / "index.md").read_text(encoding="utf-8")
     assert "[Directory](vault-pages/directory.md)" in index
+
+
+def test_bases_become_their_views(exported: Path):
+    text = (exported / "Bases.md").read_text(encoding="utf-8")
+    assert "#### Staff (1)\n\n| name | role |\n| --- | --- |\n| [Ana Ruiz.md](People/Ana%20Ruiz.md) | Engineer |" in text
+    assert "#### Everyone (1)\n\n- [Ana Ruiz.md](People/Ana%20Ruiz.md), Engineer" in text
+    assert "See [Team.base](Team.base.md)." in text
+    assert "```base" not in text
+    assert not (exported / "Team.base").exists()  # the YAML is never copied
+    page = (exported / "Team.base.md").read_text(encoding="utf-8")
+    assert page.startswith("# Team\n\n#### Everyone (1)")

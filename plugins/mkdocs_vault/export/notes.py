@@ -11,6 +11,8 @@ The note's text is rewritten line by line, code left alone:
 - `![[embeds]]` of notes are replaced by the embedded note, section or block, itself rewritten (for the
   file that embeds it), to a depth of four and never in a cycle; embeds of attachments become images
   or links to the copied file;
+- ```` ```base ```` blocks and `![[X.base]]` embeds become their views (`export.bases`), and a link to
+  a `.base` file leads to its views written as `X.base.md`;
 - ```` ```dataview ```` blocks and `` `= expr` `` inline queries become their results
   (`export.results`); `dataviewjs` is never run, as on the site;
 - raw HTML tags are sanitized one by one with nh3 (ammonia's allow-list): other generators pass raw
@@ -63,6 +65,11 @@ def href(target: str, here: str, anchor: str | None = None) -> str:
     return f"{out}#{anchor}" if anchor else out
 
 
+def base_page(path: str) -> str:
+    """Where a `.base` file's views are written in the export: `Projects.base` -> `Projects.base.md`."""
+    return path + ".md"
+
+
 def heading_anchor(subpath: str) -> str | None:
     """The id a Python-Markdown `toc` gives the heading a link's subpath names (its last part)."""
     last = subpath.split("#")[-1]
@@ -99,6 +106,8 @@ class ExportNotes:
     # (query text, origin note path, exported file path) -> Markdown of the result
     query: Callable[[str, str, str], str]
     inline_query: Callable[[str, str, str], str]
+    # (base YAML or None, .base path or None, view name or None, origin note, exported file) -> Markdown
+    base: Callable[[str | None, str | None, str | None, str, str], str] | None = None
     attachments_used: set[str] = field(default_factory=set)
     warnings: list[tuple[str, int | None, str]] = field(default_factory=list)
 
@@ -108,6 +117,8 @@ class ExportNotes:
         text = shown.replace("[", "\\[").replace("]", "\\]")
         if target_path is None:
             return text
+        if target_path.lower().endswith(".base"):  # a base's page, written as Markdown beside it
+            return f"[{text}]({href(base_page(target_path), here)})"
         if target_path not in self.notes:
             self.attachments_used.add(target_path)
             return f"[{text}]({href(target_path, here)})"
@@ -189,7 +200,7 @@ class ExportNotes:
         path, state = self.link_state(wl.target, source) if wl.target else (source, "resolved")
         if path is None:
             return UNPUBLISHED_NOTICE if state == "unpublished" else escape_line(shown_text(wl.target, wl.subpath, wl.display))
-        if path not in self.notes:
+        if path not in self.notes and not path.lower().endswith(".base"):
             return self._attachment(path, wl.display, here)
         return self.link(path, wl.subpath, shown_text(wl.target, wl.subpath, wl.display), here)
 
@@ -201,6 +212,8 @@ class ExportNotes:
             if state == "unpublished":
                 return [UNPUBLISHED_NOTICE]
             return [escape_line(shown_text(wl.target, wl.subpath, wl.display))]
+        if path.lower().endswith(".base") and self.base is not None:
+            return self.base(None, path, wl.subpath, source, here).split("\n")
         if path not in self.notes:
             return [self._attachment(path, wl.display, here)]
         key = f"{path}#{wl.subpath or ''}"
@@ -230,7 +243,12 @@ class ExportNotes:
                 j = i + 1
                 while j < len(lines) and not close.match(lines[j]):
                     j += 1
-                if info in ("dataview", "dataviewjs"):
+                if info == "base" and self.base is not None:
+                    quote = re.sub(r"[ \t]", "", prefix).replace(">", "> ")
+                    yaml_text = "\n".join(_unquote(line, prefix.count(">")) for line in lines[i + 1 : j])
+                    result = self.base(yaml_text, None, None, source, here)
+                    out += [quote.rstrip()] + [quote + line if line else quote.rstrip() for line in result.split("\n")] + [quote.rstrip()]
+                elif info in ("dataview", "dataviewjs"):
                     quote = re.sub(r"[ \t]", "", prefix).replace(">", "> ")
                     query = "\n".join(_unquote(line, prefix.count(">")) for line in lines[i + 1 : j])
                     result = (self.query(query, source, here) if info == "dataview"

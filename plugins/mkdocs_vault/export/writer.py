@@ -6,6 +6,7 @@ relative path between them), and holds only what the site would publish:
 - each published note, with its frontmatter reduced to public keys (private keys removed at any depth,
   in mappings and in lists of mappings) and its body rewritten by `export.notes`;
 - the attachments the exported text links to or embeds, when the site publishes them too;
+- each published `.base` file's views as Markdown at `X.base.md` (its YAML is never copied);
 - the generated pages, as Markdown, under `vault-pages/` (`-2`, `-3` ... when the vault has a folder of
   that name): a directory by type, a timeline of dated notes, the tags, the open tasks; `index.md` at the
   top lists them when the vault has no `index.md` of its own.
@@ -27,12 +28,15 @@ from typing import Any
 
 import yaml
 
+from ..bases.spec import BaseError, parse_base
+from ..bases.state import published_bases, read_base_file, run_base
 from ..dataview.batch import context_for_state
 from ..dataview.engine import run_query
 from ..links.anchors import shown_text
 from ..markdown.private_fields import strip_private_fields
 from ..vault.linktext import parse_wikilink
-from .notes import ExportNotes, href
+from .bases import base_markdown
+from .notes import ExportNotes, base_page, href
 from .results import MarkdownResults, escape_text
 
 GENERATED = "vault-pages"
@@ -120,7 +124,21 @@ def export_vault(state: Any, out: Path, date_format: str | None = None) -> Expor
     def inline_query(expr: str, origin: str, here: str) -> str:
         return results_for(origin, here).result(run_query("=" + expr, origin, ctx)).replace("\n", " ")
 
-    exporter = ExportNotes(notes, link_state, list(state.options.private_keys), query, inline_query)
+    def base(text: str | None, path: str | None, view: str | None, origin: str, here: str) -> str:
+        try:
+            spec = parse_base(text if text is not None else read_base_file(state, path or ""))
+        except (BaseError, OSError) as exc:
+            where = path or origin
+            exporter.warnings.append((where, None, f"base not exported: {exc}"))
+            return f"> **Base:** {escape_text(str(exc))}"
+
+        def link(target: str | None, shown: str) -> str:
+            published_target = target if target is not None and state.is_published(target) else None
+            return exporter.link(published_target, None, shown, here)
+
+        return base_markdown(run_base(state, spec, view, origin), link)
+
+    exporter = ExportNotes(notes, link_state, list(state.options.private_keys), query, inline_query, base)
 
     out.mkdir(parents=True, exist_ok=True)
     for path in published:
@@ -133,6 +151,14 @@ def export_vault(state: Any, out: Path, date_format: str | None = None) -> Expor
         target.write_text(text, encoding="utf-8")
         summary.notes += 1
 
+    for path in published_bases(state):
+        title = path.rpartition("/")[2].removesuffix(".base")
+        text = f"# {escape_text(title)}\n\n" + base(None, path, None, path, base_page(path)) + "\n"
+        target = out / base_page(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        summary.pages.append(base_page(path))
+
     generated = _free_folder(out, GENERATED, {p.split("/")[0].lower() for p in published})
     pages = _generated_pages(state, notes, exporter, generated, private)
     for rel, text in pages.items():
@@ -142,8 +168,8 @@ def export_vault(state: Any, out: Path, date_format: str | None = None) -> Expor
         summary.pages.append(rel)
 
     for path in sorted(exporter.attachments_used):
-        if path in notes or not state.is_published(path):
-            continue
+        if path in notes or not state.is_published(path) or path.lower().endswith(".base"):
+            continue  # a base's YAML is never copied: its views are written as Markdown instead
         source = Path(vault.root) / path if hasattr(vault, "root") else Path(state.root) / path
         try:
             if not source.is_file():
