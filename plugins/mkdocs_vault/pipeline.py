@@ -1,4 +1,5 @@
-"""The stages in order: vault files -> notes -> names resolved over all notes -> publish filter -> index.
+"""The stages in order: vault files -> notes (private values taken out) -> names resolved over all notes ->
+publish filter -> index.
 
 `VaultState` runs them and keeps their results between runs, so `mkdocs serve` re-reads only changed
 files and updates the index one note at a time. It knows nothing of MkDocs: the plugin and the CLI
@@ -22,6 +23,7 @@ from .diagnostics import INFO, WARNING, Diagnostics
 from .incremental import DependencyTracker
 from .index.build import DEFERRED_TABLES, TABLES, IndexBuilder, build_index, connect, replace_notes
 from .links.resolve import LinkResolver, Resolution
+from .privacy import redact_notes
 from .publish import PublishDecision, decide, is_base_file
 from .urls import UrlMap
 from .vault.loader import Vault, VaultLoader
@@ -125,6 +127,8 @@ class VaultState:
         # them (those of unchanged notes, which are the same objects) resolve anew below.
         links = tracker.links
         vault = self.loader.load()
+        # Private values out before anything reads the notes (names, links, the publish decision).
+        redact_notes(vault.notes, vault.changed, self.options.private_keys)
         t1 = time.perf_counter()
         names_changed = previous is None or _names_changed(previous, vault)
         if names_changed or self.resolver is None:

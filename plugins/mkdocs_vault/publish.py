@@ -10,26 +10,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .vault.frontmatter import publish_property
 from .vault.model import Attachment, Note
-
-_FALSE = ("false", "no", "off", "0")
-_TRUE = ("true", "yes", "on", "1")
 
 
 def publish_flag(frontmatter: Mapping[str, Any]) -> bool | None:
-    """The note's own `publish` property as a boolean, or None when it does not say."""
-    value = frontmatter.get("publish")
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return bool(value)
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in _FALSE:
-            return False
-        if text in _TRUE:
-            return True
-    return None
+    """The note's own `publish` property as a boolean, or None when it does not say; read fail-closed
+    (`vault.frontmatter.publish_property`: any case of the key, `false`/`"false"`/`no`/`off`/`0`, and a
+    value in doubt are all false)."""
+    return publish_property(frontmatter).flag
 
 
 def is_base_file(path: str) -> bool:
@@ -38,8 +27,11 @@ def is_base_file(path: str) -> bool:
 
 
 def is_published(note: Note, publish_by_default: bool = True) -> tuple[bool, str]:
-    """(published?, reason). A note with invalid frontmatter is published by the default rule: its
-    body is the user's text, and the invalid block itself never goes out."""
+    """(published?, reason). A note whose frontmatter could not be read but may say `publish: false` is
+    held back (`Note.held`); one with invalid frontmatter and no such line is published by the default
+    rule: its body is the user's text, and the invalid block itself never goes out."""
+    if note.held is not None:
+        return False, note.held
     flag = publish_flag(note.frontmatter)
     if flag is False:
         return False, "publish: false"

@@ -24,7 +24,7 @@ from ..index.build import is_private
 from ..vault.scan import bracket_fields, full_line_field, visible_text
 from .comments import FENCE_RE, _closing_fence
 
-__all__ = ["PrivateFieldsExtension", "makeExtension", "strip_private_fields"]
+__all__ = ["PrivateFieldsExtension", "makeExtension", "strip_private_fields", "strip_private_line"]
 
 _LIST_MARK = re.compile(r"^([ \t>]*(?:[-*+]|\d+[.)])[ \t]+(?:\[.\][ \t]+)?)")
 _QUOTE_MARK = re.compile(r"^([ \t>]*)")
@@ -81,6 +81,12 @@ def _strip_line(line: str, private: frozenset[str]) -> str | None:
         if full is not None and is_private(full[0], private):
             return None
     return line
+
+
+def strip_private_line(line: str, private: frozenset[str]) -> str | None:
+    """One line without its private fields (`private`: lower-cased keys); None when nothing else was on
+    it. Code spans are left alone; the caller keeps fenced code and comments away."""
+    return _strip_line(line, private)
 
 
 def strip_private_fields(lines: list[str], private_keys: Iterable[str]) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -402,3 +403,86 @@ def parse_yaml(yaml_text: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise FrontmatterError("frontmatter is not a mapping of keys to values", 0)
     return data
+
+
+# -- the `publish` property, read fail-closed ------------------------------------------------------------
+PUBLISH_FALSE = ("false", "no", "off", "0")
+PUBLISH_TRUE = ("true", "yes", "on", "1")
+# A `publish:` line (any case of the key, the value in group 1), read where the block is not valid YAML.
+_PUBLISH_LINE = re.compile(r"^[ \t]*[\"']?publish[\"']?[ \t]*:(.*)$", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishProperty:
+    """What a note's frontmatter says about publishing it: `flag` True, False or None (it says nothing),
+    and `problem`, a message when the statement is not a plain `publish: true/false` (another case of
+    the key, a value that is text or a number, a value that is neither true nor false)."""
+
+    flag: bool | None
+    problem: str | None = None
+
+
+_NO_STATEMENT = PublishProperty(None)
+
+
+def publish_property(data: Mapping[str, Any]) -> PublishProperty:
+    """The `publish` property read fail-closed: the key in any case (`Publish`), `false`, `"false"`, `no`,
+    `off` and `0` as false, and a value that is neither true nor false as false too (where the author's
+    intent is in doubt the note is held back). When the key appears more than once, false wins."""
+    flags: list[bool] = []
+    problem = None
+    for key, value in data.items():
+        if not isinstance(key, str) or key.strip().lower() != "publish":
+            continue
+        if value is None or value == "":
+            continue  # an empty property says nothing
+        flag = _publish_value(value)
+        written = f"{key}: {value!r}" if isinstance(value, str) else f"{key}: {_shown(value)}"
+        if flag is None:
+            flags.append(False)
+            problem = problem or f"`{written}` is neither true nor false; the note is held back"
+            continue
+        flags.append(flag)
+        if key != "publish" or not isinstance(value, bool):
+            problem = problem or f"`{written}` is read as `publish: {str(flag).lower()}`" + (
+                "; the note is held back" if not flag else ""
+            )
+    if not flags:
+        return _NO_STATEMENT
+    return PublishProperty(all(flags), problem)
+
+
+def _publish_value(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return {0: False, 1: True}.get(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in PUBLISH_FALSE:
+            return False
+        if text in PUBLISH_TRUE:
+            return True
+    return None
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def publish_line_doubt(yaml_text: str) -> tuple[int, str] | None:
+    """For a block that is not valid YAML, so only the shape of its lines counts: the 0-based line and
+    text of a `publish:` line (any case) whose value is not plainly true (`false`, `no`, `off`, `0`, or
+    anything in doubt), or None. Such a note is held back."""
+    for m in _PUBLISH_LINE.finditer(yaml_text):
+        value = m.group(1).split(" #", 1)[0].strip().strip("\"'").strip().lower()
+        if value and value not in PUBLISH_TRUE:
+            return yaml_text.count("\n", 0, m.start()), m.group(0).strip()
+    return None
+
+
+def publish_key_line(yaml_text: str) -> int | None:
+    """The 0-based line of the first `publish:` key (any case) in a block, or None."""
+    m = _PUBLISH_LINE.search(yaml_text)
+    return None if m is None else yaml_text.count("\n", 0, m.start())

@@ -22,11 +22,13 @@ from ..diagnostics import Diagnostics
 from . import frontmatter as fm
 from .linktext import parse_wikilink
 from .model import Attachment, Link, Note
-from .scan import find_links, scan_body
+from .scan import BodyScan, find_links, scan_body
 from .settings import ALWAYS_SKIPPED, ObsidianSettings, read_settings
 
 _FILE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_LOADER_KINDS = ("encoding", "binary", "frontmatter", "read", "nesting", "control-character", "size")
+_LOADER_KINDS = (
+    "encoding", "binary", "frontmatter", "read", "nesting", "control-character", "size", "publish",
+)
 # Python-Markdown's time grows faster than linearly with a note's size (and MkDocs' search plugin is
 # quadratic in its headings): a 20 MB note would take many minutes. Past this many characters only the
 # beginning of a note is published, with a warning, so one pasted log cannot stall a whole build.
@@ -302,28 +304,49 @@ def parse_note(path: str, text: str, diagnostics: Diagnostics) -> Note:
             data = fm.parse_yaml(split.yaml_text)
         except fm.FrontmatterError as exc:
             line = split.yaml_line + (exc.line or 0) + 1
-            diagnostics.report(
-                path, line, "frontmatter",
-                f"{exc}; the frontmatter block is ignored and left out of the page",
-            )
+            # Fail closed: a block that cannot be read but has a `publish: false` line (or one in doubt)
+            # holds the note back; the one warning says so.
+            doubt = fm.publish_line_doubt(split.yaml_text)
+            outcome = "the frontmatter block is ignored and left out of the page"
+            if doubt is not None:
+                note.held = f"invalid frontmatter with the line `{doubt[1]}`"
+                outcome = f"it has the line `{doubt[1]}`, so the note is held back"
+            diagnostics.report(path, line, "frontmatter", f"{exc}; {outcome}")
             note.frontmatter_valid = False
             data = {}
-    note.frontmatter = data
-    note.aliases = frontmatter_aliases(data)
-    body = scan_body(split.body, split.body_line)
+        else:
+            if data:
+                stated = fm.publish_property(data)
+                if stated.problem is not None:
+                    line = fm.publish_key_line(split.yaml_text)
+                    where = split.yaml_line + (line or 0) + 1
+                    diagnostics.report(path, where, "publish", stated.problem)
+    body = read_metadata(note, data, split.yaml_text or "", split.yaml_line, split.body, split.body_line)
     for line, kind, message in body.problems:
         diagnostics.report(path, line + 1, kind, message)
-    fm_links = _frontmatter_links(data, split.yaml_text or "", split.yaml_line) if data else []
-    note.links = fm_links + body.links
-    note.headings = body.headings
-    note.block_ids = body.block_ids
-    note.fields = body.fields
-    note.list_items = body.list_items
+    return note
+
+
+def read_metadata(
+    note: Note, data: dict[str, Any], yaml_text: str, yaml_line: int, body: str, body_line: int
+) -> BodyScan:
+    """Set everything `note` holds that is read from its frontmatter `data` and its `body` (frontmatter,
+    aliases, links, headings, block ids, fields, list items, tags, day); the body's scan is returned for
+    its problems. (`privacy.redact` calls it again with private values taken out.)"""
+    note.frontmatter = data
+    note.aliases = frontmatter_aliases(data)
+    scan = scan_body(body, body_line)
+    fm_links = _frontmatter_links(data, yaml_text, yaml_line) if data else []
+    note.links = fm_links + scan.links
+    note.headings = scan.headings
+    note.block_ids = scan.block_ids
+    note.fields = scan.fields
+    note.list_items = scan.list_items
     # Dataview lists body tags before frontmatter tags (it reads Obsidian's cache first).
-    note.etags = list(dict.fromkeys(body.tags + frontmatter_tags(data)))
+    note.etags = list(dict.fromkeys(scan.tags + frontmatter_tags(data)))
     note.tags = with_parents(note.etags)
     note.day = note_day(data, note.name)
-    return note
+    return scan
 
 
 class VaultLoader:
@@ -392,11 +415,24 @@ class VaultLoader:
             if name.startswith("."):
                 continue
             rel = f"{rel_dir}/{name}" if rel_dir else name
-            if entry.is_symlink() and not self._inside(os.path.realpath(entry.path)):
-                self.diagnostics.report(
-                    rel, None, "symlink", "symbolic link leads outside the vault; not published", "info"
-                )
-                continue
+            if entry.is_symlink():
+                real = os.path.realpath(entry.path)
+                if not self._inside(real):
+                    self.diagnostics.report(
+                        rel, None, "symlink", "symbolic link leads outside the vault; not published", "info"
+                    )
+                    continue
+                # A link to a file the vault leaves out (an excluded or hidden folder, the templates
+                # folder) is left out with it: otherwise it would publish that file under its own name.
+                target = os.path.relpath(real, self.root).replace(os.sep, "/")
+                why = self._left_out(target, skipped_roots, settings)
+                if why:
+                    self.diagnostics.report(
+                        rel, None, "symlink",
+                        f"symbolic link to {target}, which is left out of the vault ({why}); not published",
+                    )
+                    self._excluded[rel] = f"symbolic link to {target} ({why})"
+                    continue
             reason = self._exclusion(rel, settings)
             if reason:
                 self._excluded[rel] = reason
@@ -404,6 +440,16 @@ class VaultLoader:
             yield rel, entry
         for path, rel in keep:
             yield from self._walk_folder(path, rel, skipped_roots, settings)
+
+    def _left_out(self, rel: str, skipped_roots: set[str], settings: ObsidianSettings) -> str | None:
+        """Why the walk leaves the file at vault path `rel` out, or None when it reads it."""
+        parts = rel.split("/")
+        if any(part.startswith(".") for part in parts):
+            return "hidden"
+        for depth in range(1, len(parts)):
+            if "/".join(parts[:depth]) in skipped_roots:
+                return "in a folder that is never published"
+        return self._exclusion(rel, settings)
 
     def _exclusion(self, rel: str, settings: ObsidianSettings) -> str | None:
         """Why `rel` is left out of the vault, or None when it is not."""
@@ -498,8 +544,22 @@ class VaultLoader:
             text = text.replace("\x00", "\ufffd")
         truncated = len(text) > MAX_NOTE_CHARS
         if truncated:
-            cut = text.rfind("\n", 0, MAX_NOTE_CHARS)
-            text = text[: cut if cut > 0 else MAX_NOTE_CHARS]
+            # The frontmatter is split off before any cut: a cut through it would lose its closing `---`
+            # and publish the whole block (`publish: false` and private keys with it) as the body.
+            split = fm.split(text)
+            head = len(text) - len(split.body) if split.yaml_text is not None else 0
+            if head > MAX_NOTE_CHARS:
+                self.diagnostics.report(
+                    rel, 1, "size",
+                    f"frontmatter block is {head / 1e6:.1f} million characters, over the cap of "
+                    f"{MAX_NOTE_CHARS / 1e6:g} million; it is not read and the note is held back",
+                )
+                note = Note(path=rel, text="", held="frontmatter over the size cap", frontmatter_valid=False)
+                note.size = stat.st_size
+                note.ctime, note.mtime = self.clock.file_times_of(rel, stat)
+                return note
+            cut = text.rfind("\n", head, MAX_NOTE_CHARS)
+            text = text[: cut if cut > head else MAX_NOTE_CHARS]
             self.diagnostics.report(
                 rel, None, "size",
                 f"note is {len(data) / 1e6:.1f} MB; only its first {MAX_NOTE_CHARS / 1e6:g} million "

@@ -100,6 +100,9 @@ class Note:
     mtime: dt.datetime | None = None  # aware datetimes, from vault.clock
     ctime: dt.datetime | None = None
     published: bool = True
+    # Why the note is held back whatever its properties say, when its frontmatter could not be read but
+    # may say `publish: false` (a block that is not valid YAML, or one over the size cap): None if read.
+    held: str | None = None
 
     @property
     def folder(self) -> str:
