@@ -8,9 +8,10 @@ private value is read again with the values taken out, and later stages only eve
 
 - private keys are removed from the frontmatter at any depth (`comp: {salary: …}`,
   `history: [{rate: …}]`), and its links and tags are read from what remains;
-- on each body line holding a private inline field, the field is cut out (`pay [salary:: 900]` ->
-  `pay`; a line that held nothing else is left empty, so every other line keeps its number) and the
-  body is scanned again, so links, tags, list items and tasks come from what remains.
+- comments are taken out of the body, then on each line holding a private inline field the field is
+  cut out (`pay [salary:: 900]` -> `pay`; a line that held nothing else is left empty, so every other
+  line keeps its number), and the body is scanned again, so links, tags, list items and tasks come from
+  what remains.
 
 The note's own page is rendered from its body as written, where `markdown.private_fields` cuts the same
 fields out.
@@ -22,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .index.build import is_private
+from .markdown.comments import strip_comments
 from .markdown.private_fields import strip_private_line
 from .vault import frontmatter as fm
 from .vault.loader import read_metadata
@@ -44,10 +46,11 @@ def redact(note: Note, private: frozenset[str]) -> bool:
         return False
     body = note.body
     if lines:
-        body_lines = body.split("\n")
+        # Comments first (nothing in them counts, and a field line may open one that must stay open).
+        body_lines = strip_comments(body.split("\n"), keep_lines=True)
         for index in lines:
             if 0 <= index < len(body_lines):
-                body_lines[index] = _strip(body_lines[index], private)
+                body_lines[index] = strip_private_line(body_lines[index], private) or ""
         body = "\n".join(body_lines)
     split = fm.split(note.text)
     read_metadata(note, kept, split.yaml_text or "", split.yaml_line, body, note.body_line)
@@ -91,31 +94,3 @@ def _private_lines(note: Note, private: frozenset[str]) -> list[int]:
         if item.fields and any(is_private(key, private) for key in item.fields):
             found.update(range(item.line - first, item.line + item.line_count - first))
     return sorted(found)
-
-
-def _strip(line: str, private: frozenset[str]) -> str:
-    """The line without its private fields ("" when nothing else was on it). A `%%` comment left open
-    on the line, and what follows it, is kept as written, so the scan still sees the comment start."""
-    head, mark, tail = line, "", ""
-    if "%%" in line:
-        at = _open_comment(line)
-        if at >= 0:
-            head, mark, tail = line[:at], "%%", line[at + 2 :]
-    kept = strip_private_line(head, private)
-    if kept is None:
-        return "" if not mark else _indent_of(line) + mark + tail
-    return kept + mark + tail
-
-
-def _open_comment(line: str) -> int:
-    """Where a `%%` that no later `%%` on the line closes starts, or -1."""
-    positions = []
-    start = line.find("%%")
-    while start >= 0:
-        positions.append(start)
-        start = line.find("%%", start + 2)
-    return positions[-1] if len(positions) % 2 else -1
-
-
-def _indent_of(line: str) -> str:
-    return line[: len(line) - len(line.lstrip(" \t>"))]

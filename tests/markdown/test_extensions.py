@@ -40,6 +40,16 @@ def render(source: str, **kwargs) -> str:
         (["| a %%x%% | b |"], ["| a  | b |"]),
         (["%% `code` inside comment %% after"], [" after"]),
         (["text `code %%", "%% after"], ["text `code ", " after"]),  # no closing backtick: not code
+        # HTML comments, as Obsidian hides them (CommonMark: `<!-->` and `<!--->` are whole comments)
+        (["a <!-- b --> c"], ["a  c"]),
+        (["a <!-- b", "c", "d --> e"], ["a ", " e"]),
+        (["<!--", "```", "secret", "```", "-->", "after"], ["after"]),
+        (["```", "<!-- kept -->", "```"], ["```", "<!-- kept -->", "```"]),
+        (["`<!--` x <!--y-->"], ["`<!--` x "]),
+        (["a <!--> b", "<!---> c"], ["a  b", " c"]),
+        (["%% <!-- %% after"], [" after"]),  # inside a %% comment, `<!--` opens nothing
+        (["<!-- %% --> after"], [" after"]),
+        (["a <!-- b %% c", "d --> e"], ["a ", " e"]),
     ],
 )
 def test_strip_comments(lines: list[str], kept: list[str]) -> None:
@@ -57,6 +67,10 @@ def test_strip_comments(lines: list[str], kept: list[str]) -> None:
         "[[Note|alias %%SECRET%%]]",
         "%%SECRET",
         "<div>%%SECRET%%</div>",
+        "Text <!-- SECRET --> more",
+        "<!--\nSECRET\n\nSECRET\n-->\n\nMore",
+        "- [ ] task <!-- SECRET -->",
+        "<div><!-- SECRET --></div>",
     ],
 )
 def test_comments_never_reach_output(source: str) -> None:

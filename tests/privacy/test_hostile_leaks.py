@@ -103,6 +103,17 @@ CASES: dict[str, tuple[dict[str, str | bytes], tuple[str, ...], tuple[str, ...]]
         ("canary-symlinked-excluded",),
         ("visible-public-note",),
     ),
+    "HTML comments": (
+        {
+            "Commented.md": "Text visible-comment-text <!-- canary-inline-html ![[canary-html-attachment.png]] -->"
+            " and on.\n\n<!--\ncanary-block-html [[Commented]] #canary-html-tag\n\n"
+            "- [ ] canary-html-task\n-->\n\n- [ ] visible-after-comment <!-- canary-task-comment -->\n",
+            "Assets/canary-html-attachment.png": b"\x89PNG\r\n\x1a\ncanary-html-attachment-bytes",
+        },
+        ("canary-inline-html", "canary-html-attachment", "canary-block-html", "canary-html-tag",
+         "canary-html-task", "canary-task-comment"),
+        ("visible-comment-text", "visible-after-comment"),
+    ),
 }
 SYMLINKS = {"Linked in.md": "Drafts/Excluded target.md"}
 OPTIONS = "      private_keys: [salary, rate]\n      exclude: [Drafts/]\n      today: '2026-01-10'\n      timezone: UTC"

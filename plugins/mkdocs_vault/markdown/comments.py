@@ -1,7 +1,10 @@
-"""`%%comments%%` removed entirely, inline or across lines, before anything else reads the text.
+"""`%%comments%%` and HTML comments (`<!-- … -->`) removed entirely, inline or across lines, before anything
+else reads the text.
 
 Users hide private remarks in comments, so this errs on the side of removal: an unclosed `%%` hides
-the rest of the note, as it does in Obsidian. Only code is exempt: fenced code blocks (``` and ~~~)
+the rest of the note, as it does in Obsidian, and so does an unclosed `<!--` (Obsidian shows nothing of
+an HTML comment; Python-Markdown would pass it on into the page source). `<!-->` and `<!--->` are whole
+comments, as CommonMark reads them. Only code is exempt: fenced code blocks (``` and ~~~)
 and inline code spans on one line keep their `%%` as written. Indented code blocks are not
 recognised (telling them from list continuations needs the block parser, which runs too late: a
 comment must be gone before any block is formed, or it could split a paragraph).
@@ -26,18 +29,24 @@ FENCE_RE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 _TICKS = re.compile(r"`+")
 
 
-def strip_comments(lines: list[str]) -> list[str]:
-    """The lines with every `%%...%%` comment removed (see the module docstring for the rules)."""
+# What closes a comment, by what opens it.
+CLOSING = {"%%": "%%", "<!--": "-->"}
+
+
+def strip_comments(lines: list[str], keep_lines: bool = False) -> list[str]:
+    """The lines with every `%%...%%` and `<!--...-->` comment removed (see the module docstring). With
+    `keep_lines`, a line that was all comment stays as an empty line, so every line keeps its number
+    (what the metadata scanner needs)."""
     out: list[str] = []
     fence_end = -1  # index of the closing fence line while inside fenced code
-    in_comment = False
+    in_comment: str | None = None  # the closing mark of the comment the line starts in
     for index, line in enumerate(lines):
         if index <= fence_end:
             out.append(line)
             continue
         if not in_comment:
             m = FENCE_RE.match(line)
-            if m and "%%" not in line[: m.start(1)]:
+            if m and "%%" not in line[: m.start(1)] and "<!--" not in line[: m.start(1)]:
                 close = _closing_fence(lines, index + 1, m.group(1))
                 # An unclosed fence is not code (Markdown renders it as text): no protection.
                 if close >= 0:
@@ -46,6 +55,8 @@ def strip_comments(lines: list[str]) -> list[str]:
                     continue
         kept, in_comment = _strip_line(line, in_comment)
         if kept is None:
+            if keep_lines:
+                out.append("")
             continue
         out.append(kept)
     return out
@@ -64,27 +75,28 @@ def _closing_fence(lines: list[str], start: int, fence: str) -> int:
     return -1
 
 
-def _strip_line(line: str, in_comment: bool) -> tuple[str | None, bool]:
-    """One line's text outside comments (None when nothing of the line remains), and the state after it."""
+def _strip_line(line: str, in_comment: str | None) -> tuple[str | None, str | None]:
+    """One line's text outside comments (None when nothing of the line remains), and the closing mark of
+    the comment still open after it (None when none is)."""
     pieces: list[str] = []
-    touched = in_comment
+    touched = in_comment is not None
     i = 0
     while i < len(line):
         if in_comment:
-            end = line.find("%%", i)
+            end = line.find(in_comment, i)
             if end < 0:
                 i = len(line)
                 break
-            in_comment = False
-            i = end + 2
+            i = end + len(in_comment)
+            in_comment = None
             continue
-        start = line.find("%%", i)
+        start, opening = _next_opening(line, i)
         tick = line.find("`", i)
         if start < 0:
             pieces.append(line[i:])
             break
         if 0 <= tick < start:
-            # A code span on this line protects its `%%`; an unmatched backtick is literal.
+            # A code span on this line protects its comment marks; an unmatched backtick is literal.
             run = _TICKS.match(line, tick).group(0)
             close = _find_run(line, tick + len(run), run)
             stop = close + len(run) if close >= 0 else tick + len(run)
@@ -93,12 +105,24 @@ def _strip_line(line: str, in_comment: bool) -> tuple[str | None, bool]:
             continue
         pieces.append(line[i:start])
         touched = True
-        in_comment = True
-        i = start + 2
+        i = start + len(opening)
+        if opening == "<!--" and line.startswith((">", "->"), i):
+            i += 1 if line[i] == ">" else 2  # `<!-->` and `<!--->`: empty comments, closed at once
+        else:
+            in_comment = CLOSING[opening]
     text = "".join(pieces)
     if touched and not text.strip():
         return None, in_comment
     return text, in_comment
+
+
+def _next_opening(line: str, start: int) -> tuple[int, str]:
+    """Where the first comment mark at or after `start` is, and which (-1 and "" when there is none)."""
+    percent = line.find("%%", start)
+    html = line.find("<!--", start) if "<!--" in line else -1
+    if html >= 0 and (percent < 0 or html < percent):
+        return html, "<!--"
+    return percent, "%%"
 
 
 def _find_run(line: str, start: int, run: str) -> int:

@@ -3,8 +3,8 @@ fields, list items and tasks.
 
 This is a line scanner rather than a Markdown parser, because it must report file lines and follow the
 rules Obsidian's metadata cache and Dataview's importer follow, not how Python-Markdown would render the
-note. Fenced code, math blocks, `%%comments%%` and code spans are blanked out first, so nothing inside
-them counts (a `[[link]]` in code stays literal, as in Obsidian).
+note. Fenced code, math blocks, `%%comments%%`, `<!-- HTML comments -->` and code spans are blanked out
+first, so nothing inside them counts (a `[[link]]` in code stays literal, as in Obsidian).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..markdown.comments import strip_comments
 from .linktext import decode_markdown_target, parse_wikilink
 from .model import BlockId, Heading, InlineField, Link, ListItem
 from .nesting import cap_line
@@ -261,6 +262,10 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
     out = BodyScan()
     headings, block_ids, links, tags, list_items = out.headings, out.block_ids, out.links, out.tags, out.list_items
     lines = body.split("\n")
+    if "<!--" in body:
+        # HTML comments (rare) are taken out first, with `%%` comments, as the renderer takes them out:
+        # nothing in them counts. (The loop below handles `%%` comments alone.)
+        lines = strip_comments(lines, keep_lines=True)
     fence: str | None = None
     in_math = False
     # In a fence, a math block or a multi-line %% comment, where a line counts for nothing: the one
