@@ -9,6 +9,7 @@ import itertools
 import os
 import posixpath
 import re
+import stat
 import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,40 @@ class NoteFiles:
             out.append(file)
         self._files = kept
         return out
+
+
+class AttachmentFile(File):
+    """A published attachment, copied only if it is still a regular file inside the vault when MkDocs
+    copies it: between the scan and the copy it may have gone, or been replaced by a link out of the
+    vault. Then the copy is skipped with a warning naming it, and the build goes on."""
+
+    vault_path: str
+    vault_root: str
+    diagnostics: Any
+
+    def is_modified(self) -> bool:
+        try:
+            return super().is_modified()
+        except OSError:
+            return True  # (gone: `copy_file` says so)
+
+    def copy_file(self, dirty: bool = False) -> None:
+        src = self.abs_src_path
+        try:
+            real = os.path.realpath(src or "")
+            usable = _inside(real, self.vault_root) and stat.S_ISREG(os.stat(real).st_mode)
+        except OSError:
+            usable = False
+        if usable:
+            try:
+                super().copy_file(dirty)
+                return
+            except FileNotFoundError:
+                pass
+        self.diagnostics.report(
+            self.vault_path, None, "read",
+            "attachment gone, or no longer a file of the vault, when it was to be copied; not published",
+        )
 
 
 GENERATED_MARKER = "VAULT-GENERATED-CONTENT-7f3a"
@@ -148,8 +183,9 @@ class SiteBuilder:
                 files.append(File.generated(self.config, uri, content=markdown))
                 continue
             url = state.urls.attachment_url(path)
-            file = File(url, None, self.config.site_dir, self.config.use_directory_urls)
+            file = AttachmentFile(url, None, self.config.site_dir, self.config.use_directory_urls)
             file.abs_src_path = os.path.join(root, path)
+            file.vault_path, file.vault_root, file.diagnostics = path, root, state.diagnostics
             files.append(file)
         for uri, (title, markdown) in self._listings().items():
             self.generated[uri] = (title, markdown)

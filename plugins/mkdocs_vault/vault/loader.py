@@ -8,10 +8,12 @@ Results are cached per file on (size, mtime), so a rebuild under `mkdocs serve` 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fnmatch
 import functools
 import os
 import re
+import stat as stat_module
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +86,15 @@ def _scan_folder(folder: str) -> tuple[list[os.DirEntry[str]], list[os.DirEntry[
     return dirs, files
 
 
+def _utf8(name: str) -> bool:
+    """Is a name from the file system valid UTF-8? (Undecodable bytes arrive as lone surrogates.)"""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def decode_text(data: bytes) -> tuple[str, int | None]:
     """UTF-8 text (BOM dropped) and the 1-based line of the first invalid byte, or None if all was valid."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -98,8 +109,12 @@ def read_file(path: str | Path, size: int) -> bytes:
     """The whole file, as `open(path, "rb").read()` gives it, in about half the time: with its size
     known from the directory scan, plain `os.read` calls need no buffered file object (10,000 notes
     are read per build). Reads on until the end, so a file that grew since its `stat` comes whole."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    # Non-blocking, so that a FIFO put in a file's place since the scan cannot block the open; then
+    # only a regular file is read (a FIFO's reader would wait for a writer for ever).
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
+        if not stat_module.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
         data = os.read(fd, size + 1)
         if not data:
             return data
@@ -392,6 +407,9 @@ class VaultLoader:
         for entry in dirs:
             d = entry.name
             rel = f"{rel_dir}/{d}" if rel_dir else d
+            if not _utf8(d) and not d.startswith("."):
+                self._unreadable_name(rel)
+                continue
             if rel == settings.templates_folder and rel in skipped_roots:
                 self._template_files = self._list_files(Path(entry.path), rel)
                 continue
@@ -415,6 +433,9 @@ class VaultLoader:
             if name.startswith("."):
                 continue
             rel = f"{rel_dir}/{name}" if rel_dir else name
+            if not _utf8(name):
+                self._unreadable_name(rel)
+                continue
             if entry.is_symlink():
                 real = os.path.realpath(entry.path)
                 if not self._inside(real):
@@ -437,9 +458,26 @@ class VaultLoader:
             if reason:
                 self._excluded[rel] = reason
                 continue
+            try:
+                regular = entry.is_file()  # (following a symbolic link)
+            except OSError:
+                regular = False
+            if not regular:
+                # A FIFO, socket or device (or a link to one, or to nothing): a FIFO's reader would wait
+                # for a writer for ever.
+                self.diagnostics.report(
+                    rel, None, "read", "not a regular file (a pipe, a device or a broken link); skipped"
+                )
+                continue
             yield rel, entry
         for path, rel in keep:
             yield from self._walk_folder(path, rel, skipped_roots, settings)
+
+    def _unreadable_name(self, rel: str) -> None:
+        # The name is not UTF-8 (Python keeps its bytes as lone surrogates, which no later stage could
+        # write out): shown with U+FFFD in place of the bytes.
+        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        self.diagnostics.report(shown, None, "encoding", "file name is not valid UTF-8; skipped")
 
     def _left_out(self, rel: str, skipped_roots: set[str], settings: ObsidianSettings) -> str | None:
         """Why the walk leaves the file at vault path `rel` out, or None when it reads it."""

@@ -1,0 +1,97 @@
+"""Files a hostile vault used to crash or hang a whole build (issue 15): each one now finishes, with a
+warning naming the file, and the rest of the site is built. Every build runs under a generous timeout
+(pytest-timeout), never a timing assertion; each prints how long it took."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import build_site, site_config, write_vault
+
+OPTIONS = "      today: '2026-01-10'\n      timezone: UTC"
+CONTROL = {"index.md": "# Home\n\nSee [[Ordinary]] and ![[kept.png]].\n", "Ordinary.md": "An ordinary note.\n"}
+KEPT_PNG = b"\x89PNG\r\n\x1a\nkept"
+
+# A hook that runs inside the real build after the plugin chose the files to copy (MkDocs runs hooks as
+# plugins): it removes one published attachment, as a sync client or an editor might at that moment.
+VANISH_HOOK = """
+from pathlib import Path
+from mkdocs.plugins import event_priority
+
+@event_priority(-100)
+def on_env(env, config, files):
+    Path(config["docs_dir"], "Assets", "vanishing.png").unlink()
+"""
+
+
+def timed_build(root: Path, vault: Path, extra_config: str = "") -> tuple[Path, str, int]:
+    config = site_config(root, vault, OPTIONS)
+    if extra_config:
+        with config.open("a", encoding="utf-8") as fh:
+            fh.write(extra_config)
+    site = root / "site"
+    start = time.perf_counter()
+    result = build_site(config, site, env={"SOURCE_DATE_EPOCH": "1795000000"})
+    print(f"{root.name}: build took {time.perf_counter() - start:.2f} s")
+    return site, result.stderr, result.returncode
+
+
+def warnings_naming(stderr: str, path: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("WARNING") and f" {path}:" in line]
+
+
+def assert_control_pages(site: Path) -> None:
+    assert "An ordinary note." in (site / "ordinary/index.html").read_text(encoding="utf-8")
+    assert (site / "kept.png").read_bytes() == KEPT_PNG
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_named_like_a_note_is_skipped(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "vault", {**CONTROL, "kept.png": KEPT_PNG})
+    os.mkfifo(vault / "Pipe.md")
+    os.mkfifo(vault / "pipe.png")
+    (vault / "index.md").write_text("# Home\n\n[[Ordinary]] ![[kept.png]] [[Pipe]] ![[pipe.png]]\n", encoding="utf-8")
+    site, stderr, code = timed_build(tmp_path, vault)
+    assert code == 0, stderr[-3000:]
+    for name in ("Pipe.md", "pipe.png"):
+        [line] = warnings_naming(stderr, name)
+        assert "not a regular file" in line
+    assert not (site / "pipe").exists() and not (site / "pipe.png").exists()
+    assert_control_pages(site)
+
+
+@pytest.mark.timeout(600)
+def test_a_file_name_that_is_not_utf8_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    vault = write_vault(tmp_path / "vault", {**CONTROL, "kept.png": KEPT_PNG})
+    raw_root = os.fsencode(vault)
+    for name in (b"Caf\xe9 latin.md", b"Folder \xff/Inside.md", b"pic\xe9.png"):
+        path = os.path.join(raw_root, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(b"Text in a file whose name is not UTF-8.\n")
+    site, stderr, code = timed_build(tmp_path, vault)
+    assert code == 0, stderr[-3000:]
+    assert "Traceback" not in stderr
+    for shown in ("Caf\ufffd latin.md", "Folder \ufffd", "pic\ufffd.png"):
+        [line] = warnings_naming(stderr, shown)
+        assert "not valid UTF-8" in line
+    assert_control_pages(site)
+
+
+@pytest.mark.timeout(600)
+def test_an_attachment_gone_before_the_copy_is_a_warning(tmp_path: Path) -> None:
+    files = {**CONTROL, "kept.png": KEPT_PNG, "Assets/vanishing.png": b"\x89PNG\r\n\x1a\ngone"}
+    files["Ordinary.md"] = "An ordinary note. ![[vanishing.png]]\n"
+    vault = write_vault(tmp_path / "vault", files)
+    (tmp_path / "vanish_hook.py").write_text(VANISH_HOOK, encoding="utf-8")
+    site, stderr, code = timed_build(tmp_path, vault, f"hooks:\n  - {tmp_path / 'vanish_hook.py'}\n")
+    assert not (vault / "Assets/vanishing.png").exists()  # the hook ran inside the build
+    assert code == 0, stderr[-3000:]
+    [line] = warnings_naming(stderr, "Assets/vanishing.png")
+    assert "not published" in line
+    assert_control_pages(site)
