@@ -25,7 +25,7 @@ from .index.build import DEFERRED_TABLES, TABLES, IndexBuilder, build_index, con
 from .links.resolve import LinkResolver, Resolution
 from .privacy import redact_notes
 from .publish import PublishDecision, decide, is_base_file
-from .urls import UrlMap
+from .urls import UrlMap, long_segment
 from .vault.loader import Vault, VaultLoader
 
 # URLs the generated pages use; notes never take them.
@@ -180,6 +180,7 @@ class VaultState:
                 for p in maybe
             }
             self.urls, moved = self.urls.updated(changes, files)
+        self._report_long_urls(vault.changed)
         t3 = time.perf_counter()
         self._index(previous, was_published, flipped, set(link_changes) | moved)
         t4 = time.perf_counter()
@@ -192,6 +193,28 @@ class VaultState:
         tracker.moved = moved
         tracker.names_changed = names_changed
         self.timings.update(load=t1 - t0, resolve=t2 - t1, publish=t3 - t2, index=t4 - t3, queries=0.0, bases=0.0)
+
+    def _report_long_urls(self, paths: set[str]) -> None:
+        """Warn about each published note or attachment among `paths` that a name, permalink, alias or
+        type longer than file systems allow gave a shortened URL segment (`urls.shorten`)."""
+        assert self.vault is not None
+        notes, attachments = self.vault.notes, self.decision.attachments
+        for path in paths:
+            self.diagnostics.forget([path], ("url",))
+            if path in self.decision.notes:
+                note = notes[path]
+                text = long_segment(path, note.frontmatter, note.aliases)
+            elif path in attachments:
+                text = long_segment(path)
+            else:
+                continue
+            if text is not None:
+                shown = text if len(text) <= 60 else text[:60] + "…"
+                self.diagnostics.report(
+                    path, None, "url",
+                    f"'{shown}' ({len(text.encode('utf-8'))} bytes) makes a URL segment longer than file "
+                    f"systems allow; shortened to its beginning and a hash",
+                )
 
     def _resolve_links(self, full: Vault | None) -> None:
         """Resolve every link of every note (or only of changed notes when no name changed)."""

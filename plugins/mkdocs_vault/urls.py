@@ -4,12 +4,14 @@ A note's URL is its vault path with each segment slugified (lower case; spaces a
 `-`; Unicode letters and digits are kept), served as a directory URL: `Projects/Apollo Rollout.md` ->
 `projects/apollo-rollout/`. A `permalink` frontmatter key overrides it. When two notes would land on the
 same URL, the one whose path sorts first keeps it and the others get `-2`, `-3`, ... in path order, so
-the result never depends on the order files were read in. Attachments keep their extension.
+the result never depends on the order files were read in. Attachments keep their extension. A
+segment whose slug is longer than file systems allow is shortened with a stable hash (`shorten`).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import posixpath
 import re
 import unicodedata
@@ -19,9 +21,39 @@ _DASHES = re.compile(r"-{2,}")
 _NOT_ASCII_SLUG = re.compile(r"[^a-z0-9_]+")  # what `slugify_segment` replaces in lower-cased ASCII
 
 
+# File systems allow 255 bytes a name. A segment's slug is kept to 240 bytes (room for a `-2` suffix, and
+# for an attachment's extension, itself kept to 32): a longer one keeps its beginning and ends in `-` and
+# ten hex digits of the SHA-1 of the whole slug, so it stays the same from build to build.
+MAX_SEGMENT_BYTES = 240
+MAX_EXTENSION_BYTES = 32
+_HASH_LENGTH = 10
+
+
 @functools.lru_cache(maxsize=1 << 16)  # section, alias and attachment URLs slugify the same folders
 def slugify_segment(text: str) -> str:
-    """Lower-case a path segment, keep letters/digits of any script, turn everything else into `-`."""
+    """Lower-case a path segment, keep letters/digits of any script, turn everything else into `-`; at
+    most `MAX_SEGMENT_BYTES` bytes of UTF-8 (see `shorten`)."""
+    return shorten(full_slug(text), MAX_SEGMENT_BYTES)
+
+
+def shorten(slug: str, limit: int) -> str:
+    """`slug` if it fits in `limit` bytes of UTF-8, else its beginning, `-` and a hash of the whole."""
+    data = slug.encode("utf-8")
+    if len(data) <= limit:
+        return slug
+    digest = hashlib.sha1(data).hexdigest()[:_HASH_LENGTH]
+    head = data[: limit - _HASH_LENGTH - 1].decode("utf-8", "ignore").rstrip("-")
+    return f"{head}-{digest}"
+
+
+def is_shortened(text: str, limit: int = MAX_SEGMENT_BYTES) -> bool:
+    """Does `slugify_segment(text)` shorten the slug (`text`'s slug is over `limit` bytes)?"""
+    return len(full_slug(text).encode("utf-8")) > limit
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def full_slug(text: str) -> str:
+    """`slugify_segment` of `text` before any shortening."""
     if text.isascii():
         # What `_slugify_any` makes of ASCII text, in one substitution (asking each character's Unicode
         # category took 40 ms for the 10,000 note names of a first build, nearly all ASCII; this takes
@@ -121,13 +153,40 @@ def _clean_permalink(value: object) -> str | None:
     return "/".join(p for p in parts if p != "-") if parts else ""
 
 
+def long_segment(path: str, frontmatter: Mapping[str, object] | None = None, aliases: Iterable[str] = ()) -> str | None:
+    """The first text that gives a note (or, without `frontmatter`, an attachment) at `path` a URL
+    segment `shorten` had to shorten (a folder or file name, a `permalink` segment, an alias, the
+    `type`), or None."""
+    parts = path.split("/")
+    texts = list(parts[:-1])
+    name = parts[-1]
+    if frontmatter is None:
+        stem, dot, ext = name.rpartition(".")
+        ext_bytes = len(full_slug(ext).encode("utf-8")) if dot and stem else 0
+        if ext_bytes > MAX_EXTENSION_BYTES or is_shortened(stem if dot and stem else name,
+                                                           MAX_SEGMENT_BYTES - min(ext_bytes, MAX_EXTENSION_BYTES) - 1):
+            return name
+    else:
+        texts.append(name[:-3] if name.lower().endswith(".md") else name)
+        permalink = frontmatter.get("permalink")
+        if isinstance(permalink, str):
+            texts += permalink.split("/")
+        note_type = frontmatter.get("type")
+        if isinstance(note_type, str):
+            texts.append(note_type.strip())
+        texts += list(aliases)
+    return next((text for text in texts if is_shortened(text)), None)
+
+
 def _attachment_slug(path: str) -> str:
     parts = path.split("/")
     name = parts[-1]
     stem, dot, ext = name.rpartition(".")
     if not dot or not stem:
         stem, ext = name, ""
-    leaf = slugify_segment(stem) + (("." + slugify_segment(ext)) if ext else "")
+    ext = shorten(full_slug(ext), MAX_EXTENSION_BYTES) if ext else ""
+    stem = shorten(full_slug(stem), MAX_SEGMENT_BYTES - len(ext.encode("utf-8")) - 1)
+    leaf = stem + (("." + ext) if ext else "")
     return "/".join([slugify_segment(p) for p in parts[:-1]] + [leaf])
 
 

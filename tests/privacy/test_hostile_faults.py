@@ -4,6 +4,7 @@ warning naming the file, and the rest of the site is built. Every build runs und
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -94,4 +95,46 @@ def test_an_attachment_gone_before_the_copy_is_a_warning(tmp_path: Path) -> None
     assert code == 0, stderr[-3000:]
     [line] = warnings_naming(stderr, "Assets/vanishing.png")
     assert "not published" in line
+    assert_control_pages(site)
+
+
+LONG = "Long " * 60  # 300 characters
+ALIAS = "Other " * 50
+DOTTED = "\u0130" * 110  # 220 bytes; lower-cased, each İ becomes i + a combining dot (3 bytes): 330
+
+
+def shortened(slug: str) -> str:
+    """The README's rule: a slug over 240 bytes keeps its beginning, then `-` and 10 hex digits of the
+    SHA-1 of the whole slug (240 bytes in all)."""
+    digest = hashlib.sha1(slug.encode("utf-8")).hexdigest()[:10]
+    return slug.encode("utf-8")[:229].decode("utf-8", "ignore").rstrip("-") + "-" + digest
+
+
+@pytest.mark.timeout(600)
+def test_names_longer_than_the_file_system_allows_are_shortened_with_a_hash(tmp_path: Path) -> None:
+    files = {
+        **CONTROL,
+        "kept.png": KEPT_PNG,
+        "Aliased.md": f"---\naliases: [{ALIAS.strip()}]\n---\nAliased.\n",
+        "Typed.md": f"---\ntype: {LONG.strip()}\n---\nTyped.\n",
+        "Pinned.md": f"---\npermalink: {LONG.strip()}\n---\nPinned.\n",
+        f"{DOTTED}.md": "Dotted.\n",
+        f"Assets/{DOTTED}.png": b"\x89PNG\r\n\x1a\ndotted",
+    }
+    files["Ordinary.md"] = f"An ordinary note. ![[{DOTTED}.png]]\n"
+    vault = write_vault(tmp_path / "vault", files)
+    site, stderr, code = timed_build(tmp_path, vault)
+    assert code == 0, stderr[-3000:]
+    long_slug = "-".join(["long"] * 60)
+    dotted_slug = "i\u0307" * 110
+    assert (site / shortened(long_slug) / "index.html").exists()  # the permalink
+    redirect = site / shortened("-".join(["other"] * 50)) / "index.html"  # the alias's redirect
+    assert "aliased/" in redirect.read_text(encoding="utf-8")
+    assert (site / "directory" / shortened(long_slug) / "index.html").exists()  # the type's page
+    assert (site / shortened(dotted_slug) / "index.html").exists()
+    attachments = [p.name for p in (site / "assets").iterdir() if p.suffix == ".png"]
+    assert len(attachments) == 1 and len(attachments[0].encode("utf-8")) <= 240
+    for path in ("Aliased.md", "Typed.md", "Pinned.md", f"{DOTTED}.md", f"Assets/{DOTTED}.png"):
+        [line] = warnings_naming(stderr, path)
+        assert "shortened" in line
     assert_control_pages(site)
