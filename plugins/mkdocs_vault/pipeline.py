@@ -95,6 +95,9 @@ class VaultState:
         self.tracker = DependencyTracker()
         self._state_cache: dict[tuple[str, str], tuple[str | None, str]] = {}
         self._resolution_cache: dict[tuple[str, str], Resolution] = {}
+        # The site's files that are not from the vault (the theme's, generated data): the adapter sets
+        # them before a refresh, and no attachment takes one of their paths (`UrlMap`).
+        self.site_files: frozenset[str] = frozenset()
 
     # -- the stages -------------------------------------------------------------------------------
     def refresh(self) -> VaultState:
@@ -166,6 +169,7 @@ class VaultState:
                 files,
                 RESERVED_URLS,
                 self.options.home,
+                self.site_files,
             )
             moved: set[str] = set()
         else:
@@ -181,6 +185,11 @@ class VaultState:
             }
             self.urls, moved = self.urls.updated(changes, files)
         self._report_long_urls(vault.changed)
+        for path, url in self.urls.clashes.items():
+            self.diagnostics.report(
+                path, None, "url",
+                f"would replace the site's own {url}; published under a -2 name instead",
+            )
         t3 = time.perf_counter()
         self._index(previous, was_published, flipped, set(link_changes) | moved)
         t4 = time.perf_counter()

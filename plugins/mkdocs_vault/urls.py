@@ -212,13 +212,18 @@ class UrlMap:
         attachments: Iterable[str] = (),
         reserved: Iterable[str] = (),
         home: str | None = None,
+        site_files: Iterable[str] = (),
     ) -> None:
         """`notes` maps each note path to its frontmatter (for `permalink`), or is a plain list of paths.
         `reserved` are URLs the plugin's own generated pages use; notes never take them. `home` is the
-        note served as the site's home page (default: a root `index.md`)."""
+        note served as the site's home page (default: a root `index.md`). `site_files` are the files
+        the site has that do not come from the vault (the theme's, the plugin's generated data): an
+        attachment never takes one of their paths (`clashes` names those that would have)."""
         frontmatters = notes if isinstance(notes, Mapping) else {p: {} for p in notes}
         self._reserved = frozenset(r.strip("/") for r in reserved)
         self._home = home
+        self._site_files = frozenset(site_files)
+        self.clashes: dict[str, str] = {}  # attachment path -> the site file's path it was kept off
         self._wanted: dict[str, str] = {}  # note path -> the URL it asks for (`_wanted_url`)
         self._families: dict[str, set[str]] = {}  # `_family` -> the notes asking for a URL of it
         for path, fm in frontmatters.items():
@@ -262,21 +267,36 @@ class UrlMap:
         """Attachment URLs keep the extension; a clash with a note or an earlier attachment (in path
         order) takes `-2`, `-3`, ... before it."""
         out: dict[str, str] = {}
+        self.clashes = {}
         paths = sorted(attachments)
         if not paths:
             return out
         taken = set(self._note_url.values()) | self._reserved
         used_files = set()
         for path in paths:
-            url = _attachment_slug(path)
+            url = wanted = _attachment_slug(path)
             stem, dot, ext = url.rpartition(".")
             n = 2
-            while url in used_files or url in taken:
+            while url in used_files or url in taken or self._is_site_file(url):
                 url = f"{stem}-{n}.{ext}" if dot else f"{url}-{n}"
                 n += 1
+            if url != wanted and self._is_site_file(wanted):
+                self.clashes[path] = wanted
             used_files.add(url)
             out[path] = url
         return out
+
+    def _is_site_file(self, url: str) -> bool:
+        """Would an attachment at `url` replace a file of the site that is not from the vault: one of
+        `site_files`, or a page (an `index.html` in a note's folder or under a generated page's)?"""
+        if url in self._site_files:
+            return True
+        folder, _, leaf = url.rpartition("/")
+        if leaf != "index.html":
+            return False
+        return folder == "" or folder in self._reserved or folder.split("/")[0] in self._reserved or any(
+            u == folder for u in self._note_url.values()
+        )
 
     def updated(
         self, changes: Mapping[str, Mapping[str, object] | None], attachments: Iterable[str]
@@ -302,7 +322,8 @@ class UrlMap:
         if not families and attachments == self._attachment_url.keys():
             return self, set()
         out = object.__new__(UrlMap)
-        out._reserved, out._home = self._reserved, self._home
+        out._reserved, out._home, out._site_files = self._reserved, self._home, self._site_files
+        out.clashes = self.clashes
         out._wanted, out._note_url = dict(self._wanted), dict(self._note_url)
         out._families = dict(self._families)  # the sets shared with this map but those copied here:
         for family in families:

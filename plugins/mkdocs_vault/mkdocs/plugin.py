@@ -96,6 +96,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.state is not None and self.site is not None
+        self.state.site_files = self.site.own_files(files)
         self.state.refresh()
         with self.state.lasting():
             return self.site.files(files)

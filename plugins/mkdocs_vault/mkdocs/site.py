@@ -144,6 +144,24 @@ class SiteBuilder:
         configure(config, self)
 
     # -- files --------------------------------------------------------------------------------------
+    def own_files(self, files: Files) -> frozenset[str]:
+        """The paths in site/ of every file that does not come from the vault: the theme's files and
+        templates, the search index, and the data the plugin generates (all under `assets/vault/`).
+        A vault attachment never takes one of them (`UrlMap`)."""
+        from ..pages.addresses import GRAPH_JSON_URI
+
+        docs_dir = os.path.abspath(self.config.docs_dir)
+        own = {
+            file.dest_uri
+            for file in files
+            if file.src_dir != self.config.docs_dir
+            and not (file.abs_src_path and _inside(file.abs_src_path, docs_dir))
+        }
+        statics = set(self.config.theme.static_templates)
+        own |= statics | {f"{name}.gz" for name in statics}
+        own |= {GRAPH_JSON_URI, "search/search_index.json"}
+        return frozenset(own)
+
     def files(self, files: Files) -> Files:
         state = self.state
         assert state.vault is not None and state.urls is not None
