@@ -173,3 +173,25 @@ def test_a_vault_file_never_replaces_a_file_of_the_site(tmp_path: Path) -> None:
         [line] = warnings_naming(stderr, path)
         assert "-2 name" in line
     assert_control_pages(site)
+
+
+@pytest.mark.timeout(600)
+def test_a_backtracking_regex_fails_its_rows_within_the_query_budget(tmp_path: Path) -> None:
+    # `(a|aa)+$` against forty `a`s and a `!` tries some 10^8 ways per start position with Python's
+    # `re`: hours for the ten notes below. Within the query's budget the rows fail and are dropped.
+    files = {**CONTROL, "kept.png": KEPT_PNG}
+    for i in range(10):
+        files[f"Slow/Row {i}.md"] = f"---\nkey: {'a' * 40}!\n---\nRow {i}.\n"
+    files["Slow/Query.md"] = (
+        "Before the query.\n\n"
+        '```dataview\nLIST FROM "Slow" WHERE regextest("(a|aa)+$", key)\n```\n\n'
+        '```dataview\nLIST FROM "Slow" WHERE regextest("^a+!$", key)\n```\n'
+    )
+    vault = write_vault(tmp_path / "vault", files)
+    site, stderr, code = timed_build(tmp_path, vault)
+    assert code == 0, stderr[-3000:]
+    [line] = warnings_naming(stderr, "Slow/Query.md")
+    assert "Slow/Query.md:3:" in line and "regular expressions took longer" in line
+    page = (site / "slow/query/index.html").read_text(encoding="utf-8")
+    assert page.count("row-9/") == 1  # the second query, a quick pattern, lists every row
+    assert_control_pages(site)

@@ -89,6 +89,8 @@ def check_queries(state: Any) -> int:
                 )
                 continue
             result = run_query(block.query, path, ctx)
+            for notice in result.notices:
+                state.diagnostics.report(path, file_line, "query", f"Dataview query: {notice}", WARNING)
             if result.type == "error" and result.error is not None:
                 failed += 1
                 err = result.error

@@ -96,6 +96,7 @@ class Result:
     error: DQLError | None = None
     show_id: bool = True
     count: int = 0
+    notices: list[str] = field(default_factory=list)  # to report with the result (a warning each)
 
 
 @dataclass
@@ -547,6 +548,12 @@ def row_context(ctx: QueryContext, origin: str) -> Context:
 
 def run_parsed(query: Query, origin: str, ctx: QueryContext) -> Result:
     ev = Context(_settings(ctx, origin), {"this": _this_page(ctx, origin)})
+    result = _run_parsed(query, origin, ctx, ev)
+    result.notices = ev.notices
+    return result
+
+
+def _run_parsed(query: Query, origin: str, ctx: QueryContext, ev: Context) -> Result:
     paths = select_paths(query.source, ctx, origin)
     recorder = ctx.recorder
     if recorder is not None:

@@ -48,7 +48,7 @@ class Context:
     """Globals (`this`), functions and the settings one evaluation runs with."""
 
     def __init__(self, settings: Settings, globals_: dict[str, Any] | None = None) -> None:
-        from .functions import FUNCTIONS  # functions import this module
+        from .functions import FUNCTIONS, REGEX_BUDGET_SECONDS  # functions import this module
 
         self.settings = settings
         self.globals = globals_ or {}
@@ -56,6 +56,10 @@ class Context:
         self._shorthands: dict[str, dt.datetime] = {}
         # Row-independent `this.a.b` chains, evaluated once per query (see `fold_this`).
         self._folded: dict[int, Any] = {}
+        # Seconds left for the query's regular expressions, all calls together (`functions.timed`):
+        # a pattern that backtracks without end fails its row instead of hanging the build.
+        self.regex_budget = REGEX_BUDGET_SECONDS
+        self.notices: list[str] = []  # what the query's result should be reported with (a warning)
 
     # ------------------------------------------------------------------------------------ clock
     def shorthand(self, name: str) -> dt.datetime:

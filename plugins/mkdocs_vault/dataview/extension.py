@@ -101,6 +101,8 @@ class DataviewRunner:
             if line and err.line and not query.startswith("="):
                 line += err.line
             self.report(origin, line, "query", f"Dataview query failed: {err.message}")
+        for notice in result.notices:
+            self.report(origin, line, "query", f"Dataview query: {notice}")
         return html, result
 
 

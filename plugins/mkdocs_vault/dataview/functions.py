@@ -3,7 +3,8 @@
 Each function is a list of variants (argument types, `*` for any) tried in order, plus the argument
 positions over which it maps when given arrays (`lower(list("A", "B"))` is `["a", "b"]`), as in
 Dataview's `FunctionBuilder`. Regular expressions are JavaScript's; `jsregex` translates the parts of
-the syntax that differ in Python's `re` and rejects what JavaScript rejects (such as `(?i)`).
+the syntax that differ in Python's `re` and rejects what JavaScript rejects (such as `(?i)`); they run on
+the `regex` package's engine, which has a time limit (`timed`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import datetime as dt
 import hashlib
 import math
 import re
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
+
+import regex
 
 from . import datemath
 from .dateformat import format_date, parse_date_format
@@ -118,7 +122,35 @@ def _call(ctx: Context, f: Any, *args: Any) -> Any:
 _JS_FLAG_GROUP = re.compile(r"\(\?[a-zA-Z]")
 
 
-def jsregex(pattern: str, flags: int = 0) -> re.Pattern[str]:
+# Seconds all the regular expressions of one query may take together (`timed`).
+REGEX_BUDGET_SECONDS = 2.0
+_REGEX_NOTICE = (
+    f"regular expressions took longer than the query's {REGEX_BUDGET_SECONDS:g} s in all; the rows "
+    "still to test were left out"
+)
+
+
+def timed(ctx: Context, method: Callable[..., Any], *args: Any) -> Any:
+    """`method(*args, timeout=...)` of a compiled pattern, within what is left of the query's budget
+    for regular expressions (`evaluate.Context.regex_budget`). Past it the call fails as an expression
+    fails (its row is dropped), and the query is reported once. Python's `re` has no time limit, and a
+    pattern such as `(a|aa)+$` backtracks for hours: the `regex` package's engine takes a timeout."""
+    budget = getattr(ctx, "regex_budget", None)
+    if budget is None:
+        return method(*args)
+    start = time.perf_counter()
+    try:
+        result = method(*args, timeout=max(budget, 0.0))
+    except TimeoutError:
+        ctx.regex_budget = 0.0
+        if _REGEX_NOTICE not in ctx.notices:  # one notice per query
+            ctx.notices.append(_REGEX_NOTICE)
+        raise EvalError("regular expression timed out") from None
+    ctx.regex_budget = budget - (time.perf_counter() - start)
+    return result
+
+
+def jsregex(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     """Compile a JavaScript regular expression (no flags) with Python's `re`, translating the differences.
 
     `$` matches only at the very end; `\\d`, `\\w`, `\\b` are ASCII; `(?<name>...)` and `\\k<name>` are
@@ -172,8 +204,8 @@ def jsregex(pattern: str, flags: int = 0) -> re.Pattern[str]:
         out.append(ch)
         i += 1
     try:
-        return re.compile("".join(out), flags | re.ASCII)
-    except re.error as e:
+        return regex.compile("".join(out), flags | regex.ASCII | regex.VERSION0)
+    except regex.error as e:
         raise EvalError(f"Invalid regular expression: /{pattern}/: {e}") from None
     except RecursionError:
         raise EvalError(f"Invalid regular expression: /{pattern}/") from None
@@ -712,13 +744,13 @@ meta.add("link")(
 
 
 def _regextest(ctx: Context, pattern: str, field: str) -> bool:
-    return jsregex(pattern).search(field) is not None
+    return timed(ctx, jsregex(pattern).search, field) is not None
 
 
 def _regexmatch(ctx: Context, pattern: str, field: str) -> bool:
     if not pattern.startswith("^") and not pattern.endswith("$"):
         pattern = "^" + pattern + "$"
-    return jsregex(pattern).search(field) is not None
+    return timed(ctx, jsregex(pattern).search, field) is not None
 
 
 for _name, _fn2 in (("regextest", _regextest), ("regexmatch", _regexmatch)):
@@ -730,7 +762,7 @@ for _name, _fn2 in (("regextest", _regextest), ("regexmatch", _regexmatch)):
 
 
 def _regexreplace(ctx: Context, field: str, pat: str, rep: str) -> str:
-    return jsregex(pat).sub(js_replacement(rep), field)
+    return timed(ctx, jsregex(pat).sub, js_replacement(rep), field)
 
 
 regexreplace = builder("regexreplace")
@@ -765,7 +797,7 @@ def _split(ctx: Context, s: str, delim: str, limit: Any = None) -> list[str]:
     if s == "":
         parts = [] if rx.fullmatch("") else [""]
     else:
-        parts = [p or "" for p in rx.split(s)]
+        parts = [p or "" for p in timed(ctx, rx.split, s)]
         # JavaScript ignores an empty match at the very start and end of the string.
         if rx.match("") is not None and parts and parts[0] == "":
             parts = parts[1:]
