@@ -195,3 +195,27 @@ def test_a_backtracking_regex_fails_its_rows_within_the_query_budget(tmp_path: P
     page = (site / "slow/query/index.html").read_text(encoding="utf-8")
     assert page.count("row-9/") == 1  # the second query, a quick pattern, lists every row
     assert_control_pages(site)
+
+
+@pytest.mark.timeout(600)
+def test_flatten_chains_that_multiply_rows_are_capped_with_a_notice(tmp_path: Path) -> None:
+    numbers = "[" + ", ".join(str(i) for i in range(1000)) + "]"
+    files = {
+        **CONTROL,
+        "kept.png": KEPT_PNG,
+        "Mult/Numbers.md": f"---\nn: {numbers}\n---\nA thousand numbers.\n",
+        "Mult/Query.md": (
+            "Before the query.\n\n"
+            '```dataview\nLIST a + b + c FROM "Mult" WHERE n FLATTEN n AS a FLATTEN n AS b FLATTEN n AS c '
+            "LIMIT 3\n```\n"
+        ),
+    }
+    vault = write_vault(tmp_path / "vault", files)
+    site, stderr, code = timed_build(tmp_path, vault)
+    assert code == 0, stderr[-3000:]
+    [line] = warnings_naming(stderr, "Mult/Query.md")
+    assert "Mult/Query.md:3:" in line and "FLATTEN made more than 500,000 rows" in line
+    page = (site / "mult/query/index.html").read_text(encoding="utf-8")
+    assert "FLATTEN made more than 500,000 rows" in page  # the visible notice
+    assert page.count("<li") >= 3  # the first rows (0, 1, 2) are still listed
+    assert_control_pages(site)

@@ -313,6 +313,13 @@ def _this_page(ctx: QueryContext, origin: str) -> dict[str, Any]:
     return ctx.pages.builder.page(note) if note is not None else {}
 
 
+# The rows one FLATTEN may make: far above what any real vault's FLATTEN makes (every list item of a
+# 50,000-note vault is some 350,000), and a bound on the time and memory of chains that multiply rows
+# (three FLATTENs of 1,000-item lists would make a billion).
+MAX_FLATTEN_ROWS = 500_000
+_FLATTEN_NOTICE = f"FLATTEN made more than {MAX_FLATTEN_ROWS:,} rows; only the first {MAX_FLATTEN_ROWS:,} are kept"
+
+
 def _fail_if_all(errors: list[str], total: int, what: str, where: tuple[int, int] = (0, 0)) -> None:
     """Dataview's rule: rows whose expression fails are dropped, unless every row fails."""
     if total and len(errors) == total:
@@ -388,6 +395,7 @@ def _execute_core(
             group_name = step.field.name
         elif isinstance(step, FlattenStep):
             out, errors = [], []
+            room = MAX_FLATTEN_ROWS
             for row in rows:
                 try:
                     value = ev.evaluate(step.field.expr, row.data)
@@ -395,8 +403,16 @@ def _execute_core(
                     errors.append(e.message)
                     continue
                 values = value if isinstance(value, list) else [value]
+                if len(values) > room:
+                    values = values[:room]
+                    ev.notices.append(_FLATTEN_NOTICE)
                 for v in values:
                     out.append(_Row(row.id, {**row.data, step.field.name: v}))
+                room -= len(values)
+                if room <= 0:
+                    if row is not rows[-1]:
+                        ev.notices.append(_FLATTEN_NOTICE)
+                    break
             _fail_if_all(errors, len(rows), "flatten", query.position(step.field.expr.pos))
             rows = out
     return rows, group_name
@@ -549,7 +565,7 @@ def row_context(ctx: QueryContext, origin: str) -> Context:
 def run_parsed(query: Query, origin: str, ctx: QueryContext) -> Result:
     ev = Context(_settings(ctx, origin), {"this": _this_page(ctx, origin)})
     result = _run_parsed(query, origin, ctx, ev)
-    result.notices = ev.notices
+    result.notices = list(dict.fromkeys(ev.notices))
     return result
 
 

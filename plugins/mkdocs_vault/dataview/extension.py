@@ -18,6 +18,7 @@ import datetime as dt
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from markdown import Extension, Markdown
@@ -103,6 +104,8 @@ class DataviewRunner:
             self.report(origin, line, "query", f"Dataview query failed: {err.message}")
         for notice in result.notices:
             self.report(origin, line, "query", f"Dataview query: {notice}")
+            # (What the reader sees too: the result is not all the query would have listed.)
+            html += f'<p class="vault-notice"><em>{escape(notice)}</em></p>'
         return html, result
 
 
