@@ -219,3 +219,20 @@ def test_flatten_chains_that_multiply_rows_are_capped_with_a_notice(tmp_path: Pa
     assert "FLATTEN made more than 500,000 rows" in page  # the visible notice
     assert page.count("<li") >= 3  # the first rows (0, 1, 2) are still listed
     assert_control_pages(site)
+
+
+@pytest.mark.timeout(600)
+def test_fifty_thousand_headings_render_in_bounded_time(tmp_path: Path) -> None:
+    # 450 kB, under the size cap. MkDocs' search plugin is quadratic in a page's headings: 5,000 took
+    # 14 s, 50,000 would take hours. Past 1,000 they are shown as bold text, with a notice.
+    files = {**CONTROL, "kept.png": KEPT_PNG, "Many.md": "".join(f"## H{i}\n" for i in range(50_000))}
+    vault = write_vault(tmp_path / "vault", files)
+    site, stderr, code = timed_build(tmp_path, vault)
+    assert code == 0, stderr[-3000:]
+    [line] = warnings_naming(stderr, "Many.md")
+    assert "Many.md:1001:" in line and "50,000 headings" in line
+    page = (site / "many/index.html").read_text(encoding="utf-8")
+    assert 'id="h999"' in page and 'id="h1000"' not in page
+    assert "<strong>H49999</strong>" in page  # the text is kept
+    assert "more than 1,000 headings" in page  # the visible notice
+    assert_control_pages(site)

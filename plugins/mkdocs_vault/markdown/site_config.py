@@ -17,6 +17,7 @@ renders Markdown itself (embeds, generated pages), so every note renders the sam
 | `private_fields` | inline fields with a `private_keys` key cut out of the body |
 | `links.extension` | wikilinks, embeds, links to notes, block ids |
 | `nesting` | caps list/blockquote nesting so Python-Markdown cannot hit RecursionError |
+| `heading_cap` | at most 1,000 headings a note render as headings (MkDocs' search is quadratic in them) |
 | `fences` | reduces info strings superfences rejects (```` ```\tasks ````) to a language name, as Obsidian reads them |
 | `nl2br` (only with `line_breaks`) | Obsidian's default "non-strict" line breaks: a newline is a `<br>` |
 | `inline_gate` | speed only: passes over inline patterns whose marker is not in the text (same HTML) |
@@ -40,6 +41,7 @@ from mkdocs_vault.links.extension import LinkContext, VaultLinksExtension
 from mkdocs_vault.markdown.callouts import CalloutExtension
 from mkdocs_vault.markdown.comments import CommentsExtension
 from mkdocs_vault.markdown.fences import FenceInfoExtension
+from mkdocs_vault.markdown.heading_cap import HeadingCapExtension
 from mkdocs_vault.markdown.highlight import HighlightExtension
 from mkdocs_vault.markdown.inline_gate import GateExtension
 from mkdocs_vault.markdown.nesting import NestingCapExtension
@@ -82,6 +84,7 @@ def markdown_config(
         "pymdownx.arithmatex",
         "pymdownx.tilde",
         NestingCapExtension(),
+        HeadingCapExtension(),
         FenceInfoExtension(),
         CommentsExtension(),
         PrivateFieldsExtension(private_keys=list(private_keys)),

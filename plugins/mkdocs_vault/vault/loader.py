@@ -24,6 +24,7 @@ from ..diagnostics import Diagnostics
 from . import frontmatter as fm
 from .linktext import parse_wikilink
 from .model import Attachment, Link, Note
+from .nesting import MAX_HEADINGS
 from .scan import BodyScan, find_links, scan_body
 from .settings import ALWAYS_SKIPPED, ObsidianSettings, read_settings
 
@@ -339,6 +340,11 @@ def parse_note(path: str, text: str, diagnostics: Diagnostics) -> Note:
     body = read_metadata(note, data, split.yaml_text or "", split.yaml_line, split.body, split.body_line)
     for line, kind, message in body.problems:
         diagnostics.report(path, line + 1, kind, message)
+    if len(note.headings) > MAX_HEADINGS:
+        diagnostics.report(
+            path, note.headings[MAX_HEADINGS].line + 1, "size",
+            f"{len(note.headings):,} headings; the ones after the first {MAX_HEADINGS:,} are shown as bold text",
+        )
     return note
 
 

@@ -8,6 +8,11 @@ from __future__ import annotations
 import re
 
 MAX_QUOTE_DEPTH = 100
+# Headings a note renders as headings: MkDocs' search plugin places each heading by walking the table of
+# contents from its top, so its time grows with the square of a page's headings (5,000 took 14 s of a
+# build; 50,000 would take hours). The scanner reports a note past the cap; `markdown.heading_cap`
+# shows the headings past it as paragraphs.
+MAX_HEADINGS = 1000
 MAX_INDENT = 4 * 100  # columns of leading indentation (a list level is 2-4 columns)
 _QUOTES = re.compile(r"^(?:[ \t]{0,3}>)+")
 
