@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from pathlib import Path
 
@@ -235,4 +236,27 @@ def test_fifty_thousand_headings_render_in_bounded_time(tmp_path: Path) -> None:
     assert 'id="h999"' in page and 'id="h1000"' not in page
     assert "<strong>H49999</strong>" in page  # the text is kept
     assert "more than 1,000 headings" in page  # the visible notice
+    assert_control_pages(site)
+
+
+@pytest.mark.timeout(600)
+def test_embeds_fanning_out_are_capped_per_page(tmp_path: Path) -> None:
+    # A embeds B ten times, B embeds C ten times, ... down to E, 20 kB of text: A's page would hold
+    # 10,000 copies of E (200 MB). A page embeds at most 1,000 notes or 2,000,000 characters.
+    names = "ABCDE"
+    files: dict[str, str | bytes] = {**CONTROL, "kept.png": KEPT_PNG}
+    for i, name in enumerate(names):
+        body = f"Note {name}.\n\n" + ("Words of a long note. " * 1000 if name == "E" else "")
+        if i < len(names) - 1:
+            body += "".join(f"![[Fan/{names[i + 1]}]]\n\n" for _ in range(10))
+        files[f"Fan/{name}.md"] = body
+    vault = write_vault(tmp_path / "vault", files)
+    site, stderr, code = timed_build(tmp_path, vault)
+    assert code == 0, stderr[-3000:]
+    budget = [line for line in stderr.splitlines() if line.startswith("WARNING") and "[embed-budget]" in line]
+    assert any("the page of Fan/A.md already embeds" in line for line in budget), budget
+    assert all(re.search(r" Fan/[A-E]\.md:\d+: ", line) for line in budget)  # file and line
+    page = (site / "fan/a/index.html").read_text(encoding="utf-8")
+    assert len(page) < 5_000_000
+    assert "Embed not shown" in page and page.count("Words of a long note.") > 10
     assert_control_pages(site)

@@ -76,6 +76,13 @@ EMBED_CYCLE = "embed-cycle"
 EMBED_DEPTH = "embed-depth"
 EMBED_UNSUPPORTED = "unsupported-embed"
 MISSING_SECTION = "missing-section"
+EMBED_BUDGET = "embed-budget"
+
+# What the notes embedded in one page may add up to, at every depth together. Ten embeds of notes that
+# each embed ten more, four levels deep, render 11,110 notes into one page; these bounds keep any page
+# to a bounded time and size (a real page embeds a few notes of a few kilobytes).
+MAX_EMBEDS = 1000
+MAX_EMBEDDED_CHARS = 2_000_000
 
 WIKILINK_RE = r"(!?)\[\[([^\[\]\n]+?)\]\]"
 _BLOCK_ID_TAIL = re.compile(r"\s+\^([A-Za-z0-9-]+)\s*$")
@@ -100,6 +107,10 @@ class PageFrame:
     embedded: bool = False
     subpath: str | None = None  # what an embed selects: "Heading#Sub" or "^block"
     selection_found: bool = True
+    # On a page's own frame: what its embeds have rendered so far (`MAX_EMBEDDED_CHARS`, `MAX_EMBEDS`).
+    embedded_chars: int = 0
+    embeds: int = 0
+    budget_spent: bool = False
     _line_starts: list[int] = field(default_factory=list)
     _cursors: dict[str, int] = field(default_factory=dict)
     _last: int = 0
@@ -415,6 +426,19 @@ class _Linker:
         note = ctx.get_note(path)
         if note is None:
             return notice_element("This embedded content is not published.", "unpublished")
+        page = ctx._stack[0]
+        if page.embeds >= MAX_EMBEDS or page.embedded_chars + len(note.body) > MAX_EMBEDDED_CHARS:
+            if not page.budget_spent:
+                page.budget_spent = True
+                ctx.report_once(
+                    frame.path, line, EMBED_BUDGET, path,
+                    f"{raw}: the page of {page.path} already embeds {page.embeds:,} notes "
+                    f"({page.embedded_chars:,} characters); this embed and the ones after it are not shown "
+                    f"there (at most {MAX_EMBEDS:,} notes or {MAX_EMBEDDED_CHARS:,} characters a page)",
+                )
+            return notice_element("Embed not shown: this page already embeds as much as a page may.", "budget")
+        page.embeds += 1
+        page.embedded_chars += len(note.body)
         body_html, found = ctx.render_embed(note, subpath)
         if not found:
             ctx.report_once(
