@@ -26,7 +26,7 @@ from mkdocs.plugins import event_priority
 
 @event_priority(-100)
 def on_env(env, config, files):
-    Path(config["docs_dir"], "Assets", "vanishing.png").unlink()
+    Path({vault!r}, "Assets", "vanishing.png").unlink()
 """
 
 
@@ -90,7 +90,7 @@ def test_an_attachment_gone_before_the_copy_is_a_warning(tmp_path: Path) -> None
     files = {**CONTROL, "kept.png": KEPT_PNG, "Assets/vanishing.png": b"\x89PNG\r\n\x1a\ngone"}
     files["Ordinary.md"] = "An ordinary note. ![[vanishing.png]]\n"
     vault = write_vault(tmp_path / "vault", files)
-    (tmp_path / "vanish_hook.py").write_text(VANISH_HOOK, encoding="utf-8")
+    (tmp_path / "vanish_hook.py").write_text(VANISH_HOOK.format(vault=str(vault)), encoding="utf-8")
     site, stderr, code = timed_build(tmp_path, vault, f"hooks:\n  - {tmp_path / 'vanish_hook.py'}\n")
     assert not (vault / "Assets/vanishing.png").exists()  # the hook ran inside the build
     assert code == 0, stderr[-3000:]
@@ -259,4 +259,20 @@ def test_embeds_fanning_out_are_capped_per_page(tmp_path: Path) -> None:
     page = (site / "fan/a/index.html").read_text(encoding="utf-8")
     assert len(page) < 5_000_000
     assert "Embed not shown" in page and page.count("Words of a long note.") > 10
+    assert_control_pages(site)
+
+
+@pytest.mark.timeout(600)
+def test_symbolic_links_looping_or_leading_to_the_root_are_not_walked(tmp_path: Path) -> None:
+    # MkDocs' own walk of docs_dir follows links: two links to the vault folder itself make it walk
+    # exponentially many paths, one to `/` the whole disk. Neither MkDocs nor the loader follows them.
+    vault = write_vault(tmp_path / "vault", {**CONTROL, "kept.png": KEPT_PNG, "Sub/Deep.md": "Deep.\n"})
+    os.symlink(vault, vault / "Loop one")
+    os.symlink(vault, vault / "Sub" / "Loop two")
+    os.symlink("/", vault / "Everything")
+    site, stderr, code = timed_build(tmp_path, vault)
+    assert code == 0, stderr[-3000:]
+    assert "INFO    -  mkdocs_vault: Everything: symbolic link leads outside the vault" in stderr
+    assert not (site / "loop-one").exists() and not (site / "everything").exists()
+    assert (site / "sub/deep/index.html").exists()
     assert_control_pages(site)

@@ -3,7 +3,10 @@
 Event plan (MkDocs 1.6 order):
 - on_startup: marks the plugin as kept across `mkdocs serve` rebuilds, so the loaded vault, the index
   and the per-file cache survive between them.
-- on_config: builds the stages, adds our Markdown extensions and template folder.
+- on_config: builds the stages, adds our Markdown extensions and template folder, and points MkDocs'
+  `docs_dir` at an empty folder of ours: MkDocs' own walk of docs_dir follows symbolic links (two links
+  to the vault folder itself take exponential time, one to `/` walks the whole disk), and the loader
+  lists the vault's files itself, following none. `on_serve` watches the vault instead.
 - on_files: runs the pipeline (load -> resolve -> publish -> index), then replaces every file MkDocs
   found in docs_dir by the published notes at their URLs, the published attachments and our
   generated pages. Nothing unpublished is in `files` after this, so nothing else can copy it.
@@ -19,6 +22,9 @@ Event plan (MkDocs 1.6 order):
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,6 +62,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._templates = TemplateCodeCache()  # kept across serve rebuilds, like the plugin
         self._note_files = NoteFiles()
         self.command: str | None = None  # set by on_startup; None when MkDocs did not call it
+        self.vault_dir = ""  # the vault: the docs_dir of mkdocs.yml
+        self._empty_dir: str | None = None  # the docs_dir MkDocs is given (see on_config)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this instance across serve rebuilds.
@@ -65,9 +73,13 @@ class VaultPlugin(BasePlugin[VaultConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._started = time.perf_counter()
         options = Options.from_config(self.config)
-        key = (str(Path(config.docs_dir).resolve()), repr(options))
+        vault_dir = config.docs_dir
+        if self._empty_dir is not None and os.path.abspath(vault_dir) == self._empty_dir:
+            vault_dir = self.vault_dir  # (a config this plugin has seen already)
+        self.vault_dir = vault_dir
+        key = (str(Path(vault_dir).resolve()), repr(options))
         if self.state is None or self._state_key != key:
-            self.state = VaultState(config.docs_dir, options)
+            self.state = VaultState(vault_dir, options)
             self._state_key = key
         # `mkdocs build` and `gh-deploy` build once: nothing would read what a rebuild reuses.
         rebuilds = self.command not in ("build", "gh-deploy")
@@ -91,7 +103,18 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         for script in VENDORED_SCRIPTS:
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
+        # MkDocs walks docs_dir for its files after this event: an empty folder of ours, since every
+        # file of the site comes from the loader's own listing of the vault (`SiteBuilder.files`).
+        if self._empty_dir is None:
+            self._empty_dir = os.path.abspath(tempfile.mkdtemp(prefix="mkdocs-vault-docs-"))
+        config.docs_dir = self._empty_dir
         return config
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        """MkDocs watches docs_dir, which is our empty folder: watch the vault."""
+        if self.vault_dir:
+            server.watch(self.vault_dir)
+        return server
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -157,6 +180,9 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self.state = self.site = None
         self._state_key = None
         self._note_files = NoteFiles()
+        if self._empty_dir is not None:
+            shutil.rmtree(self._empty_dir, ignore_errors=True)
+            self._empty_dir = None
 
     @event_priority(50)  # before the search plugin writes its index (site.finish_build merges it)
     def on_post_build(self, *, config: MkDocsConfig) -> None:

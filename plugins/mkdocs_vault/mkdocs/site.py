@@ -150,12 +150,12 @@ class SiteBuilder:
         A vault attachment never takes one of them (`UrlMap`)."""
         from ..pages.addresses import GRAPH_JSON_URI
 
-        docs_dir = os.path.abspath(self.config.docs_dir)
+        vault_dir = str(self.state.root)
         own = {
             file.dest_uri
             for file in files
             if file.src_dir != self.config.docs_dir
-            and not (file.abs_src_path and _inside(file.abs_src_path, docs_dir))
+            and not (file.abs_src_path and _inside(file.abs_src_path, vault_dir))
         }
         statics = set(self.config.theme.static_templates)
         own |= statics | {f"{name}.gz" for name in statics}
@@ -165,12 +165,13 @@ class SiteBuilder:
     def files(self, files: Files) -> Files:
         state = self.state
         assert state.vault is not None and state.urls is not None
-        docs_dir = os.path.abspath(self.config.docs_dir)
+        vault_dir = str(state.root)
         for file in list(files):
-            # Everything MkDocs found in the vault goes: we add back only what is published. (What
-            # MkDocs' walk of docs_dir found has it as its `src_dir`: no path to work out for those.)
+            # Everything from the vault goes: we add back only what is published. (MkDocs' own walk
+            # finds nothing: its docs_dir is an empty folder of ours, see plugin.py. What it or another
+            # plugin found has that as its `src_dir`: no path to work out for those.)
             found = file.src_dir == self.config.docs_dir
-            if found or (file.abs_src_path and _inside(file.abs_src_path, docs_dir)):
+            if found or (file.abs_src_path and _inside(file.abs_src_path, vault_dir)):
                 files.remove(file)
             elif (
                 file.src_uri.endswith(".py")
