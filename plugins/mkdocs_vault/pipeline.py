@@ -208,8 +208,8 @@ class VaultState:
         type longer than file systems allow gave a shortened URL segment (`urls.shorten`)."""
         assert self.vault is not None
         notes, attachments = self.vault.notes, self.decision.attachments
+        self.diagnostics.forget(paths, ("url",))
         for path in paths:
-            self.diagnostics.forget([path], ("url",))
             if path in self.decision.notes:
                 note = notes[path]
                 text = long_segment(path, note.frontmatter, note.aliases)
