@@ -2,8 +2,8 @@
 
 Beyond what loading and resolving report, it lists published notes that link to unpublished ones
 (the link renders as plain text; the author may want to know), Dataview blocks that fail, and embed
-cycles and embed chains deeper than the renderer follows (found on the embed graph: the build finds
-them while rendering, which `check` does not do).
+cycles, embed chains deeper than the renderer follows, and pages whose embeds add up to more than a
+page may show (found on the embed graph: the build finds them while rendering, which `check` does not do).
 """
 
 from __future__ import annotations
@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .diagnostics import INFO, WARNING, Diagnostic
-from .links.extension import EMBED_CYCLE, EMBED_DEPTH
+from .links.extension import (
+    EMBED_BUDGET,
+    EMBED_CYCLE,
+    EMBED_DEPTH,
+    MAX_EMBEDDED_CHARS,
+    MAX_EMBEDS,
+    budget_message,
+)
 from .pipeline import VaultState
 from .vault.model import Link, Note
 
@@ -68,7 +75,9 @@ def check_embeds(
             and link.resolved in published
             and link.resolved.endswith(".md")
         ]
-    seen: set[tuple[str, int, str]] = set()
+    seen: set[tuple[str, int, str, str]] = set()
+    # What the page being walked has embedded so far: notes, characters, and whether it hit a bound.
+    spent = [0, 0, False]
 
     def walk(stack: list[str]) -> None:
         here = stack[-1]
@@ -77,14 +86,22 @@ def check_embeds(
                 kind, message = EMBED_CYCLE, f"{raw}: embed cycle ({' -> '.join([*stack, target])})"
             elif len(stack) - 1 >= max_depth:
                 kind, message = EMBED_DEPTH, f"{raw}: embeds nested deeper than {max_depth}"
+            elif spent[0] >= MAX_EMBEDS or spent[1] + len(notes[target].body) > MAX_EMBEDDED_CHARS:
+                if spent[2]:
+                    continue
+                spent[2] = True
+                kind, message = EMBED_BUDGET, budget_message(raw)
             else:
+                spent[0] += 1
+                spent[1] += len(notes[target].body)
                 walk([*stack, target])
                 continue
-            if (here, line, kind) not in seen:
-                seen.add((here, line, kind))
+            if (here, line, kind, message) not in seen:
+                seen.add((here, line, kind, message))
                 report(here, line, kind, message, WARNING)
 
     for page in sorted(published):
+        spent[:] = [0, 0, False]
         walk([page])
 
 

@@ -84,6 +84,15 @@ EMBED_BUDGET = "embed-budget"
 MAX_EMBEDS = 1000
 MAX_EMBEDDED_CHARS = 2_000_000
 
+
+def budget_message(raw: str) -> str:
+    """The warning for the first embed a page stops at (the same for every page that stops there)."""
+    return (
+        f"{raw}: a page showing this embed already embeds as much as a page may (at most {MAX_EMBEDS:,} "
+        f"notes or {MAX_EMBEDDED_CHARS:,} characters, at every depth together); it and the embeds after it "
+        "are not shown there"
+    )
+
 WIKILINK_RE = r"(!?)\[\[([^\[\]\n]+?)\]\]"
 _BLOCK_ID_TAIL = re.compile(r"\s+\^([A-Za-z0-9-]+)\s*$")
 _BLOCK_ID_ALONE = re.compile(r"^\s*\^([A-Za-z0-9-]+)\s*$")
@@ -430,12 +439,7 @@ class _Linker:
         if page.embeds >= MAX_EMBEDS or page.embedded_chars + len(note.body) > MAX_EMBEDDED_CHARS:
             if not page.budget_spent:
                 page.budget_spent = True
-                ctx.report_once(
-                    frame.path, line, EMBED_BUDGET, path,
-                    f"{raw}: the page of {page.path} already embeds {page.embeds:,} notes "
-                    f"({page.embedded_chars:,} characters); this embed and the ones after it are not shown "
-                    f"there (at most {MAX_EMBEDS:,} notes or {MAX_EMBEDDED_CHARS:,} characters a page)",
-                )
+                ctx.report_once(frame.path, line, EMBED_BUDGET, path, budget_message(raw))
             return notice_element("Embed not shown: this page already embeds as much as a page may.", "budget")
         page.embeds += 1
         page.embedded_chars += len(note.body)
