@@ -101,3 +101,15 @@ def test_the_cycle_check_finds_a_cycle():
     graph.add_import(importer="p.b", imported="p.a")
     graph.add_import(importer="p.b", imported="p.c")
     assert _cycles(graph) == [["p.a", "p.b"]]
+
+
+def test_the_contract_covers_every_stage():
+    # A stage added later must be listed in the contract too: everything but the adapter and the CLI.
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["importlinter"]["contracts"][0]["source_modules"])
+    package = ROOT / "plugins" / "mkdocs_vault"
+    top = {f"mkdocs_vault.{p.stem}" for p in package.glob("*.py") if p.stem != "__init__"}
+    top |= {f"mkdocs_vault.{p.name}" for p in package.iterdir() if (p / "__init__.py").exists()}
+    assert top - {"mkdocs_vault.mkdocs", "mkdocs_vault.cli"} == listed
