@@ -52,8 +52,9 @@ test-properdocs: $(PD_STAMP)  ## the build tests with ProperDocs instead of MkDo
 lint: $(STAMP)
 	$(BIN)/ruff check plugins tests
 
-bench: $(STAMP)  ## build time and peak memory against plain MkDocs (N=1000,10000)
+bench: $(STAMP)  ## build time and peak memory against plain MkDocs (N=1000,10000), then query time per template at N and 2N
 	$(BIN)/python tests/bench/run.py
+	$(BIN)/python tests/bench/templates.py
 
 bench-large: $(STAMP)
 	$(BIN)/python tests/bench/run.py --sizes 1000 10000 50000

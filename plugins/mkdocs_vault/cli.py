@@ -110,7 +110,10 @@ def cmd_query(args: argparse.Namespace) -> int:
     state = load_state(args, today=args.today, skip_templates=skip)
     if args.batch:
         entries = json.loads(Path(args.batch).read_text(encoding="utf-8"))
-        print(json.dumps(run_batch_on_state(state, entries), ensure_ascii=False))
+        timings: dict[str, float] | None = {} if args.timings else None
+        print(json.dumps(run_batch_on_state(state, entries, timings), ensure_ascii=False))
+        if timings is not None:
+            Path(args.timings).write_text(json.dumps(timings), encoding="utf-8")
         return 0
     if not args.query:
         raise UsageError("give a QUERY or --batch FILE.json")
@@ -169,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     p_query.add_argument("--today", help="YYYY-MM-DD")
     p_query.add_argument("--json", action="store_true", help="print the typed JSON result")
     p_query.add_argument("--batch", metavar="FILE.json", help="a JSON list of {id, origin, query, today[, now]}")
+    p_query.add_argument("--timings", metavar="OUT.json", help="with --batch: write each entry's seconds here")
     p_query.set_defaults(func=cmd_query)
 
     p_base = sub.add_parser("base", help="print the rows of a base's views")

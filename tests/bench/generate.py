@@ -3,9 +3,17 @@
 The mix follows a consultancy's wiki: people (~15 %), projects (~5 %), customers (~5 %), dated meetings
 (~50 %, `Meetings/<year>/2026-10-06 - Kickoff with Alder Logistics.md`) with attendees as frontmatter
 links and action items with owners and 📅 due dates, daily notes (~25 %) and one home page. Notes link
-to each other in text, in tables (`[[Note\\|alias]]`) and in frontmatter, carry tags and inline fields,
-and hold the Dataview blocks a team writes: scoped to the page they are on (a person's meetings, a
-project's open tasks, a customer's people), with a `LIMIT` wherever a query lists across the vault.
+to each other in text, in tables (`[[Note\\|alias]]`) and in frontmatter, carry tags and inline fields.
+Fan-out as a team's: a meeting has 1-6 attendees, a person attends 0-20 meetings, a project has 0-11
+meetings and so 0-40 tasks.
+
+Every note type holds several Dataview templates, the shapes teams write rather than the ones the
+engine happens to answer fast: `contains(attendees, this.file.link)`, `contains(owner, …)` on tasks,
+`contains(file.outlinks | file.inlinks, this.file.link)`, `contains(this.attendees, file.link)`,
+`contains(this.file.inlinks, file.link)`, `file.name = this.client`, `contains(file.tags, this.tagname)`,
+`field = this.file.link`, `FROM [[]]`, `FROM [[]] AND "Meetings"`, `FROM #followup AND "Daily"`, with
+`AND` / `OR`, `!completed`, `status = "active"` and `date(today)`; and on every project page the two
+page-independent blocks that list the whole vault (every open task; every note by modification time).
 
 Every name is made up from the small word lists below; every link points at a note that exists, so a
 build of a generated vault reports no unresolved links. The same `n` and `seed` give the same bytes.
@@ -30,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Bump when the output changes shape, so cached benchmark vaults are regenerated.
-GENERATOR_VERSION = 2  # 2: two bases, embedded in every customer and project note
+GENERATOR_VERSION = 3  # 2: two bases, embedded in every customer and project note; 3: issue 14's templates and fan-out
 
 # The last day anything happens in a generated vault, and the `today` the plugin is told.
 END = dt.date(2026, 11, 20)
@@ -239,6 +247,9 @@ INTERNAL_MEETINGS = [
     ("Practice call (data)", "practice"),
 ]
 STATUSES = ["active", "active", "active", "blocked", "paused", "done"]
+MAX_MEETINGS = 20  # nobody attends more meetings than this
+# How many meetings a project gets, drawn per project (action items: 1-3 a meeting, so 0-40 tasks).
+PROJECT_MEETINGS = [0, 2, 5, 8, 10, 10, 10, 11, 11, 11]
 TOPICS = [
     "the month-end pack",
     "source systems",
@@ -500,32 +511,50 @@ class _Builder:
         self.daily = [END - dt.timedelta(days=i) for i in range(self.counts["daily"])]
 
     def make_meetings(self) -> None:
+        """Meetings with 1-6 attendees; nobody attends more than `MAX_MEETINGS` (people attend 0-20);
+        a project gets 0-`PROJECT_MEETINGS` meetings, unevenly (its open tasks: 0-40)."""
         rng = self.rng
         span = max(730, self.counts["daily"])
         internal = [p for p in self.people if p.internal]
         taken: set[str] = set()
+        attended: dict[str, int] = {}
+        # Each project's share of the meetings, drawn up front: some get none, most several.
+        slots = [p for p in self.projects for _ in range(rng.choice(PROJECT_MEETINGS))]
+        rng.shuffle(slots)
+
+        def free(names: list[str]) -> list[str]:
+            return [x for x in names if attended.get(x, 0) < MAX_MEETINGS]
+
         for _ in range(self.counts["meetings"]):
             day = END - dt.timedelta(days=rng.randint(0, span))
             if day.weekday() >= 5:  # meetings happen on weekdays
                 day -= dt.timedelta(days=day.weekday() - 4)
-            if rng.random() < 0.8:
-                project = rng.choice(self.projects)
+            attendees: list[str] = []
+            if slots and rng.random() < 0.8:
+                project = slots.pop()
                 customer = self.customer(project.customer)
                 pattern, tag = rng.choice(MEETING_KINDS)
                 title = pattern.format(c=customer.name)
                 ours = [project.owner] + [m for m in project.team[1:] if rng.random() < 0.5]
-                theirs = rng.sample(customer.people, min(len(customer.people), rng.randint(1, 2)))
-                attendees = ours + theirs
+                theirs = rng.sample(customer.people, min(len(customer.people), rng.randint(0, 3)))
+                attendees = free(ours + theirs)[:6]
                 meeting = Meeting(day, title, tag, attendees, project.name, customer.name)
             else:
-                a, b = rng.sample(internal, 2)
                 if rng.random() < 0.4:
+                    a, b = rng.sample(internal, 2)
                     title, tag = f"1-1 {a.first} and {b.first}", "one-to-one"
-                    attendees = [a.name, b.name]
+                    attendees = free([a.name, b.name])
                 else:
                     title, tag = rng.choice(INTERNAL_MEETINGS)
-                    attendees = [p.name for p in rng.sample(internal, min(len(internal), rng.randint(2, 4)))]
+                    size = min(len(internal), rng.randint(2, 6))
+                    attendees = free([p.name for p in rng.sample(internal, size)])
                 meeting = Meeting(day, title, tag, attendees, None, None)
+            if not attendees:
+                # Everyone asked is at their cap: someone with room takes the notes.
+                spare = free([p.name for p in rng.sample(self.people, min(len(self.people), 40))])
+                meeting.attendees = attendees = spare[:1] or [rng.choice(self.people).name]
+            for name in attendees:
+                attended[name] = attended.get(name, 0) + 1
             base, copy = meeting.title, 2
             while meeting.name in taken:
                 meeting.title = f"{base} ({copy})"
@@ -587,7 +616,7 @@ class _Builder:
         if previous is not None:
             body.append(f"- Follows up {link(previous.name, 'the previous meeting')}")
         body += ["", "## Action Items", ""]
-        for _ in range(rng.randint(2, 4)):
+        for _ in range(rng.randint(1, 3)):
             owner = rng.choice(m.attendees)
             due = m.day + dt.timedelta(days=rng.randint(3, 21))
             done = due < END and rng.random() < 0.6
@@ -596,6 +625,27 @@ class _Builder:
             if done:
                 line += f" ✅ {max(m.day, due - dt.timedelta(days=rng.randint(0, 3))).isoformat()}"
             body.append(line)
+        body += [
+            "",
+            "## Attendees",
+            "",
+            "```dataview",
+            'LIST FROM "People" WHERE contains(this.attendees, file.link)',
+            "```",
+            "",
+            "## Earlier meetings on this project",
+            "",
+            "```dataview",
+            ('LIST FROM "Meetings" WHERE project AND project = this.project AND file.name != this.file.name'
+            " SORT file.day DESC LIMIT 5"),
+            "```",
+            "",
+            "## Follow-ups",
+            "",
+            "```dataview",
+            'LIST FROM #followup AND "Daily" WHERE contains(file.outlinks, this.file.link)',
+            "```",
+        ]
         return "\n".join(fm + body) + "\n"
 
     def person_note(self, p: Person) -> str:
@@ -633,6 +683,30 @@ class _Builder:
             "```dataview",
             'LIST FROM [[]] WHERE type = "meeting" SORT file.day DESC',
             "```",
+            "",
+            "## Attended",
+            "",
+            "```dataview",
+            'TABLE date, project FROM "Meetings" WHERE contains(attendees, this.file.link) SORT date DESC',
+            "```",
+            "",
+            "## Action items",
+            "",
+            "```dataview",
+            'TASK FROM "Meetings" WHERE contains(owner, this.file.link) AND !completed SORT due ASC',
+            "```",
+            "",
+            "## Projects",
+            "",
+            "```dataview",
+            'LIST FROM "Projects" WHERE contains(team, this.file.link) OR owner = this.file.link',
+            "```",
+            "",
+            "## Active projects mentioned",
+            "",
+            "```dataview",
+            'LIST FROM "Projects" WHERE contains(file.inlinks, this.file.link) AND status = "active"',
+            "```",
         ]
         return "\n".join(fm + body) + "\n"
 
@@ -646,6 +720,7 @@ class _Builder:
             f"industry: {c.industry}",
             "status: active",
             f"account_owner: {yaml_link(c.owner)}",
+            f"tagname: {yaml_str('#client/' + slug(c.name))}",
         ]
         if c.people:
             fm += ["people:"] + [f"- {yaml_link(x)}" for x in c.people]
@@ -684,7 +759,19 @@ class _Builder:
             "## Projects",
             "",
             "```dataview",
-            'TABLE status, owner, due FROM "Projects" WHERE customer = this.file.link',
+            'TABLE status, owner, due FROM "Projects" WHERE customer = this.file.link AND status = "active"',
+            "```",
+            "",
+            "## Linked from here",
+            "",
+            "```dataview",
+            'LIST FROM "People" WHERE contains(this.file.inlinks, file.link)',
+            "```",
+            "",
+            "## Recent meetings",
+            "",
+            "```dataview",
+            'LIST FROM "Meetings" WHERE contains(file.tags, this.tagname) SORT file.day DESC LIMIT 20',
             "```",
             "",
             "## Projects (base)",
@@ -703,6 +790,7 @@ class _Builder:
             f"status: {p.status}",
             f"owner: {yaml_link(p.owner)}",
             f"customer: {yaml_link(p.customer)}",
+            f"client: {yaml_str(p.customer)}",
             "team:",
         ]
         fm += [f"- {yaml_link(x)}" for x in p.team]
@@ -734,16 +822,18 @@ class _Builder:
             "## Next Steps",
             "",
         ]
-        for i in range(rng.randint(2, 4)):
+        steps = rng.randint(0, 4)
+        for i in range(steps):
             due = END + dt.timedelta(days=rng.randint(-20, 40))
             who = rng.choice(p.team)
             if i == 1:
                 body.append(f"- [ ] {rng.choice(ACTIONS)} with {link(who)} [due:: {due.isoformat()}]")
             else:
                 body.append(f"- [ ] {rng.choice(ACTIONS)} [owner:: {link(who)}] 📅 {due.isoformat()}")
-        body.append(f"    - [ ] {rng.choice(ACTIONS)}")
+        if steps:
+            body.append(f"    - [ ] {rng.choice(ACTIONS)}")
+            body.append(f"- [x] {rng.choice(ACTIONS)} ✅ {p.created.isoformat()}")
         body += [
-            f"- [x] {rng.choice(ACTIONS)} ✅ {p.created.isoformat()}",
             "",
             "## Team",
             "",
@@ -770,6 +860,31 @@ class _Builder:
             "## Who works on it",
             "",
             f"![[{BASE_NAME}#Team]]",
+            "",
+            "## Customer",
+            "",
+            "```dataview",
+            "TABLE tier, industry FROM \"Customers\" WHERE file.name = this.client",
+            "```",
+            "",
+            "## Last 90 days",
+            "",
+            "```dataview",
+            'LIST FROM [[]] AND "Meetings" WHERE date >= date(today) - dur(90 days)',
+            "```",
+            "",
+            "## All open tasks",
+            "",
+            "```dataview",
+            "TASK FROM \"\" WHERE !completed SORT due ASC",
+            "```",
+            "",
+            "## Recently modified",
+            "",
+            "```dataview",
+            ('TABLE file.mtime AS "Modified" FROM "" WHERE type != "readme" AND type != "projects"'
+            " SORT file.mtime DESC"),
+            "```",
         ]
         return "\n".join(fm + body) + "\n"
 
@@ -795,6 +910,7 @@ class _Builder:
         lines.append(f"- [ ] {rng.choice(ACTIONS)} 📅 {due.isoformat()}")
         if rng.random() < 0.5:
             lines.append(f"- [x] {rng.choice(ACTIONS)} ✅ {day.isoformat()}")
+        lines += ["", "## Meetings that day", "", "```dataview", 'LIST FROM "Meetings" WHERE date = this.date', "```"]
         return "\n".join(lines) + "\n"
 
     def home_note(self) -> str:

@@ -145,3 +145,59 @@ def test_profile_charges_builtins_to_their_callers() -> None:
     assert got["Markdown (Python-Markdown + pymdownx)"] == pytest.approx(3.5)
     assert got["vault plugin"] == pytest.approx(1.0)
     assert got[OTHER] == pytest.approx(0.25)
+
+
+def _frontmatter(text: str) -> dict:
+    import yaml
+
+    return yaml.safe_load(text.split("---\n", 2)[1])
+
+
+def test_fan_out_is_a_teams(tmp_path: Path) -> None:
+    """Meetings have 1-6 attendees, people attend 0-20 meetings, projects hold 0-40 tasks (their own and
+    their meetings' action items), and some people and projects have none."""
+    result = generate(tmp_path, 2000)
+    attended: dict[str, int] = {p.stem: 0 for p in (result.vault / "People").glob("*.md")}
+    tasks = {p.stem: p.read_text(encoding="utf-8").count("- [") for p in (result.vault / "Projects").glob("*.md")}
+    sizes = set()
+    for path in (result.vault / "Meetings").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        fm = _frontmatter(text)
+        attendees = [a[2:-2] for a in fm["attendees"]]
+        sizes.add(len(attendees))
+        for name in attendees:
+            attended[name] += 1
+        if "project" in fm:
+            tasks[fm["project"][2:-2]] += text.count("- [")
+    assert min(sizes) == 1 and max(sizes) == 6
+    assert min(attended.values()) == 0 and max(attended.values()) == 20
+    assert min(tasks.values()) == 0 and 30 <= max(tasks.values()) <= 40
+
+
+def test_templates_per_note_type_run_without_errors(tmp_path: Path) -> None:
+    """Every note type carries several templates, and every query the generator writes runs (through
+    `mkdocs-vault query --batch --timings`, as the scaling check runs them) without an error."""
+    from templates import run_vault
+
+    run = run_vault(300, tmp_path, 0)
+    texts = list(run.templates)
+    for needle in (
+        "contains(attendees, this.file.link)",
+        "contains(owner, this.file.link) AND !completed",
+        "contains(team, this.file.link) OR owner = this.file.link",
+        "contains(file.inlinks, this.file.link)",
+        "contains(file.outlinks, this.file.link)",
+        "contains(this.attendees, file.link)",
+        "contains(this.file.inlinks, file.link)",
+        "file.name = this.client",
+        "contains(file.tags, this.tagname)",
+        'FROM [[]] AND "Meetings" WHERE date >= date(today)',
+        'FROM #followup AND "Daily"',
+        'TASK FROM "" WHERE !completed SORT due ASC',
+        'TABLE file.mtime AS "Modified" FROM "" WHERE type != "readme" AND type != "projects" SORT file.mtime DESC',
+    ):
+        assert any(needle in t for t in texts), needle
+    assert all(t.errors == 0 for t in run.templates.values())
+    assert all(t.seconds > 0 for t in run.templates.values())
+    # Results are not empty across the vault: the templates find what the fan-out put there.
+    assert all(t.rows > 0 for t in run.templates.values())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -33,13 +34,21 @@ def entry_now(entry: Mapping[str, Any]) -> dt.datetime:
 
 
 def run_entries(
-    pages: PageSet, entries: Iterable[Mapping[str, Any]], tz: dt.tzinfo = UTC, con: Any = None
+    pages: PageSet,
+    entries: Iterable[Mapping[str, Any]],
+    tz: dt.tzinfo = UTC,
+    con: Any = None,
+    timings: dict[str, float] | None = None,
 ) -> dict[str, Any]:
-    """Run every entry over already-built pages; returns id -> expect-shaped result."""
+    """Run every entry over already-built pages; returns id -> expect-shaped result. With `timings`,
+    each entry's seconds (running the query, not shaping its result) go there by id."""
     out: dict[str, Any] = {}
     for entry in entries:
         ctx = QueryContext(pages, entry_now(entry), tz, con)
+        start = time.perf_counter()
         result = run_query(str(entry.get("query", "")), str(entry.get("origin", "")), ctx)
+        if timings is not None:
+            timings[str(entry.get("id"))] = time.perf_counter() - start
         out[str(entry.get("id"))] = to_expect(result)
     return out
 
@@ -137,9 +146,11 @@ def context_for_state(state: Any, now: dt.datetime | None = None) -> QueryContex
     return QueryContext(pages_for_state(state), now or state.clock.now, state.clock.tz, state.pages_con, recorder)
 
 
-def run_batch_on_state(state: Any, entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def run_batch_on_state(
+    state: Any, entries: Iterable[Mapping[str, Any]], timings: dict[str, float] | None = None
+) -> dict[str, Any]:
     """`mkdocs-vault query --batch`: every entry over the state's pages, each with its own clock."""
-    return run_entries(pages_for_state(state), entries, state.clock.tz, state.pages_con)
+    return run_entries(pages_for_state(state), entries, state.clock.tz, state.pages_con, timings)
 
 
 def run_one_on_state(
