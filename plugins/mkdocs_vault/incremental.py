@@ -174,7 +174,8 @@ class QueryLog:
         rows or followed links it recorded, or when a changed note now passes a query's FROM and its
         leading WHEREs (evaluated for that note only, with the page as `this`).
         """
-        from .dataview.engine import eq_condition, leading_wheres, row_context
+        from .dataview.engine import leading_wheres, row_context
+        from .dataview.narrowing import candidates
         from .dataview.values import truthy
 
         out = {origin for origin, seen in self.derefs.items() if not seen.isdisjoint(changed)}
@@ -217,16 +218,25 @@ class QueryLog:
                     out.add(origin)
                     break
                 ev = row_context(quiet, origin)
-                condition = eq_condition(query, quiet, ev) if query.type != "task" else None
-                if condition is not None:
-                    # `WHERE project = this.file.link` on hundreds of pages: a changed note the
-                    # engine's prefilter would not let through cannot be among its rows.
-                    field_name, value_key = condition
-                    matching = [c for c in matching if quiet.pages.in_eq_index(c, field_name, value_key)]
+                if lead:
+                    # `WHERE contains(attendees, this.file.link)` on thousands of pages: a changed
+                    # note that is not among the engine's candidates for this page cannot be among
+                    # its rows (`dataview.narrowing`; the same indexes, updated for this build).
+                    kind = "task" if query.type == "task" else "page"
+                    found = candidates(lead[0].expr, kind, quiet, ev, origin)
+                    if found is not None:
+                        matching = [c for c in matching if _among(found, c, kind, pages)]
                 if any(_may_enter(lead, record.cutoff, query.type, pages[c], ev, truthy) for c in matching):
                     out.add(origin)
                     break
         return out
+
+
+def _among(found: Any, path: str, kind: str, pages: Mapping[str, Any]) -> bool:
+    """Is the page of `path` (or, for TASK, one of its tasks) among the candidate rows `found`?"""
+    if kind == "page":
+        return path in found
+    return any((path, n) in found for n in range(len(pages[path]["file"]["tasks"])))
 
 
 def _source_key(source: Any, origin: str, ctx: Any) -> tuple | None:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from mkdocs_vault.dataview.batch import pages_for_state
 from mkdocs_vault.dataview.engine import QueryContext, SqlSources, run_query, to_expect
-from mkdocs_vault.dataview.pages import EqIndex, PageSet, build_pages
+from mkdocs_vault.dataview.narrowing import RowIndex
+from mkdocs_vault.dataview.pages import PageSet, build_pages
 from mkdocs_vault.index.build import TABLES, build_index, connect
 from mkdocs_vault.pipeline import Options, VaultState
 
@@ -33,6 +34,9 @@ QUERIES = [
     "LIST FROM #team",
     'LIST WHERE role = "lead"',
     "LIST FROM -#team AND -[[Carol]]",
+    'LIST FROM "" WHERE contains(file.inlinks, [[Carol]]) OR contains(file.outlinks, [[Ada]])',
+    'TASK FROM "" WHERE contains(file.outlinks, [[Carol]]) AND !completed',
+    'LIST FROM "" WHERE contains(this.file.outlinks, file.link)',
 ]
 
 
@@ -61,11 +65,11 @@ def _assert_caches_fresh(pages: PageSet, con) -> None:
         assert paths == frozenset(r[0] for r in con.execute(sql, params).fetchall()) & pages.pages.keys(), key
     for key, adjacency in carried.adjacency.items():
         assert adjacency == fresh.links(key == "in", con, pages.pages.keys()), key
-    indexes = pages.__dict__.get("_eq_indexes", {})
+    indexes = pages.__dict__.get("_row_indexes", {})
     assert indexes
-    for name, index in indexes.items():
-        again = EqIndex(name, pages.pages)
-        assert (index.frozen, index.unsure_paths) == (again.frozen, again.unsure_paths), name
+    for key, index in indexes.items():
+        again = RowIndex(*key, pages.pages)
+        assert index.members == again.members, key
 
 
 def _assert_same_as_full_build(state: VaultState) -> None:

@@ -188,3 +188,58 @@ def test_query_log_affected_tries_each_distinct_source_once_with_the_same_answer
             rows = {o for o, records in state.tracker.queries.records.items() for r in records if rel in r.rows}
             assert want - rows, (rel, changed)
         record()
+
+
+def test_an_attendee_change_reaches_the_people_added_and_removed_only(tmp_path: Path) -> None:
+    """`contains(attendees, this.file.link)` on every person page, and the task form: changing a
+    meeting's attendees from Ada and Bob to Bob and Carol, and its action item's owner from Ada to
+    Eve, re-renders Ada (removed), Bob (whose row changed), Carol (added) and Eve, and not Dan; the narrowing checks agree with evaluating every
+    page's WHEREs on the changed note."""
+    import os
+    import time
+
+    from mkdocs_vault.dataview.batch import context_for_state
+    from mkdocs_vault.dataview.engine import run_query
+    from mkdocs_vault.pipeline import Options, VaultState
+
+    from tests.conftest import write_vault
+
+    people = ["Ada", "Bob", "Carol", "Dan", "Eve"]
+    queries = [
+        'LIST FROM "Meetings" WHERE contains(attendees, this.file.link)',
+        'TASK FROM "Meetings" WHERE contains(owner, this.file.link) AND !completed',
+    ]
+    files = {
+        f"People/{p}.md": "---\ntype: person\n---\n" + "".join(f"\n```dataview\n{q}\n```\n" for q in queries)
+        for p in people
+    }
+
+    def meeting(attendees: list[str], owner: str) -> str:
+        listed = "".join(f'\n- "[[{a}]]"' for a in attendees)
+        return f"---\ntype: meeting\nattendees:{listed}\n---\n- [ ] follow up [owner:: [[{owner}]]]\n"
+
+    files["Meetings/M1.md"] = meeting(["Ada", "Bob"], "Ada")
+    files["Meetings/M2.md"] = meeting(["Dan"], "Dan")
+    vault = write_vault(tmp_path / "vault", files)
+    state = VaultState(vault, Options(today="2026-11-24", timezone="UTC"))
+    state.refresh()
+    state.tracker.recording = True
+
+    def record() -> None:
+        state.tracker.queries.start_build()
+        ctx = context_for_state(state)
+        for p in people:
+            for q in queries:
+                run_query(q, f"People/{p}.md", ctx)
+
+    record()
+    path = vault / "Meetings/M1.md"
+    path.write_text(meeting(["Bob", "Carol"], "Eve"), encoding="utf-8")
+    later = time.time() + 5
+    os.utime(path, (later, later))
+    state.refresh()
+    ctx = context_for_state(state)
+    got = state.tracker.queries.affected({"Meetings/M1.md"}, ctx)
+    # Eve through the task query alone: the action item is hers now.
+    assert got == {"People/Ada.md", "People/Bob.md", "People/Carol.md", "People/Eve.md"}
+    assert got == _affected_one_by_one(state.tracker.queries, {"Meetings/M1.md"}, ctx)

@@ -11,17 +11,27 @@ What runs where, and why:
   read once per build into adjacency maps, since a build runs a scoped query on thousands of pages
   and one statement per query cost about 2.6 ms at 10,000 notes. Without a connection the same sources are evaluated in Python (`sources_python`), which
   is also the reference the SQL path is tested against.
-* **WHERE, SORT, GROUP BY, FLATTEN, LIMIT and the columns** run in Python over the page objects the
-  source selected, with Dataview's exact semantics: JavaScript regular expressions, ICU-style string
-  order and the cross-type total order, Luxon calendar arithmetic and formats, lambdas, and above all
-  the rule that a row whose expression *fails* is silently dropped (the query fails only when every
-  row fails). SQL has none of these, and pushing a WHERE down would change which rows fail, so no
-  condition is pushed into SQL.
-* **One shortcut**: a leading `WHERE field = constant` (the "pages about this note" shape, such as
-  `WHERE project = this.file.link`) first narrows the rows through a per-build hash index of that
-  field (`PageSet.eq_index`); the WHERE then still runs on what is left, and equality never fails, so
-  results and row-dropping are exactly as without it. `this.a.b` chains are evaluated once per query,
-  and folder and tag sources once per build (they do not depend on the query's note).
+* **The first WHERE, set-based where its shape allows** (`narrowing.py`): a template runs on
+  thousands of pages and differs only in `this`, so its first WHERE is read as AND / OR over atoms
+  whose candidate rows come from indexes built once per build over every page, or every task for
+  TASK: `path = K` either way round (`project = this.file.link`, `file.name = this.client`),
+  `contains` / `icontains` / `econtains(path, K)` on lists and scalars (`contains(attendees,
+  this.file.link)`, `contains(file.outlinks | file.inlinks, this.file.link)`, `contains(file.tags,
+  "#x")`), `contains(K, path)` (`contains(this.file.inlinks, file.link)`) and a bare truthy field,
+  where K reads no row (`status = "active"` is one too). AND intersects, OR unites; other
+  conditions (`!completed`, `date < date(today)`) are left to the WHERE, which then runs on the
+  candidates only. The narrowing is exact: the candidates are a superset, the whole WHERE still
+  decides, and a query whose candidates all fail, or which has none while its WHERE might fail on
+  some row, runs again over every row (Dataview fails a query only when every row fails).
+  FROM `[[]]`, `[[]] AND "folder"` and `#tag` are set operations over the index already (above).
+* **Everything else** (the other WHEREs, SORT, GROUP BY, FLATTEN, LIMIT and the columns) runs in
+  Python over the page objects the source selected, with Dataview's exact semantics: JavaScript
+  regular expressions, ICU-style string order and the cross-type total order, Luxon calendar
+  arithmetic and formats, lambdas, and above all the rule that a row whose expression *fails* is
+  silently dropped (the query fails only when every row fails). SQL has none of these, and pushing
+  a WHERE down would change which rows fail, so no condition is pushed into SQL. `this.a.b` chains
+  are evaluated once per query, and folder and tag sources once per build (they do not depend on the
+  query's note).
 """
 
 from __future__ import annotations
@@ -34,9 +44,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import narrowing
 from .evaluate import Context, EvalError, Settings
-from .pages import PageSet, eq_key
-from .parser import BinaryOp as BinaryOpNode
+from .pages import PageSet
 from .parser import (
     BinarySource,
     DQLError,
@@ -44,7 +54,6 @@ from .parser import (
     FlattenStep,
     FolderSource,
     GroupStep,
-    Index,
     LimitStep,
     LinkSource,
     NegatedSource,
@@ -52,13 +61,11 @@ from .parser import (
     SortStep,
     Source,
     TagSource,
-    Variable,
     WhereStep,
     parse_expression,
     parse_query,
 )
-from .parser import Literal as ParsedLiteral
-from .values import UTC, Link, to_cell, truthy
+from .values import UTC, to_cell, truthy
 
 
 @dataclass
@@ -74,6 +81,9 @@ class QueryContext:
     # `deref(origin, path)` for every page a link was followed to. Serve rebuilds use it to re-render
     # only the pages whose results an edit can change.
     recorder: Any = None
+    # False runs every WHERE row by row, without `narrowing`: the reference the set-based path is
+    # tested against.
+    narrow: bool = True
 
 
 @dataclass
@@ -272,12 +282,16 @@ def _sql_sources(source: Source, ctx: QueryContext, origin: str) -> AbstractSet[
     return cache.base_paths(source, ctx.con, ctx.pages.pages.keys())
 
 
-def in_vault_order(paths: AbstractSet[str], ctx: QueryContext) -> list[str]:
-    """The paths in vault order (the order Dataview's index yields pages, and ties keep)."""
+def _vault_order(ctx: QueryContext) -> dict[str, int]:
     order = ctx.pages.__dict__.get("_order")
     if order is None:
         order = ctx.pages.__dict__["_order"] = {p: i for i, p in enumerate(ctx.pages.pages)}
-    return sorted(paths, key=order.__getitem__)
+    return order
+
+
+def in_vault_order(paths: AbstractSet[str], ctx: QueryContext) -> list[str]:
+    """The paths in vault order (the order Dataview's index yields pages, and ties keep)."""
+    return sorted(paths, key=_vault_order(ctx).__getitem__)
 
 
 # ------------------------------------------------------------------------------------------- core
@@ -335,15 +349,9 @@ def _execute_core(
     steps = query.steps if steps is None else steps
     for n, step in enumerate(steps):
         if isinstance(step, WhereStep):
-            kept, errors = [], []
-            for row in rows:
-                try:
-                    if truthy(ev.evaluate(step.expr, row.data)):
-                        kept.append(row)
-                except EvalError as e:
-                    errors.append(e.message)
-            _fail_if_all(errors, len(rows), "where", query.position(step.expr.pos))
-            rows = kept
+            total = len(rows)
+            rows, errors = _where(query, step, rows, ev)
+            _fail_if_all(errors, total, "where", query.position(step.expr.pos))
         elif isinstance(step, SortStep):
             tagged, errors = [], []
             for row in rows:
@@ -416,6 +424,18 @@ def _execute_core(
             _fail_if_all(errors, len(rows), "flatten", query.position(step.field.expr.pos))
             rows = out
     return rows, group_name
+
+
+def _where(query: Query, step: WhereStep, rows: list[_Row], ev: Context) -> tuple[list[_Row], list[str]]:
+    """The rows passing a WHERE, and the errors of the rows it failed on (dropped, as Dataview does)."""
+    kept, errors = [], []
+    for row in rows:
+        try:
+            if truthy(ev.evaluate(step.expr, row.data)):
+                kept.append(row)
+        except EvalError as e:
+            errors.append(e.message)
+    return kept, errors
 
 
 def _constant_limit(step: Any, ev: Context) -> int | None:
@@ -499,54 +519,31 @@ def _task_of(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _prefilter(query: Query, paths: AbstractSet[str], ctx: QueryContext, ev: Context) -> AbstractSet[str]:
-    """Narrow the rows of a leading `WHERE field = constant` through `PageSet.eq_index`.
-
-    The WHERE itself still runs on what is left; equality never fails, so no row that could error
-    (and count towards "every row failed") is skipped.
-    """
-    condition = eq_condition(query, ctx, ev)
-    if condition is None:
-        return paths
-    index, unsure = ctx.pages.eq_index(condition[0])
-    return paths & index.get(condition[1], unsure)
-
-
-def eq_condition(query: Query, ctx: QueryContext, ev: Context) -> tuple[str, tuple] | None:
-    """(field, `eq_key` of the constant) of a leading `WHERE field = constant` (the constant may read
-    `this`), or None. A page passes that WHERE only if it is among `PageSet.eq_index(field)`'s paths
-    for that key (`_prefilter`; `QueryLog.affected` in incremental.py asks the same of one page,
-    through `PageSet.in_eq_index`)."""
-    if not query.steps or not isinstance(query.steps[0], WhereStep):
+def _narrowed(query: Query, paths: AbstractSet[str], ctx: QueryContext, ev: Context, origin: str) -> list[_Row] | None:
+    """The rows its first WHERE keeps, found through `narrowing.candidates` and that WHERE run on the
+    candidates only; None when the query cannot be narrowed, or when the answer could differ from a run
+    over every row (the candidates all fail, or there are none and the WHERE may fail on some row: the
+    query fails when every row does, so the rows left out must be looked at)."""
+    if not ctx.narrow or not query.steps or not isinstance(query.steps[0], WhereStep):
         return None
-    expr = query.steps[0].expr
-    if not isinstance(expr, BinaryOpNode) or expr.op != "=":
+    where = query.steps[0].expr
+    found = narrowing.candidates(where, "task" if query.type == "task" else "page", ctx, ev, origin)
+    if found is None:
         return None
-    for var, other in ((expr.left, expr.right), (expr.right, expr.left)):
-        if isinstance(var, Variable) and var.name not in ("this", "row") and _row_independent(other):
-            break
+    if query.type == "task":
+        order = _vault_order(ctx)
+        ids = sorted((i for i in found if i[0] in paths), key=lambda i: (order[i[0]], i[1]))
+        pages = ctx.pages.pages
+        rows = []
+        for path, n in ids:
+            task = pages[path]["file"]["tasks"][n]
+            rows.append(_Row(task, ChainMap(task, pages[path])))
     else:
+        rows = _page_rows(in_vault_order(paths & found if len(found) < len(paths) else found & paths, ctx), ctx)
+    kept, errors = _where(query, query.steps[0], rows, ev)
+    if (rows and len(errors) == len(rows)) or (not rows and not narrowing.never_fails(where, ev)):
         return None
-    try:
-        const = ev.evaluate(other, {})
-    except EvalError:
-        return None
-    if isinstance(const, Link):
-        const = const.with_path(ev.settings.normalize(const.path))
-        if const.path not in ctx.pages.pages:
-            return None
-    key = eq_key(const)
-    return None if key is None else (var.name, key)
-
-
-def _row_independent(node: Any) -> bool:
-    if isinstance(node, ParsedLiteral):
-        return True
-    while isinstance(node, Index):
-        if not isinstance(node.index, ParsedLiteral):
-            return False
-        node = node.obj
-    return isinstance(node, Variable) and node.name == "this"
+    return kept
 
 
 def leading_wheres(query: Query) -> int:
@@ -578,21 +575,25 @@ def _run_parsed(query: Query, origin: str, ctx: QueryContext, ev: Context) -> Re
         ev.fold_this(getattr(step, "expr", None) or getattr(getattr(step, "field", None), "expr", None))
     for f in query.fields:
         ev.fold_this(f.expr)
-    if query.type == "task":
+    narrowed = _narrowed(query, paths, ctx, ev, origin)
+    done = 0 if narrowed is None else 1  # steps already run: the first WHERE, on its candidates
+    if narrowed is not None:
+        rows = narrowed
+    elif query.type == "task":
         rows = _task_rows(in_vault_order(paths, ctx), ctx)
     else:
-        rows = _page_rows(in_vault_order(_prefilter(query, paths, ctx, ev), ctx), ctx)
+        rows = _page_rows(in_vault_order(paths, ctx), ctx)
     if recorder is not None:
         # The rows the leading WHEREs keep are all an edit elsewhere can add to or take from; of a
         # query keeping its first k rows in an order, only those k and the last one's sort keys.
         lead = leading_wheres(query)
-        kept, _ = _execute_core(query, rows, ev, query.steps[:lead])
+        kept, _ = _execute_core(query, rows, ev, query.steps[done:lead])
         rest = query.steps[lead:]
         rows, group_name = _execute_core(query, kept, ev, rest)
         cutoff = _cutoff(rest, rows, ev)
         recorder.narrow(origin, _row_paths(kept if cutoff is None else rows, query.type), cutoff)
     else:
-        rows, group_name = _execute_core(query, rows, ev)
+        rows, group_name = _execute_core(query, rows, ev, query.steps[done:])
     n_groups = sum(1 for s in query.steps if isinstance(s, GroupStep))
 
     if query.type == "table":

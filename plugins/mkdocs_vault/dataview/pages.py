@@ -418,94 +418,6 @@ class PageSet:
     def get(self, path: str) -> dict[str, Any] | None:
         return self.pages.get(path)
 
-    def eq_index(self, name: str) -> tuple[dict[tuple, frozenset[str]], frozenset[str]]:
-        """Paths by `eq_key` of their `name` field, each set with the paths whose key cannot be fixed
-        in advance, and those paths alone (for a key no page has).
-
-        A prefilter for `WHERE name = constant`: the WHERE still runs on the candidates, so this only
-        ever saves work and never changes a result. Built on first use, kept for the build (and
-        updated by `update_pages`); sets, so that narrowing a query's rows costs the smaller of the two
-        sides.
-        """
-        cache = self.__dict__.setdefault("_eq_indexes", {})
-        index = cache.get(name)
-        if index is None:
-            index = cache[name] = EqIndex(name, self.pages)
-        return index.frozen, index.unsure_paths
-
-    def in_eq_index(self, path: str, name: str, key: tuple) -> bool:
-        """Is `path` among `eq_index(name)`'s paths for `key`? (Asked of one page, no index needed.)"""
-        own = _field_key(self.pages[path], name, self.pages)
-        return own == key or own == _UNSURE
-
-
-_UNSURE = ("unsure",)  # the key of a page whose value is a link to no page (`EqIndex`)
-
-
-def _field_key(page: dict[str, Any], name: str, pages: Mapping[str, Any]) -> tuple | None:
-    """The key `PageSet.eq_index(name)` files `page` under (None: not filed)."""
-    value = page.get(name)
-    if isinstance(value, Link) and value.path not in pages:
-        return _UNSURE  # unresolved text: it may resolve from the query's note
-    return eq_key(value)
-
-
-class EqIndex:
-    """One field's `PageSet.eq_index`, kept so that a serve rebuild updates it for the pages it
-    rebuilt instead of reading the field of every page again."""
-
-    def __init__(self, name: str, pages: Mapping[str, dict[str, Any]]) -> None:
-        self.name = name
-        self.key_of: dict[str, tuple] = {}  # path -> its key (_UNSURE included); no entry: not keyable
-        members: dict[tuple, set[str]] = {}
-        same: dict[tuple, tuple] = {}  # one key object for equal keys: most pages share a few values
-        for path, page in pages.items():
-            key = self._key(page, pages)
-            if key is not None:
-                key = self.key_of[path] = same.setdefault(key, key)
-                members.setdefault(key, set()).add(path)
-        self.members = members
-        self._freeze(None)
-
-    def _key(self, page: dict[str, Any], pages: Mapping[str, Any]) -> tuple | None:
-        return _field_key(page, self.name, pages)
-
-    def _freeze(self, keys: Iterable[tuple] | None) -> None:
-        """Make the frozen sets again: all of them (`keys` None), or those of `keys`."""
-        unsure = frozenset(self.members.get(_UNSURE, ()))
-        if keys is None or unsure != self.unsure_paths:
-            self.unsure_paths = unsure
-            self.frozen = {k: frozenset(v).union(unsure) for k, v in self.members.items() if k != _UNSURE}
-            return
-        for key in keys:
-            bucket = self.members.get(key)
-            if bucket:
-                self.frozen[key] = frozenset(bucket).union(unsure)
-            else:
-                self.frozen.pop(key, None)
-
-    def update(self, pages: Mapping[str, dict[str, Any]], paths: Iterable[str]) -> None:
-        """The pages of `paths` were rebuilt, added or removed; no other page's fields changed."""
-        touched: set[tuple] = set()
-        for path in paths:
-            page = pages.get(path)
-            new = self._key(page, pages) if page is not None else None
-            old = self.key_of.get(path)
-            if old == new:
-                continue
-            if old is not None:
-                self.members[old].discard(path)
-                if not self.members[old]:
-                    del self.members[old]
-                touched.add(old)
-                del self.key_of[path]
-            if new is not None:
-                self.members.setdefault(new, set()).add(path)
-                self.key_of[path] = new
-                touched.add(new)
-        if touched:
-            self._freeze(touched - {_UNSURE})
-
 
 def eq_key(value: Any) -> tuple | None:
     """A hashable key such that equal keys mean Dataview-equal scalars (None: not a keyable scalar)."""
@@ -635,9 +547,11 @@ def update_pages(
     else:  # notes came or went: keep vault order
         pageset.pages = {p: fresh[p] if p in fresh else pageset.pages[p] for p in visible_now}
     pageset.notes = {p: notes[p] for p in visible_now}
-    # Every other page is as it was but for its `file.inlinks`, which no field index reads.
-    for index in pageset.__dict__.get("_eq_indexes", {}).values():
-        index.update(pageset.pages, departed | fresh.keys())
+    # Every other page is as it was but for its `file.inlinks`: the row indexes (`narrowing.RowIndex`)
+    # refile these pages, and the touched ones (an index may read `file.inlinks`).
+    refiled = departed | fresh.keys() | touched
+    for index in pageset.__dict__.get("_row_indexes", {}).values():
+        index.update(pageset.pages, refiled)
     # The FROM results: recomputed on first use (`pages_for_state` carries the index's forward).
     dropped = ("_source_cache", "_sql_sources") if same_order else ("_source_cache", "_sql_sources", "_order")
     for cache in dropped:

@@ -1,0 +1,478 @@
+"""Set-based narrowing: the rows that can pass a query's first WHERE, for the page it runs on, read from
+indexes built once per build.
+
+A template (the same query on every person page) differs from page to page only in `this`. Its first
+WHERE is read as a tree of AND / OR over *atoms*; for a given `this`, each atom names a superset of the
+rows that can make it true, looked up in an index over every page (or every task) that is built on
+first use, kept for the build and updated for the pages a serve rebuild changed:
+
+* `path = K` or `K = path`: the rows whose value at `path` equals K (a hash lookup);
+* `contains(path, K)`, `icontains(path, K)`, `econtains(path, K)`: the rows with a leaf of `path` (its
+  list items, nested lists too except for `econtains`) equal to K; for a string K, the rows with a
+  string leaf containing K (each distinct string of the index tried once per distinct K) or an object
+  leaf with the key K;
+* `contains(K, path)` (and the `e`/`i` forms): the rows whose value at `path` equals a leaf of K
+  (`contains(this.file.inlinks, file.link)`), or is a string inside a string leaf of K;
+* `path` alone: the rows whose value at `path` is truthy.
+
+`path` is a chain of field names read from the row (`project`, `file.name`, `file.outlinks`); K is
+anything that does not read the row (a literal, `this.file.link`, `date(today) - dur(7 days)`),
+evaluated once per query. AND intersects, OR unites; anything else is "every row". A row an index
+cannot decide (a link or a list on the way along the path, a link that did not resolve where it is
+written, a field named `this`) is a candidate for every key.
+
+Hand-written rather than SQL: the typed `fields` table is not built during a build (it would cost
+more than the 2 s budget for loading and indexing), and Dataview's equality (links by resolved path,
+type and subpath; strings after NFC; numbers and dates by value) and `contains` (recursive, substring
+on strings, keys on objects, vectorised over a list needle) are what these keys reproduce exactly.
+
+Exactness: the candidates are a superset of the rows the WHERE keeps, and the engine still runs the
+whole WHERE on them, so the kept rows are Dataview's. What could differ is Dataview's rule that a
+query fails when the WHERE fails on *every* row: a row left out might have failed. So the engine
+falls back to every row whenever the candidates are all failures, or there are none and `never_fails`
+cannot prove that the WHERE fails on no row.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .evaluate import Context, EvalError
+from .pages import eq_key
+from .parser import (
+    BinaryOp,
+    Call,
+    DateShorthand,
+    Expr,
+    Index,
+    ListExpr,
+    Literal,
+    Negated,
+    ObjectExpr,
+    Variable,
+)
+from .values import Link, truthy
+
+RowId = Any  # a page's path, or (path, n) for the n-th task of a page
+Path = tuple[str, ...]
+
+# Keys an index files a row under, beside `eq_key`'s: ("s", text) a string leaf as written (for
+# substring tests), ("d", key) a key of an object leaf, ("u", path, type, subpath) a link whose target
+# did not resolve where it is written (it may resolve from the query's page), ("truthy",).
+_UNSURE = ("unsure",)  # the row cannot be decided: a candidate for every key
+_TRUTHY = ("truthy",)
+_CONTAINS = ("contains", "icontains", "econtains")
+
+
+# ---------------------------------------------------------------------------------- the query's shape
+
+
+def row_path(node: Any) -> Path | None:
+    """`a.b.c` (or `a["b"]`) read from the row, as ("a", "b", "c"); None for anything else."""
+    keys: list[str] = []
+    while isinstance(node, Index):
+        if isinstance(node.index, Variable):
+            keys.append(node.index.name)
+        elif isinstance(node.index, Literal) and isinstance(node.index.value, str):
+            keys.append(node.index.value)
+        else:
+            return None
+        node = node.obj
+    if not isinstance(node, Variable) or node.name in ("this", "row"):
+        return None
+    keys.append(node.name)
+    return tuple(reversed(keys))
+
+
+def independent(node: Any) -> bool:
+    """Does the expression read nothing of the row? (Literals, `this…`, date shorthands, and calls and
+    operators over those; a lambda or any other field name reads the row.)"""
+    if isinstance(node, (Literal, DateShorthand)):
+        return True
+    if isinstance(node, Variable):
+        return node.name == "this"
+    if isinstance(node, Index):
+        key_ok = isinstance(node.index, Variable) or independent(node.index)
+        return key_ok and independent(node.obj)
+    if isinstance(node, BinaryOp):
+        return independent(node.left) and independent(node.right)
+    if isinstance(node, Negated):
+        return independent(node.child)
+    if isinstance(node, ListExpr):
+        return all(independent(x) for x in node.items)
+    if isinstance(node, ObjectExpr):
+        return all(independent(x) for x in node.entries.values())
+    if isinstance(node, Call):
+        return isinstance(node.func, Variable) and all(independent(a) for a in node.args)
+    return False
+
+
+def never_fails(node: Any, ev: Context) -> bool:
+    """Can the expression be shown to fail on no row? Field chains, literals, comparisons, `!`, `&`,
+    `|` and two-argument `contains`/`icontains`/`econtains` never fail in Dataview (both sides of `&`
+    and `|` are evaluated, so any failing part fails the row); a part that reads no row is evaluated
+    once to see."""
+    if isinstance(node, (Literal, Variable, DateShorthand)):
+        return True
+    if independent(node):
+        try:
+            ev.evaluate(node, {})
+        except Exception:  # noqa: BLE001 - any failure means "cannot show it"
+            return False
+        return True
+    if isinstance(node, Index):
+        return row_path(node) is not None
+    if isinstance(node, Negated):
+        return never_fails(node.child, ev)
+    if isinstance(node, BinaryOp):
+        return node.op in ("=", "!=", "<", "<=", ">", ">=", "&", "|") and (
+            never_fails(node.left, ev) and never_fails(node.right, ev)
+        )
+    if isinstance(node, Call):
+        return (
+            isinstance(node.func, Variable)
+            and node.func.name in _CONTAINS
+            and len(node.args) == 2
+            and all(never_fails(a, ev) for a in node.args)
+        )
+    return False
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One narrowable condition: rows of `index` (kind, path, mode) whose keys meet the value of `const`."""
+
+    kind: str  # "page" or "task"
+    path: Path
+    mode: str  # "eq", "deep" (contains/icontains), "top" (econtains), "rev", "truthy"
+    func: str  # the function ("=" for equality, "" for truthy)
+    const: Any  # the expression K (None for truthy)
+
+
+@dataclass(frozen=True)
+class Both:
+    op: str  # "&" or "|"
+    left: Any
+    right: Any
+
+
+def plan(node: Expr, kind: str) -> Atom | Both | None:
+    """The narrowable shape of a WHERE expression (None: every row is a candidate)."""
+    if isinstance(node, BinaryOp):
+        if node.op in ("&", "|"):
+            left, right = plan(node.left, kind), plan(node.right, kind)
+            if node.op == "&":
+                if left is None or right is None:
+                    return left or right
+                return Both("&", left, right)
+            return None if left is None or right is None else Both("|", left, right)
+        if node.op == "=":
+            for var, other in ((node.left, node.right), (node.right, node.left)):
+                path = row_path(var)
+                if path is not None and independent(other):
+                    return Atom(kind, path, "eq", "=", other)
+        return None
+    if isinstance(node, Call) and isinstance(node.func, Variable) and node.func.name in _CONTAINS:
+        if len(node.args) != 2:
+            return None
+        hay, needle = node.args
+        func = node.func.name
+        path = row_path(hay)
+        if path is not None and independent(needle):
+            return Atom(kind, path, "top" if func == "econtains" else "deep", func, needle)
+        path = row_path(needle)
+        if path is not None and independent(hay):
+            return Atom(kind, path, "rev", func, hay)
+        return None
+    path = row_path(node)
+    if path is not None:
+        return Atom(kind, path, "truthy", "", None)
+    return None
+
+
+def describe(node: Expr | None) -> str:
+    """How a WHERE runs, for the scaling check and the docs: "set-based" or "row by row"."""
+    return "row by row" if node is None or plan(node, "page") is None else "set-based"
+
+
+# --------------------------------------------------------------------------------------- the indexes
+
+
+def _walk(data: Mapping[str, Any], path: Path) -> Any:
+    """The value at `path` in a row, or `_UNSURE` when the index cannot tell (a link or a list on the
+    way: the evaluator would follow or map it; a field named `this`, which shadows the query's page)."""
+    if "this" in data:
+        return _UNSURE
+    value: Any = data.get(path[0])
+    for key in path[1:]:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            return _UNSURE
+        value = value.get(key)
+    return value
+
+
+def _link_key(link: Link, pages: Mapping[str, Any]) -> tuple:
+    if link.path in pages:
+        return ("link", link.path, link.type, link.subpath or None)
+    return ("u", link.path, link.type, link.subpath or None)
+
+
+def _scalar_key(value: Any, pages: Mapping[str, Any]) -> tuple | None:
+    if isinstance(value, Link):
+        return _link_key(value, pages)
+    return eq_key(value)
+
+
+def _leaf_keys(value: Any, mode: str, pages: Mapping[str, Any]) -> Iterator[tuple]:
+    """The keys a row's value is filed under for `mode` (see `Atom`)."""
+    if value is _UNSURE:
+        yield _UNSURE
+    elif mode == "truthy":
+        if truthy(value):
+            yield _TRUTHY
+    elif mode == "eq":
+        key = _scalar_key(value, pages)
+        if key is not None:
+            yield key
+    elif mode == "rev":
+        if isinstance(value, list):
+            if value:  # a list needle is vectorised: a non-empty result list is truthy
+                yield _UNSURE
+        elif isinstance(value, str):
+            yield ("s", value)
+        else:
+            key = _scalar_key(value, pages)
+            if key is not None:
+                yield key
+    else:  # "deep" (contains, icontains) or "top" (econtains)
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, list):
+                if mode == "deep":
+                    yield from _leaf_keys(item, mode, pages)
+            elif isinstance(item, str):
+                yield ("s", item)
+                if mode == "top":
+                    yield ("str", unicodedata.normalize("NFC", item))
+            elif isinstance(item, dict):
+                if mode == "deep" or item is value:
+                    yield from (("d", k) for k in item)
+            else:
+                key = _scalar_key(item, pages)
+                if key is not None:
+                    yield key
+
+
+def _rows_of(kind: str, path: str, page: dict[str, Any]) -> Iterator[tuple[RowId, Mapping[str, Any]]]:
+    if kind == "page":
+        yield path, page
+    else:
+        for n, task in enumerate(page["file"]["tasks"]):
+            # As the engine's TASK rows: the task's own keys shadow the page's.
+            yield (path, n), ChainMap(task, page)
+
+
+class RowIndex:
+    """Every row of one kind filed under its keys for one (path, mode); updated page by page."""
+
+    def __init__(self, kind: str, path: Path, mode: str, pages: Mapping[str, dict[str, Any]]) -> None:
+        self.kind, self.path, self.mode = kind, path, mode
+        self.members: dict[tuple, set[RowId]] = {}
+        self.rows_of: dict[str, list[tuple[RowId, tuple[tuple, ...]]]] = {}
+        for p, page in pages.items():
+            self._add(p, page, pages)
+        self._reset()
+
+    def _add(self, path: str, page: dict[str, Any], pages: Mapping[str, Any]) -> None:
+        filed = []
+        for row_id, data in _rows_of(self.kind, path, page):
+            keys = tuple(set(_leaf_keys(_walk(data, self.path), self.mode, pages)))
+            for key in keys:
+                self.members.setdefault(key, set()).add(row_id)
+            filed.append((row_id, keys))
+        self.rows_of[path] = filed
+
+    def _remove(self, path: str) -> None:
+        for row_id, keys in self.rows_of.pop(path, ()):
+            for key in keys:
+                bucket = self.members.get(key)
+                if bucket is not None:
+                    bucket.discard(row_id)
+                    if not bucket:
+                        del self.members[key]
+
+    def _reset(self) -> None:
+        self._frozen: dict[tuple, frozenset[RowId]] = {}
+        self._strings: dict[tuple, frozenset[RowId]] = {}
+        self._unresolved: dict[str, dict[tuple, frozenset[RowId]]] = {}
+
+    def update(self, pages: Mapping[str, dict[str, Any]], paths: Iterable[str]) -> None:
+        """The pages of `paths` were rebuilt, added, removed, or had their inlinks refreshed."""
+        for path in paths:
+            self._remove(path)
+            page = pages.get(path)
+            if page is not None:
+                self._add(path, page, pages)
+        self._reset()
+
+    def rows(self, key: tuple) -> frozenset[RowId]:
+        found = self._frozen.get(key)
+        if found is None:
+            found = self._frozen[key] = frozenset(self.members.get(key, ()))
+        return found
+
+    def strings(self, test: Callable[[str], bool], cache_key: tuple) -> frozenset[RowId]:
+        """The rows with a string leaf passing `test` (each distinct string tried once)."""
+        found = self._strings.get(cache_key)
+        if found is None:
+            out: set[RowId] = set()
+            for key, bucket in self.members.items():
+                if key[0] == "s" and test(key[1]):
+                    out |= bucket
+            found = self._strings[cache_key] = frozenset(out)
+        return found
+
+    def unresolved(self, folder: str, resolve: Callable[[str], str]) -> dict[tuple, frozenset[RowId]]:
+        """The rows with a link that did not resolve where it was written, by the key it has from a
+        page in `folder` (names resolve alike from one folder)."""
+        found = self._unresolved.get(folder)
+        if found is None:
+            out: dict[tuple, set[RowId]] = {}
+            for key, bucket in self.members.items():
+                if key[0] == "u":
+                    out.setdefault(("link", resolve(key[1]), key[2], key[3]), set()).update(bucket)
+            found = self._unresolved[folder] = {k: frozenset(v) for k, v in out.items()}
+        return found
+
+
+def index_of(pageset: Any, kind: str, path: Path, mode: str) -> RowIndex:
+    """The page set's index for (kind, path, mode), built on first use (`update_indexes` keeps it)."""
+    indexes = pageset.__dict__.setdefault("_row_indexes", {})
+    key = (kind, path, mode)
+    found = indexes.get(key)
+    if found is None:
+        found = indexes[key] = RowIndex(kind, path, mode, pageset.pages)
+    return found
+
+
+def update_indexes(pageset: Any, paths: Iterable[str]) -> None:
+    """The pages of `paths` changed (rebuilt, added, removed, or their `file.inlinks`): refile them."""
+    paths = set(paths)
+    for index in pageset.__dict__.get("_row_indexes", {}).values():
+        index.update(pageset.pages, paths)
+
+
+# -------------------------------------------------------------------------------------- the answers
+
+
+class Unnarrowable(Exception):
+    """This query, on this page, is run row by row (K failed, or is a value no key matches)."""
+
+
+def _wanted(value: Any, ev: Context, pages: Mapping[str, Any]) -> tuple | None:
+    """The key a row's leaf must have to equal `value` (None: no leaf can, e.g. a duration)."""
+    if isinstance(value, Link):
+        value = value.with_path(ev.settings.normalize(value.path))
+        return ("link", value.path, value.type, value.subpath or None)
+    return eq_key(value)
+
+
+def _needle_leaves(value: Any, func: str) -> Iterator[Any]:
+    """The leaves of K that `contains(K, row value)` compares with (nested lists too but for econtains)."""
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, list) and func != "econtains":
+                yield from _needle_leaves(item, func)
+            elif not isinstance(item, list):
+                yield item
+    else:
+        yield value
+
+
+def _atom_rows(atom: Atom, ctx: Any, ev: Context, origin: str) -> frozenset[RowId]:
+    pages = ctx.pages.pages
+    try:
+        value = ev.evaluate(atom.const, {}) if atom.const is not None else None
+    except EvalError as e:
+        raise Unnarrowable from e
+    index = index_of(ctx.pages, atom.kind, atom.path, atom.mode)
+    parts: list[frozenset[RowId]] = [index.rows(_UNSURE)]
+    wanted: set[tuple] = set()
+    if atom.mode == "truthy":
+        parts.append(index.rows(_TRUTHY))
+    elif atom.mode == "rev":
+        leaves = list(_needle_leaves(value, atom.func))
+        texts = [x for x in leaves if isinstance(x, str)]
+        if any(isinstance(x, dict) for x in leaves):
+            raise Unnarrowable
+        for leaf in leaves:
+            if not isinstance(leaf, str):
+                key = _wanted(leaf, ev, pages)
+                if key is not None:
+                    wanted.add(key)
+        if texts:
+            if atom.func == "icontains":
+                lowered = [t.lower() for t in texts]
+                parts.append(index.strings(lambda s: any(s.lower() in t for t in lowered), ("i", *texts)))
+            elif atom.func == "econtains" and isinstance(value, list):
+                nfc = {unicodedata.normalize("NFC", t) for t in texts}
+                parts.append(index.strings(lambda s: unicodedata.normalize("NFC", s) in nfc, ("e", *texts)))
+            else:
+                parts.append(index.strings(lambda s: any(s in t for t in texts), ("c", *texts)))
+    elif isinstance(value, list):
+        raise Unnarrowable  # a list needle is vectorised; a list never equals a scalar key
+    elif atom.mode == "eq" or not isinstance(value, str):
+        key = _wanted(value, ev, pages)
+        if key is None:
+            raise Unnarrowable
+        wanted.add(key)
+    else:  # contains / icontains / econtains of a string
+        parts.append(index.rows(("d", value)))
+        if atom.func == "icontains":
+            low = value.lower()
+            parts.append(index.strings(lambda s: low in s.lower(), ("i", value)))
+        else:
+            parts.append(index.strings(lambda s: value in s, ("c", value)))
+        if atom.func == "econtains":
+            wanted.add(("str", unicodedata.normalize("NFC", value)))
+    if wanted:
+        parts.extend(index.rows(k) for k in wanted)
+        if any(k[0] == "link" for k in wanted):
+            builder = ctx.pages.builder
+            folder = origin.rpartition("/")[0]
+            unresolved = index.unresolved(folder, lambda target: builder.resolve_path(target, origin))
+            parts.extend(unresolved[k] for k in wanted if k in unresolved)
+    parts = [p for p in parts if p]
+    if not parts:
+        return frozenset()
+    if len(parts) == 1:
+        return parts[0]
+    return frozenset().union(*parts)
+
+
+def _rows(shape: Atom | Both, ctx: Any, ev: Context, origin: str) -> frozenset[RowId]:
+    if isinstance(shape, Atom):
+        return _atom_rows(shape, ctx, ev, origin)
+    left = _rows(shape.left, ctx, ev, origin)
+    if shape.op == "&" and not left:
+        return left
+    right = _rows(shape.right, ctx, ev, origin)
+    return left & right if shape.op == "&" else left | right
+
+
+def candidates(where: Expr, kind: str, ctx: Any, ev: Context, origin: str) -> frozenset[RowId] | None:
+    """A superset of the rows (page paths, or (path, n) task ids) that can pass the WHERE `where` run
+    from `origin`, or None when it cannot be narrowed."""
+    shape = plan(where, kind)
+    if shape is None:
+        return None
+    try:
+        return _rows(shape, ctx, ev, origin)
+    except Unnarrowable:
+        return None

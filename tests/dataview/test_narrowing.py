@@ -1,0 +1,196 @@
+"""Set-based narrowing (`dataview.narrowing`) against the row-by-row path, shape by shape, on random vaults.
+
+Every query runs from every note of a random vault twice: narrowed, and with `QueryContext(narrow=False)`
+(every WHERE evaluated on every row). The results must be equal (the same rows in the same order, the
+same error when every row fails), and so must what the query log records per page (the rows the
+leading WHEREs kept), which is what serve re-renders by. The vaults mix what makes narrowing hard:
+links that resolve and links that do not, links to headings, lists nested in lists, strings that are
+equal only after NFC, numbers as strings, missing fields, a field called `this`, values on which the
+WHERE fails, and tasks with their own fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mkdocs_vault.dataview import narrowing
+from mkdocs_vault.dataview.batch import load_pages
+from mkdocs_vault.dataview.engine import QueryContext, run_query, to_expect
+from mkdocs_vault.dataview.parser import parse_expression
+from mkdocs_vault.dataview.values import UTC
+from mkdocs_vault.incremental import QueryLog
+
+NOW = dt.datetime(2026, 3, 1, tzinfo=UTC)
+NAMES = ["Ada", "Bob", "Cé", "A/Dan", "B/Eve", "B/Fay"]
+FOLDERS = ["", "A", "B"]
+
+LINKS = st.sampled_from(
+    [
+        "[[Ada]]",
+        "[[Bob]]",
+        "[[Cé]]",
+        "[[Dan]]",
+        "[[Eve]]",
+        "[[Fay]]",
+        "[[Ghost]]",
+        "[[Ada#Notes]]",
+        "[[A/Dan]]",
+    ]
+)
+SCALARS = st.one_of(
+    LINKS.map(lambda x: f'"{x}"'),
+    st.sampled_from(
+        ['"active"', '"Active"', '"done"', '"Caf\u00e9"', '"Cafe\u0301"', "3", "'3'", "null", "true"]
+    ),
+)
+VALUES = st.one_of(
+    SCALARS,
+    st.lists(SCALARS, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
+    st.lists(st.lists(SCALARS, max_size=2), min_size=1, max_size=2).map(
+        lambda xss: "[" + ", ".join("[" + ", ".join(xs) + "]" for xs in xss) + "]"
+    ),
+)
+FIELDS = ["rel", "status", "num", "label", "tagname", "this"]
+
+
+@st.composite
+def vaults(draw: st.DrawFn) -> dict[str, str]:
+    notes = {}
+    for name in draw(st.lists(st.sampled_from(NAMES), min_size=2, max_size=6, unique=True)):
+        fm = []
+        for key in draw(st.lists(st.sampled_from(FIELDS), max_size=4, unique=True)):
+            if key == "label":
+                value = draw(st.sampled_from(['"Ada"', '"Bob"', '"Dan"', '"Zed"', "4"]))
+            elif key == "tagname":
+                value = draw(st.sampled_from(['"#t"', '"#t/sub"', '"t"', '"#u"']))
+            elif key == "this" and not draw(st.booleans()):
+                continue
+            else:
+                value = draw(VALUES)
+            fm.append(f"{key}: {value}")
+        tags = draw(st.lists(st.sampled_from(["t", "t/sub", "u", "T"]), max_size=2))
+        if tags:
+            fm.append("tags: [" + ", ".join(tags) + "]")
+        body = [f"Links {' '.join(draw(st.lists(LINKS, max_size=3)))}"]
+        for _ in range(draw(st.integers(0, 2))):
+            box = draw(st.sampled_from([" ", "x"]))
+            owner = draw(st.one_of(st.just(""), LINKS.map(lambda x: f" [owner:: {x}]")))
+            due = draw(st.sampled_from(["", " [due:: 2026-02-01]", " [due:: 2026-04-01]"]))
+            body.append(f"- [{box}] task{owner}{due}")
+        notes[f"{name}.md"] = ("---\n" + "\n".join(fm) + "\n---\n" if fm else "") + "\n".join(body) + "\n"
+    return notes
+
+
+# One query per shape the issue names, alone and combined with AND / OR and row filters, and
+# conditions that fail on some rows (`num - 1` on a string or null) to exercise "every row failed".
+SHAPES = {
+    "eq": 'LIST FROM "" WHERE rel = this.file.link',
+    "eq-reversed": 'LIST FROM "" WHERE this.rel = rel',
+    "eq-literal-nfc": 'LIST FROM "" WHERE status = "Café"',
+    "contains-link": 'LIST FROM "" WHERE contains(rel, this.file.link)',
+    "econtains-link": 'LIST FROM "" WHERE econtains(rel, this.file.link)',
+    "icontains-link": 'LIST FROM "" WHERE icontains(rel, [[Ada]])',
+    "contains-string": 'LIST FROM "" WHERE contains(rel, "ct")',
+    "icontains-string": 'LIST FROM "" WHERE icontains(status, "ACT")',
+    "econtains-string": 'LIST FROM "" WHERE econtains(status, "Café")',
+    "contains-number": 'LIST FROM "" WHERE contains(rel, 3)',
+    "contains-null": 'LIST FROM "" WHERE contains(rel, null)',
+    "contains-list-needle": 'LIST FROM "" WHERE contains(rel, this.rel)',
+    "outlinks": 'LIST FROM "" WHERE contains(file.outlinks, this.file.link)',
+    "inlinks": 'LIST FROM "" WHERE contains(file.inlinks, this.file.link)',
+    "this-inlinks": 'LIST FROM "" WHERE contains(this.file.inlinks, file.link)',
+    "this-list": 'LIST FROM "" WHERE contains(this.rel, file.link)',
+    "this-list-e": 'LIST FROM "" WHERE econtains(this.rel, file.name)',
+    "this-string": 'LIST FROM "" WHERE icontains(this.status, file.name)',
+    "file-name": 'LIST FROM "" WHERE file.name = this.label',
+    "tags-literal": 'LIST FROM "" WHERE contains(file.tags, "#t")',
+    "tags-this": 'LIST FROM "" WHERE contains(file.tags, this.tagname)',
+    "truthy": 'LIST FROM "" WHERE rel AND rel = this.rel',
+    "from-link": 'LIST FROM [[]] WHERE status = "active"',
+    "from-link-folder": 'LIST FROM [[]] AND "B" WHERE contains(rel, this.file.link) OR status = "done"',
+    "from-tag": "LIST FROM #t WHERE contains(file.outlinks, this.file.link)",
+    "and-filter": 'LIST FROM "" WHERE contains(rel, this.file.link) AND status = "active"',
+    "or": 'LIST FROM "" WHERE contains(rel, this.file.link) OR file.name = this.label',
+    "or-unnarrowable": 'LIST FROM "" WHERE contains(rel, this.file.link) OR !status',
+    "date": 'LIST FROM "" WHERE contains(file.outlinks, this.file.link) AND file.mtime < date(today) + dur(1 year)',
+    "fails-some": 'LIST FROM "" WHERE contains(rel, this.file.link) AND num - 1 > 0',
+    "fails-always": 'LIST FROM "" WHERE contains(rel, this.file.link) AND this.nothing - 1 > 0',
+    "fails-needle": 'LIST FROM "" WHERE rel = this.num - 1',
+    "table-sort": 'TABLE rel FROM "" WHERE contains(rel, this.file.link) OR rel = this.file.link SORT file.name DESC',
+    "task-contains": 'TASK FROM "" WHERE contains(owner, this.file.link) AND !completed',
+    "task-eq": "TASK WHERE owner = this.file.link OR due = date(2026-02-01)",
+    "task-fails": "TASK WHERE contains(owner, this.file.link) AND due - 1 > 0",
+}
+
+
+def _run_all(pages, narrow: bool, query: str) -> tuple[dict[str, object], dict[str, object]]:
+    log = QueryLog()
+    out = {}
+    for origin in pages.pages:
+        ctx = QueryContext(pages, NOW, UTC, recorder=log, narrow=narrow)
+        out[origin] = to_expect(run_query(query, origin, ctx))
+    kept = {o: [(r.rows, r.cutoff) for r in recs] for o, recs in log.records.items()}
+    return out, kept
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(vault=vaults())
+def test_narrowed_equals_row_by_row(shape: str, vault: dict[str, str]) -> None:
+    query = SHAPES[shape]
+    with tempfile.TemporaryDirectory() as tmp:
+        for rel, text in vault.items():
+            path = Path(tmp) / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        pages = load_pages(tmp)
+        narrowed = _run_all(pages, True, query)
+        reference = _run_all(pages, False, query)
+    assert narrowed == reference
+
+
+@pytest.mark.parametrize(
+    ("where", "kind"),
+    [
+        ("contains(attendees, this.file.link)", "set-based"),
+        ("contains(this.file.inlinks, file.link) AND !completed", "set-based"),
+        ("project AND project = this.project", "set-based"),
+        ("contains(team, this.file.link) OR owner = this.file.link", "set-based"),
+        ("contains(team, this.file.link) OR !completed", "row by row"),
+        ("!completed", "row by row"),
+        ("length(file.outlinks) > 3", "row by row"),
+        ("contains(lower(name), this.x)", "row by row"),
+    ],
+)
+def test_which_shapes_are_set_based(where: str, kind: str) -> None:
+    assert narrowing.describe(parse_expression(where)) == kind
+
+
+def test_a_page_that_could_fail_is_never_left_out_when_none_remain(tmp_path: Path) -> None:
+    """No candidate, but a row outside them fails: Dataview reports the query as failed when every
+    row fails, so the engine must look at every row (here: every row fails, so the query fails)."""
+    (tmp_path / "Ada.md").write_text("---\nnum: x\n---\n", encoding="utf-8")
+    (tmp_path / "Bob.md").write_text("---\nnum: y\n---\n", encoding="utf-8")
+    pages = load_pages(tmp_path)
+    query = 'LIST FROM "" WHERE contains(rel, this.file.link) AND num - 1 > 0'
+    result = run_query(query, "Ada.md", QueryContext(pages, NOW, UTC))
+    assert result.type == "error" and "Every row during where failed" in str(result.error)
+
+
+def test_strings_equal_after_nfc_are_candidates(tmp_path: Path) -> None:
+    """`econtains` of a list and `=` compare strings after NFC: a decomposed "Café" in a note matches
+    the composed one in the query, narrowed as row by row."""
+    (tmp_path / "Ada.md").write_text(
+        '---\nstatus: ["Cafe\u0301", "x"]\nmood: "Cafe\u0301"\n---\n', encoding="utf-8"
+    )
+    (tmp_path / "Bob.md").write_text('---\nstatus: ["Café"]\nmood: "Café"\n---\n', encoding="utf-8")
+    pages = load_pages(tmp_path)
+    for query in ('LIST WHERE econtains(status, "Café")', 'LIST WHERE mood = "Café"'):
+        got = to_expect(run_query(query, "Ada.md", QueryContext(pages, NOW, UTC)))
+        assert got == to_expect(run_query(query, "Ada.md", QueryContext(pages, NOW, UTC, narrow=False)))
+        assert len(got["items"]) == 2, query
