@@ -425,6 +425,9 @@ class DependencyTracker:
     # The search index entries the last build merged (site.py), and the page URL of each.
     search_pages: tuple[list[Any], list[str]] | None = None
     site_key: tuple = ()  # what every page shows (navigation, configuration): a change renders all
+    # Page src_uri -> (its output file, the shared query results it links to): a rebuild keeps the
+    # results files that pages not rendered again still link to, and no other.
+    shared_links: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     # Set by `VaultState.refresh` for the pages' planning:
     changed: set[str] = field(default_factory=set)  # notes and files read again, added or removed
     link_changes: dict[str, frozenset[str]] = field(default_factory=dict)  # source -> old | new targets

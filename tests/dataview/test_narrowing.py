@@ -194,3 +194,71 @@ def test_strings_equal_after_nfc_are_candidates(tmp_path: Path) -> None:
         got = to_expect(run_query(query, "Ada.md", QueryContext(pages, NOW, UTC)))
         assert got == to_expect(run_query(query, "Ada.md", QueryContext(pages, NOW, UTC, narrow=False)))
         assert len(got["items"]) == 2, query
+
+
+# ------------------------------------------------------------------------- page-independent results
+
+SHARED = {
+    "all-open-tasks": 'TASK FROM "" WHERE !completed SORT due ASC',
+    "all-by-mtime": 'TABLE file.mtime AS "Modified" FROM "" WHERE status != "done" SORT file.mtime DESC',
+    "link-by-folder": "LIST FROM [[Dan]]",  # resolves by the linking page's folder
+    "link-literal": "LIST WHERE contains(rel, [[Ada]]) OR rel = [[Dan]]",
+    "deref": 'TABLE rel.status FROM "" WHERE rel',
+}
+
+
+@pytest.mark.parametrize("shape", list(SHARED))
+@settings(max_examples=20, deadline=None)
+@given(vault=vaults())
+def test_shared_results_equal_one_run_per_page(shape: str, vault: dict[str, str]) -> None:
+    """A query that reads no `this` is run once per folder and build: every page gets what its own run
+    gives, and the query log records the same for every page."""
+    query = SHARED[shape]
+    with tempfile.TemporaryDirectory() as tmp:
+        for rel, text in vault.items():
+            path = Path(tmp) / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        pages = load_pages(tmp)
+        results = {}
+        for share in (True, False):
+            log = QueryLog()
+            out = {}
+            for origin in pages.pages:
+                ctx = QueryContext(pages, NOW, UTC, recorder=log, share=share)
+                out[origin] = to_expect(run_query(query, origin, ctx))
+            records = {o: [(r.rows, r.cutoff) for r in recs] for o, recs in log.records.items()}
+            results[share] = (out, records, {o: sorted(d) for o, d in log.derefs.items()})
+    assert results[True] == results[False]
+
+
+@pytest.mark.parametrize(
+    ("query", "independent"),
+    [
+        ('TASK FROM "" WHERE !completed SORT due ASC', True),
+        ('TABLE file.mtime AS "Modified" FROM "" WHERE type != "readme" SORT file.mtime DESC', True),
+        ("LIST FROM [[Ada]] WHERE rel = [[Bob]]", True),
+        ("LIST FROM [[]]", False),
+        ('LIST FROM "A" AND -[[]]', False),
+        ("LIST WHERE rel = this.file.link", False),
+        ("LIST WHERE contains(file.outlinks, [[#Notes]])", False),
+        ('LIST WHERE rel = link("Ada")', False),
+        ("TABLE map(file.tasks, (t) => this.x) FROM \"\"", False),
+    ],
+)
+def test_which_queries_are_page_independent(query: str, independent: bool) -> None:
+    from mkdocs_vault.dataview.engine import page_independent
+    from mkdocs_vault.dataview.parser import parse_query
+
+    assert page_independent(parse_query(query)) is independent
+
+
+def test_a_shared_result_is_one_object(tmp_path: Path) -> None:
+    (tmp_path / "A").mkdir()
+    for name in ("Ada.md", "Bob.md", "A/Dan.md"):
+        (tmp_path / name).write_text("- [ ] a task\n", encoding="utf-8")
+    pages = load_pages(tmp_path)
+    query = 'TASK FROM "" WHERE !completed'
+    ada, bob, dan = (run_query(query, p, QueryContext(pages, NOW, UTC)) for p in ("Ada.md", "Bob.md", "A/Dan.md"))
+    assert ada is bob and ada.shared and ada.count == 3
+    assert dan is not ada and to_expect(dan) == to_expect(ada)  # another folder: run again

@@ -36,6 +36,7 @@ What runs where, and why:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import heapq
@@ -49,6 +50,7 @@ from .evaluate import Context, EvalError, Settings
 from .pages import PageSet
 from .parser import (
     BinarySource,
+    Call,
     DQLError,
     EmptySource,
     FlattenStep,
@@ -61,11 +63,13 @@ from .parser import (
     SortStep,
     Source,
     TagSource,
+    Variable,
     WhereStep,
     parse_expression,
     parse_query,
 )
-from .values import UTC, to_cell, truthy
+from .parser import Literal as ParsedLiteral
+from .values import UTC, Link, to_cell, truthy
 
 
 @dataclass
@@ -84,6 +88,8 @@ class QueryContext:
     # False runs every WHERE row by row, without `narrowing`: the reference the set-based path is
     # tested against.
     narrow: bool = True
+    # False runs a page-independent query again on every page (`page_independent`), as the reference.
+    share: bool = True
 
 
 @dataclass
@@ -107,6 +113,8 @@ class Result:
     show_id: bool = True
     count: int = 0
     notices: list[str] = field(default_factory=list)  # to report with the result (a warning each)
+    # The same object on every page of a folder (`page_independent`): never change it; render it once.
+    shared: bool = False
 
 
 @dataclass
@@ -646,6 +654,90 @@ def _run_parsed(query: Query, origin: str, ctx: QueryContext, ev: Context) -> Re
     raise DQLError(f"Unknown query type '{query.type}'")
 
 
+def page_independent(query: Query) -> bool:
+    """Does the query give the same result on every page of a folder? True when it reads no `this`,
+    has no `[[]]` source and no link to its own page (`[[]]`, `[[#heading]]`) and calls no `link()` or
+    `embed()`. Other links resolve alike from every page of one folder, so results are shared per
+    folder (most such queries name no link at all, and then any folder gives the same result)."""
+
+    def source_ok(source: Any) -> bool:
+        if isinstance(source, LinkSource):
+            return source.target != ""
+        if isinstance(source, NegatedSource):
+            return source_ok(source.child)
+        if isinstance(source, BinarySource):
+            return source_ok(source.left) and source_ok(source.right)
+        return True
+
+    def node_ok(node: Any) -> bool:
+        if isinstance(node, Variable):
+            return node.name != "this"
+        if isinstance(node, ParsedLiteral):
+            return _value_ok(node.value)
+        if isinstance(node, Call) and isinstance(node.func, Variable) and node.func.name in ("link", "embed"):
+            return False
+        for name in getattr(node, "__slots__", ()):
+            value = getattr(node, name, None)
+            items = value if isinstance(value, list) else list(value.values()) if isinstance(value, dict) else [value]
+            if not all(node_ok(v) for v in items if hasattr(v, "__slots__")):
+                return False
+        return True
+
+    return source_ok(query.source) and all(node_ok(n) for n in [*query.steps, *query.fields])
+
+
+def _value_ok(value: Any) -> bool:
+    if isinstance(value, Link):
+        return value.path != ""
+    if isinstance(value, list):
+        return all(_value_ok(v) for v in value)
+    return True
+
+
+class _Capture:
+    """Records what a shared query's first run reported to the recorder, to report it again for every
+    other page showing the same result (serve re-renders a page by what its queries read)."""
+
+    def __init__(self, recorder: Any) -> None:
+        self.recorder = recorder
+        self.calls: list[tuple[str, tuple]] = []
+
+    def query(self, origin: str, *args: Any) -> None:
+        self.calls.append(("query", args))
+        self.recorder.query(origin, *args)
+
+    def narrow(self, origin: str, *args: Any) -> None:
+        self.calls.append(("narrow", args))
+        self.recorder.narrow(origin, *args)
+
+    def deref(self, origin: str, *args: Any) -> None:
+        self.calls.append(("deref", args))
+        self.recorder.deref(origin, *args)
+
+    def replay(self, recorder: Any, origin: str) -> None:
+        for method, args in self.calls:
+            getattr(recorder, method)(origin, *args)
+
+
+def _run_shared(query: Query, origin: str, ctx: QueryContext) -> Result:
+    """`run_parsed`, once per build for each page-independent query text and folder: every other page
+    gets the same `Result` object (`Result.shared`), which the renderer turns into HTML once too."""
+    cache = ctx.pages.__dict__.setdefault("_shared_results", {})
+    key = (query.text, origin.rpartition("/")[0], ctx.now, ctx.tz)
+    found = cache.get(key)
+    if found is not None:
+        result, capture = found
+        if ctx.recorder is not None and capture is not None:
+            capture.replay(ctx.recorder, origin)
+        return result
+    capture = _Capture(ctx.recorder) if ctx.recorder is not None else None
+    run_ctx = ctx if capture is None else dataclasses.replace(ctx, recorder=capture)
+    result = run_parsed(query, origin, run_ctx)
+    result.shared = True
+    cache[key] = (result, capture)
+    return result
+
+
 def run_query(text: str, origin_path: str, context: QueryContext) -> Result:
     """Run a DQL query (or an inline `=expr`) written in `origin_path`; errors come back as a Result.
 
@@ -658,7 +750,10 @@ def run_query(text: str, origin_path: str, context: QueryContext) -> Result:
             expr = parse_expression(stripped[1:], context.tz)
             ev = Context(_settings(context, origin_path), {"this": _this_page(context, origin_path)})
             return Result("inline", value=ev.evaluate(expr, {}))
-        return run_parsed(parse_query(text, context.tz), origin_path, context)
+        query = parse_query(text, context.tz)
+        if context.share and page_independent(query):
+            return _run_shared(query, origin_path, context)
+        return run_parsed(query, origin_path, context)
     except DQLError as e:
         return Result("error", error=e)
     except RecursionError:

@@ -14,7 +14,9 @@ query renders as an error box and is reported once, with its file line, through 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +57,14 @@ class DataviewRunner:
     date_format: str = DEFAULT_DATE_FORMAT
     datetime_format: str = DEFAULT_DATETIME_FORMAT
     as_of: dt.date | None = None
+    # A page-independent result (`Result.shared`) longer than this shows its first rows, its count and
+    # a link to the whole result, written once into the site by the host (`shared_pages`, and the
+    # `SHARED_LINK` prefix of the link, which the host makes relative to each page). 0: show it whole.
+    inline_rows: int = 0
+
+    def __post_init__(self) -> None:
+        self.shared_pages: dict[str, str] = {}  # name -> the whole result's HTML, to write once
+        self._shared_html: dict[int, tuple[Result, str]] = {}  # id(result) -> (result, its HTML)
 
     def begin(self) -> None:
         """A new render starts: locate the page's queries in its source, for line numbers."""
@@ -93,9 +103,16 @@ class DataviewRunner:
         def resolve_text(target: str) -> str:
             return ctx.pages.builder.resolve_path(target, origin)
 
-        html = render_result(
-            result, self.link_html, resolve_text, self.date_format, self.datetime_format, self.as_of
-        )
+        if result.shared:
+            # The same object on every page of a folder: rendered once.
+            found = self._shared_html.get(id(result))
+            if found is None or found[0] is not result:
+                found = self._shared_html[id(result)] = (result, self._render_shared(result, resolve_text))
+            html = found[1]
+        else:
+            html = render_result(
+                result, self.link_html, resolve_text, self.date_format, self.datetime_format, self.as_of
+            )
         if result.type == "error" and result.error is not None:
             err = result.error
             # A block's query starts on the line after its fence: its line N is the fence line + N.
@@ -107,6 +124,41 @@ class DataviewRunner:
             # (What the reader sees too: the result is not all the query would have listed.)
             html += f'<p class="vault-notice"><em>{escape(notice)}</em></p>'
         return html, result
+
+
+    def _render_shared(self, result: Result, resolve_text: Callable[[str], str]) -> str:
+        def render(r: Result) -> str:
+            return render_result(r, self.link_html, resolve_text, self.date_format, self.datetime_format, self.as_of)
+
+        first = _first_rows(result, self.inline_rows) if self.inline_rows else None
+        if first is None:
+            return render(result)
+        whole = render(result)
+        name = hashlib.sha256(whole.encode("utf-8")).hexdigest()[:20]
+        self.shared_pages[name] = whole
+        total = f"{result.count:,}"
+        more = (
+            f'<p class="vault-dataview-more">The first {self.inline_rows:,} of {total} · '
+            f'<a href="{SHARED_LINK}{name}.html">all {total}</a></p>'
+        )
+        return render(first) + more
+
+
+# The link to a whole shared result, as the runner writes it: the host replaces this prefix with the
+# URL of the folder it writes `DataviewRunner.shared_pages` to, relative to each page.
+SHARED_LINK = "vault-shared-result:"
+
+
+def _first_rows(result: Result, k: int) -> Result | None:
+    """The result cut to its first `k` rows, when it is a table, a list or an ungrouped task list that
+    has more (None otherwise)."""
+    if result.type == "table" and len(result.rows) > k:
+        return dataclasses.replace(result, rows=result.rows[:k], shared=False)
+    if result.type == "list" and len(result.items) > k:
+        return dataclasses.replace(result, items=result.items[:k], shared=False)
+    if result.type == "task" and result.groups is None and len(result.tasks) > k:
+        return dataclasses.replace(result, tasks=result.tasks[:k], shared=False)
+    return None
 
 
 class DataviewBlockPreprocessor(Preprocessor):

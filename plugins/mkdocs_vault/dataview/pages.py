@@ -552,8 +552,11 @@ def update_pages(
     refiled = departed | fresh.keys() | touched
     for index in pageset.__dict__.get("_row_indexes", {}).values():
         index.update(pageset.pages, refiled)
-    # The FROM results: recomputed on first use (`pages_for_state` carries the index's forward).
-    dropped = ("_source_cache", "_sql_sources") if same_order else ("_source_cache", "_sql_sources", "_order")
+    # The FROM results and the page-independent results (`engine.page_independent`): computed again
+    # on first use (`pages_for_state` carries the index's FROM results forward).
+    dropped = ("_source_cache", "_sql_sources", "_shared_results")
+    if not same_order:
+        dropped += ("_order",)
     for cache in dropped:
         pageset.__dict__.pop(cache, None)
     return pageset

@@ -10,6 +10,8 @@ standard extensions they rely on (`markdown.site_config` lists them and says why
 from __future__ import annotations
 
 import html
+import os
+import re
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
@@ -18,10 +20,10 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from ..bases.extension import BasesExtension, BasesRunner
 from ..dataview.batch import context_for_state
-from ..dataview.extension import DataviewExtension, DataviewRunner, placeholder_link_html
+from ..dataview.extension import SHARED_LINK, DataviewExtension, DataviewRunner, placeholder_link_html
 from ..diagnostics import INFO, WARNING
 from ..incremental import BaseUse
-from ..links.extension import LinkContext, fix_links
+from ..links.extension import LinkContext, fix_links, relative_url
 from ..markdown.site_config import build_markdown, markdown_config
 from ..pages.addresses import tag_url
 
@@ -135,6 +137,7 @@ def _dataview_runner(site: RenderingSite, links: LinkContext) -> DataviewRunner:
         as_of=state.clock.today if options.show_query_date else None,
     )
     runner.timings = state.timings
+    runner.inline_rows = SHARED_INLINE_ROWS
     runner.forget = contexts.clear  # type: ignore[attr-defined]  # site.SiteBuilder.release
     return runner
 
@@ -193,5 +196,62 @@ def set_current(site: RenderingSite, note_path: str | None) -> None:
 
 
 def finish(site: RenderingSite, page: Page, note_path: str | None) -> str:
-    """Second rendering phase for one page: link placeholders become final HTML."""
-    return fix_links(page.content or "", note_path or "", site.link_context, page_url=page.url)
+    """Second rendering phase for one page: link placeholders become final HTML, and links to whole
+    shared query results point at their folder from this page."""
+    html = fix_links(page.content or "", note_path or "", site.link_context, page_url=page.url)
+    links = site.state.tracker.shared_links
+    if SHARED_LINK in html:
+        names = frozenset(_SHARED_NAME.findall(html))
+        links[page.file.src_uri] = (page.file.abs_dest_path, names)
+        html = html.replace(SHARED_LINK, relative_url(SHARED_RESULTS, page.url))
+    else:
+        links.pop(page.file.src_uri, None)
+    return html
+
+
+# A page-independent query result longer than this many rows shows them, its count and a link to the
+# whole result, written once into `SHARED_RESULTS` (`write_shared_results`): a task list of a whole
+# vault on every project page made the site grow with projects x tasks.
+SHARED_INLINE_ROWS = 50
+SHARED_RESULTS = "vault-results/"
+_SHARED_NAME = re.compile(re.escape(SHARED_LINK) + r"([0-9a-f]+)\.html")
+
+
+def write_shared_results(site: RenderingSite, site_dir: str, outputs: set[str]) -> set[str]:
+    """Write the whole shared results the pages of this build link to (`DataviewRunner.shared_pages`),
+    each a small HTML document whose links work from where it is; returns the paths of every results
+    file a page of the site links to (those of pages a `--dirty` rebuild did not render included)."""
+    runner = site.dataview_runner
+    written: set[str] = set()
+    if runner is None:
+        return written
+    folder = os.path.join(site_dir, SHARED_RESULTS)
+    links = site.state.tracker.shared_links
+    for uri, (dest, _names) in list(links.items()):
+        if dest not in outputs:  # the page is gone (`outputs`: this build's output files)
+            del links[uri]
+    needed = set().union(*(names for _dest, names in links.values())) if links else set()
+    written |= {os.path.abspath(os.path.join(folder, f"{name}.html")) for name in needed}
+    for name, body in runner.shared_pages.items():
+        url = f"{SHARED_RESULTS}{name}.html"
+        out = os.path.join(folder, f"{name}.html")
+        written.add(os.path.abspath(out))
+        os.makedirs(folder, exist_ok=True)
+        content = fix_links(body, "", site.link_context, page_url=url)
+        css = relative_url("assets/stylesheets/vault.css", url)
+        document = (
+            '<!doctype html>\n<html><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>Query result</title><link rel="stylesheet" href="{css}"></head>\n'
+            f'<body><div class="vault-dataview">{content}</div></body></html>\n'
+        )
+        try:
+            with open(out, encoding="utf-8") as f:
+                if f.read() == document:
+                    continue  # unchanged (a serve rebuild): leave the file as it is
+        except OSError:
+            pass
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(document)
+    runner.shared_pages.clear()
+    return written

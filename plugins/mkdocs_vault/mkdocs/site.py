@@ -391,7 +391,7 @@ class SiteBuilder:
         if pending is None:
             return
         site_key, sources, outputs, _plan = pending
-        outputs = outputs | self._write_alias_redirects(outputs)
+        outputs = outputs | self._write_alias_redirects(outputs) | self._write_shared_results(outputs)
         tracker = self.state.tracker
         gone = tracker.outputs - outputs
         remove_outputs(gone, self.config.site_dir)
@@ -402,6 +402,12 @@ class SiteBuilder:
         tracker.graph_json = pages.graph_json() if pages is not None and has_graph else None
         tracker.built = True
         self._pending = None
+
+    def _write_shared_results(self, outputs: set[str]) -> set[str]:
+        """The whole shared query results the site's pages link to (`extensions.write_shared_results`)."""
+        from .extensions import write_shared_results
+
+        return write_shared_results(self, self.config.site_dir, outputs)
 
     def _merge_search_index(self, gone: set[str]) -> None:
         """Material's search plugin, under `--dirty`, merges the re-rendered pages into the previous
