@@ -14,6 +14,10 @@ Edits (each saved once, then rebuilt):
   link      a meeting gains an attendee link in its text (backlinks and timeline of the person)
   status    a project's `status` property changes (directory listing, queries filtering on status)
   unpublish a person's note gets `publish: false` (its page is removed)
+  attendees a meeting's first attendee is replaced by another person (the person pages listing the
+            meetings they attended, through `contains(attendees, this.file.link)`)
+  task      an open action item is ticked (its owner's page, and every project page showing the
+            vault's open tasks: the first 50 and their count)
 """
 
 from __future__ import annotations
@@ -101,7 +105,38 @@ def edits(vault: Path) -> list[tuple[str, callable]]:
     def unpublish() -> None:
         _save(hidden, hidden.read_text(encoding="utf-8").replace("---\n", "---\npublish: false\n", 1))
 
-    return [("body", body), ("link", link), ("status", status), ("unpublish", unpublish)]
+    attended = _first(vault, "Meetings", 23)
+    newcomer = _first(vault, "People", 9)
+    ticked = _first(vault, "Meetings", 31)
+
+    def attendees() -> None:
+        text = attended.read_text(encoding="utf-8")
+        _save(
+            attended,
+            re.sub(
+                r'^(attendees:\n- )"\[\[[^\]]+\]\]"',
+                rf'\1"[[{newcomer.stem}]]"',
+                text,
+                count=1,
+                flags=re.MULTILINE,
+            ),
+        )
+
+    def task() -> None:
+        text = ticked.read_text(encoding="utf-8")
+        _save(
+            ticked,
+            text.replace("- [ ] ", "- [x] ", 1) if "- [ ] " in text else text + "\n- [ ] A new action\n",
+        )
+
+    return [
+        ("body", body),
+        ("link", link),
+        ("status", status),
+        ("unpublish", unpublish),
+        ("attendees", attendees),
+        ("task", task),
+    ]
 
 
 def bench(n: int, out: Path, seed: int, profile: str | None) -> list[Rebuild]:
