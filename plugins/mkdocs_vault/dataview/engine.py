@@ -706,9 +706,12 @@ class _Capture:
         self.calls.append(("query", args))
         self.recorder.query(origin, *args)
 
-    def narrow(self, origin: str, *args: Any) -> None:
-        self.calls.append(("narrow", args))
-        self.recorder.narrow(origin, *args)
+    def narrow(self, origin: str, paths: Any, *args: Any) -> None:
+        # Frozen once: the log keeps a frozenset per page, and a frozenset of a frozenset is the same
+        # object, so hundreds of pages share one set of thousands of rows instead of a copy each.
+        paths = frozenset(paths)
+        self.calls.append(("narrow", (paths, *args)))
+        self.recorder.narrow(origin, paths, *args)
 
     def deref(self, origin: str, *args: Any) -> None:
         self.calls.append(("deref", args))
