@@ -107,6 +107,8 @@ class DataviewRunner:
             # The same object on every page of a folder: rendered once.
             found = self._shared_html.get(id(result))
             if found is None or found[0] is not result:
+                if len(self._shared_html) >= 256:
+                    self._shared_html.clear()  # serve rebuilds: let earlier builds' results go
                 found = self._shared_html[id(result)] = (result, self._render_shared(result, resolve_text))
             html = found[1]
         else:
