@@ -741,6 +741,13 @@ def _run_shared(query: Query, origin: str, ctx: QueryContext) -> Result:
     return result
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str, tz: dt.tzinfo) -> Query:
+    """`parse_query`, once per distinct text: a template is the same text on thousands of pages (the
+    parsed query is only read from then on; a parse error is raised again each time)."""
+    return parse_query(text, tz)
+
+
 def run_query(text: str, origin_path: str, context: QueryContext) -> Result:
     """Run a DQL query (or an inline `=expr`) written in `origin_path`; errors come back as a Result.
 
@@ -753,7 +760,7 @@ def run_query(text: str, origin_path: str, context: QueryContext) -> Result:
             expr = parse_expression(stripped[1:], context.tz)
             ev = Context(_settings(context, origin_path), {"this": _this_page(context, origin_path)})
             return Result("inline", value=ev.evaluate(expr, {}))
-        query = parse_query(text, context.tz)
+        query = _parse(text, context.tz)
         if context.share and page_independent(query):
             return _run_shared(query, origin_path, context)
         return run_parsed(query, origin_path, context)

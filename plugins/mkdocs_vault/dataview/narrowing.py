@@ -466,10 +466,24 @@ def _rows(shape: Atom | Both, ctx: Any, ev: Context, origin: str) -> frozenset[R
     return left & right if shape.op == "&" else left | right
 
 
+_PLANS: dict[tuple[int, str], tuple[Expr, Atom | Both | None]] = {}
+
+
+def _plan_of(where: Expr, kind: str) -> Atom | Both | None:
+    """`plan`, once per parsed WHERE (the engine parses a template's text once)."""
+    key = (id(where), kind)
+    found = _PLANS.get(key)
+    if found is None or found[0] is not where:
+        if len(_PLANS) > 4096:
+            _PLANS.clear()
+        found = _PLANS[key] = (where, plan(where, kind))
+    return found[1]
+
+
 def candidates(where: Expr, kind: str, ctx: Any, ev: Context, origin: str) -> frozenset[RowId] | None:
     """A superset of the rows (page paths, or (path, n) task ids) that can pass the WHERE `where` run
     from `origin`, or None when it cannot be narrowed."""
-    shape = plan(where, kind)
+    shape = _plan_of(where, kind)
     if shape is None:
         return None
     try:
