@@ -40,7 +40,25 @@ EXTRA_NOTES = {
     "Reference/Wave plan 2.md": "---\ntags: [wave]\n---\n\nThe third, after [[Wave plan]].\n",
     # Links to all three on one line: the page of each shows the others as links, then not.
     "Reference/Wave index.md": "All the plans: [[Wave plan!]], [[Wave plan]] and [[Wave plan 2]].\n",
+    # Set-based queries (`dataview/narrowing.py`) on a crew's pages, and a meeting whose attendees and
+    # action item owner change (`CREW_MEETING`): the pages of the people added and removed render again.
+    **{
+        f"Crew/{name}.md": (
+            "---\ntype: crew\n---\n\n```dataview\nLIST FROM \"Crew/Meets\" WHERE contains(attendees, this.file.link)\n```\n"
+            "\n```dataview\nTASK FROM \"Crew/Meets\" WHERE contains(owner, this.file.link) AND !completed\n```\n"
+            "\n```dataview\nLIST FROM \"Crew/Meets\" WHERE contains(this.file.inlinks, file.link)\n```\n"
+            f'\n```dataview\nLIST FROM "Crew/Meets" WHERE contains(file.tags, "#crew/{name.lower()}")\n```\n'
+        )
+        for name in ("Ottoline", "Perrin", "Quade", "Rhosyn")
+    },
+    # No link to anyone: only the query log can tell that Perrin's and Rhosyn's pages change.
+    "Crew/Meets/Standup.md": "---\ntype: crew-meeting\ntags: [crew/perrin]\n---\n\nA standup.\n",
+    "Crew/Meets/Kickoff.md": (
+        '---\ntype: crew-meeting\nattendees:\n- "[[Ottoline]]"\n- "[[Perrin]]"\n---\n\n'
+        "- [ ] Send the notes [owner:: [[Ottoline]]]\n"
+    ),
 }
+CREW_MEETING = "Crew/Meets/Kickoff.md"
 
 
 def _replace(text: str, old: str, new: str) -> str:
@@ -67,6 +85,11 @@ EDITS = [
     ("a permalink taking another's URL", "Reference/Wave plan 2.md",
      lambda t: _replace(t, "tags: [wave]", "tags: [wave]\npermalink: reference/wave-plan")),
     ("a tag only one note had removed", WAVE_FIRST, lambda t: _replace(t, "solo-tag, ", "")),
+    ("attendees and an owner changed", CREW_MEETING,
+     lambda t: _replace(_replace(t, '"[[Ottoline]]"\n- "[[Perrin]]"', '"[[Perrin]]"\n- "[[Quade]]"'),
+                        "[owner:: [[Ottoline]]]", "[owner:: [[Rhosyn]]]")),
+    ("a tag that a set-based query reads changed", "Crew/Meets/Standup.md",
+     lambda t: _replace(t, "tags: [crew/perrin]", "tags: [crew/rhosyn]")),
     # Its folder's section page lists it by its new title, in a new place.
     ("a title", PROJECT, lambda t: _replace(t, "title: Saltmarsh Route Optimisation", "title: Aardvark routing")),
 ]
@@ -91,6 +114,7 @@ def copy_sample_vault(vault: Path) -> None:
     """The sample vault with `EXTRA_NOTES`, at `vault`."""
     shutil.copytree(ROOT / "vault", vault)
     for rel, text in EXTRA_NOTES.items():
+        (vault / rel).parent.mkdir(parents=True, exist_ok=True)
         (vault / rel).write_text(text, encoding="utf-8")
 
 
