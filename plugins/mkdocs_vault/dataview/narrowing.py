@@ -284,19 +284,24 @@ class RowIndex:
     def __init__(self, kind: str, path: Path, mode: str, pages: Mapping[str, dict[str, Any]]) -> None:
         self.kind, self.path, self.mode = kind, path, mode
         self.members: dict[tuple, set[RowId]] = {}
-        self.rows_of: dict[str, list[tuple[RowId, tuple[tuple, ...]]]] = {}
+        self.rows_of: dict[str, list[tuple[RowId, tuple[tuple, ...]]]] = {}  # only rows with keys
+        self._same: dict[tuple, tuple] = {}  # one key object for equal keys: pages share a few values
         for p, page in pages.items():
             self._add(p, page, pages)
         self._reset()
 
     def _add(self, path: str, page: dict[str, Any], pages: Mapping[str, Any]) -> None:
         filed = []
+        same = self._same
         for row_id, data in _rows_of(self.kind, path, page):
-            keys = tuple(set(_leaf_keys(_walk(data, self.path), self.mode, pages)))
+            keys = {same.setdefault(k, k) for k in _leaf_keys(_walk(data, self.path), self.mode, pages)}
+            if not keys:
+                continue  # most pages lack most fields: nothing to file or to take out later
             for key in keys:
                 self.members.setdefault(key, set()).add(row_id)
-            filed.append((row_id, keys))
-        self.rows_of[path] = filed
+            filed.append((row_id, tuple(keys)))
+        if filed:
+            self.rows_of[path] = filed
 
     def _remove(self, path: str) -> None:
         for row_id, keys in self.rows_of.pop(path, ()):
