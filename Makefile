@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test test-properdocs lint bench bench-large bench-incremental clean browser-deps vendor
+.PHONY: serve build test test-properdocs lint bench bench-large bench-incremental clean browser-deps vendor commonmark-spec
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,3 +78,10 @@ vendor:  ## re-fetch the vendored browser assets from the npm registry (see over
 	cp .vendor-tmp/node_modules/katex/dist/contrib/auto-render.min.js overrides/assets/vendor/katex/contrib/
 	cp .vendor-tmp/node_modules/katex/dist/fonts/*.woff2 overrides/assets/vendor/katex/fonts/
 	rm -rf .vendor-tmp
+
+COMMONMARK_SPEC_VERSION := 0.31.2
+commonmark-spec:  ## re-fetch the CommonMark spec examples the suite runs (tests/markdown/commonmark_spec/)
+	rm -rf .spec-tmp && mkdir -p .spec-tmp
+	cd .spec-tmp && npm pack --silent commonmark-spec@$(COMMONMARK_SPEC_VERSION) && tar xzf commonmark-spec-$(COMMONMARK_SPEC_VERSION).tgz
+	cp .spec-tmp/package/spec.txt .spec-tmp/package/LICENSE tests/markdown/commonmark_spec/
+	rm -rf .spec-tmp

@@ -16,6 +16,7 @@ renders Markdown itself (embeds, generated pages), so every note renders the sam
 | `callouts`, `highlight`, `comments`, `tags`, `tasks` | Obsidian syntax, this package |
 | `private_fields` | inline fields with a `private_keys` key cut out of the body |
 | `links.extension` | wikilinks, embeds, links to notes, block ids |
+| `commonmark_blocks` | CommonMark's block structure (lists interrupting text, nesting by content column, `1)`, fences after text, setext headings), as Obsidian renders it |
 | `nesting` | caps list/blockquote nesting so Python-Markdown cannot hit RecursionError |
 | `heading_cap` | at most 1,000 headings a note render as headings (MkDocs' search is quadratic in them) |
 | `fences` | reduces info strings superfences rejects (```` ```\tasks ````) to a language name, as Obsidian reads them |
@@ -40,6 +41,7 @@ from mkdocs_vault.links.anchors import SLUGIFY
 from mkdocs_vault.links.extension import LinkContext, VaultLinksExtension
 from mkdocs_vault.markdown.callouts import CalloutExtension
 from mkdocs_vault.markdown.comments import CommentsExtension
+from mkdocs_vault.markdown.commonmark_blocks import CommonMarkBlocksExtension
 from mkdocs_vault.markdown.fences import FenceInfoExtension
 from mkdocs_vault.markdown.heading_cap import HeadingCapExtension
 from mkdocs_vault.markdown.highlight import HighlightExtension
@@ -87,6 +89,7 @@ def markdown_config(
         HeadingCapExtension(),
         FenceInfoExtension(),
         CommentsExtension(),
+        CommonMarkBlocksExtension(),
         PrivateFieldsExtension(private_keys=list(private_keys)),
         CalloutExtension(),
         HighlightExtension(),
