@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test test-properdocs lint bench bench-large bench-incremental clean browser-deps vendor commonmark-spec
+.PHONY: serve build test test-properdocs lint bench bench-large bench-incremental clean browser-deps fidelity-deps vendor commonmark-spec
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,9 @@ bench-incremental: $(STAMP)  ## serve --dirty rebuild times after one edit
 
 browser-deps:  ## Debian's Chromium for the browser tests (CI runs this)
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+fidelity-deps:  ## Debian's cmark-gfm, the CommonMark + GFM reference of tests/markdown/test_fidelity.py (CI runs this)
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmark-gfm >/dev/null
 
 clean:
 	rm -rf site .bench
