@@ -164,3 +164,19 @@ def test_the_shortcut_for_lines_without_embeds_finds_what_the_match_walk_finds()
             without_embeds += "![[" not in text
             assert scan.find_links(text, 7) == scan._wikilinks(text, 7), text
     assert without_embeds > 500
+
+
+def test_a_fence_in_a_callout_closes_without_a_space_after_the_quote_marker() -> None:
+    # `>```` is how Obsidian's editor often leaves a fence it closed inside a callout.
+    body = "> [!example]- Query\n> ```js\n> [[Inside code]]\n>```\n\n![[Attachments/after.png]]\n"
+    assert [(link.target, link.line) for link in scan_body(body).links] == [("Attachments/after.png", 5)]
+
+
+def test_a_fence_in_a_quote_ends_with_the_quote() -> None:
+    # CommonMark: the quote ends at the first line without `>`, and the unclosed fence with it.
+    body = "> ```\n> [[Inside code]]\n\nAfter the quote [[Outside]] ^after\n"
+    scan = scan_body(body)
+    assert [(link.target, link.line) for link in scan.links] == [("Outside", 3)]
+    assert [b.id for b in scan.block_ids] == ["after"]
+    # A fence outside any quote still runs on past quoted lines.
+    assert scan_body("```\n> [[Quoted code]]\n```\n").links == []

@@ -38,6 +38,8 @@ VAULT = {
     "A/Twin.md": "twin a\n",
     "B/Twin.md": "twin b\n",
     "Loop/Self.md": "Self embed: ![[Self]]\n",
+    "Guides/Regions.md": "> [!info] Sync regions\n> Edits in one region show in the others.\n^sync-regions\n\n"
+    "Closing words.\n",
 }
 ATTACHMENTS = [
     "Attachments/diagram.png",

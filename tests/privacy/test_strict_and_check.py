@@ -18,6 +18,8 @@ PROBLEMS = {
     "unresolved link": ({"Broken link.md": "See [[Nowhere to be found]].\n"}, "Broken link.md:1"),
     "query error": ({"Bad query.md": "```dataview\nTABLE FROM WHERE ((\n```\n"}, "Bad query.md:2"),
     "bad frontmatter": ({"Bad yaml.md": "---\nkey: [unclosed\n---\nBody.\n"}, "Bad yaml.md:"),
+    "missing block embed": ({"Embeds.md": "Intro.\n\n![[Other#^nowhere]]\n"}, "Embeds.md:3"),
+    "missing heading link": ({"Links.md": "See [[Other#No such heading]].\n"}, "Links.md:1"),
 }
 
 

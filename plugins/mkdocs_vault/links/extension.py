@@ -639,14 +639,23 @@ def _apply_block_ids(root: etree.Element, parents: dict[etree.Element, etree.Ele
         if holder is None:
             continue
         text = getattr(holder, attr) or ""
-        m = _BLOCK_ID_TAIL.search(text) or (_BLOCK_ID_ALONE.match(text) if attr == "text" else None)
+        # (A line of its own after a `<br>`, as `nl2br` leaves one: the `<br>` goes with it.)
+        alone = attr == "text" or holder.tag == "br"
+        m = _BLOCK_ID_TAIL.search(text) or (_BLOCK_ID_ALONE.match(text) if alone else None)
         if not m:
             continue
         setattr(holder, attr, text[: m.start()])
+        if holder.tag == "br" and not holder.tail:
+            el.remove(holder)
         target = el
-        # A loose list item's paragraph: the id belongs to the item.
+        # A loose list item's paragraph: the id belongs to the item. The last paragraph of a quote or
+        # callout (`^id` on the line under it is part of it, lazily): the id names the whole quote, as
+        # Obsidian's metadata cache counts it.
         parent = parents.get(el)
-        if el.tag == "p" and parent is not None and parent.tag == "li" and list(parent)[-1] is el:
+        holds = parent is not None and (
+            parent.tag in ("li", "blockquote", "details") or "admonition" in parent.get("class", "")
+        )
+        if el.tag == "p" and holds and list(parent)[-1] is el:
             target = parent
         if "id" not in target.attrib:
             target.set("id", "^" + m.group(1))

@@ -25,6 +25,7 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 __all__ = ["CALLOUT_TYPES", "CalloutExtension", "makeExtension"]
 
@@ -93,7 +94,8 @@ class CalloutTreeprocessor(Treeprocessor):
             quote.set("class", f"admonition {kind}")
             heading = etree.Element("p", {"class": "admonition-title"})
         heading.text = title
-        heading.tail = "\n"
+        # Atomic, so no inline pattern reads the newline (nl2br would put a `<br>` under every title).
+        heading.tail = AtomicString("\n")
 
         # What followed the callout line in the first paragraph: re-parse it as blocks.
         index = 0

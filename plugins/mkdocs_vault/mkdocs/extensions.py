@@ -21,7 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from ..bases.extension import BasesExtension, BasesRunner
 from ..dataview.batch import context_for_state
 from ..dataview.extension import SHARED_LINK, DataviewExtension, DataviewRunner, placeholder_link_html
-from ..diagnostics import INFO, WARNING
+from ..diagnostics import WARNING
 from ..incremental import BaseUse
 from ..links.extension import LinkContext, fix_links, relative_url
 from ..markdown.site_config import build_markdown, markdown_config
@@ -66,8 +66,9 @@ def configure(config: MkDocsConfig, site: RenderingSite) -> None:
     def report(path: str, line: int | None, kind: str, message: str) -> None:
         if kind in REPORTED_BY_PIPELINE:
             return
-        level = INFO if kind in ("missing-section",) else WARNING
-        state.diagnostics.report(path, line, kind, message, level)
+        # A heading or block that cannot be found is a warning too (Obsidian shows the embed as not
+        # found), so `--strict` stops on it.
+        state.diagnostics.report(path, line, kind, message, WARNING)
 
     def get_note(path: str):
         vault = state.vault

@@ -18,6 +18,7 @@ from .model import BlockId, Heading, InlineField, Link, ListItem
 from .nesting import cap_line
 
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+_QUOTES = re.compile(r"[ \t]*(?:>[ \t]*)+")
 _MATH_FENCE = re.compile(r"^[ \t>]*\$\$")
 # An ATX heading's marker; its text is the rest without a closing `  ##  ` (see `_heading_text`).
 _HEADING = re.compile(r"(#{1,6})[ \t]+")
@@ -50,6 +51,12 @@ _EMOJI_DATES = (
 _WRAPPERS = {"[": "]", "(": ")"}
 _ITEM_START = frozenset(" \t>-*+0123456789")
 MAX_LINE = 32768  # Dataview skips longer lines for fields; we do the same for every kind of metadata
+
+
+def _quote_depth(line: str) -> int:
+    """How many `>` quote markers open the line."""
+    m = _QUOTES.match(line)
+    return m.group(0).count(">") if m else 0
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -267,6 +274,7 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
         # nothing in them counts. (The loop below handles `%%` comments alone.)
         lines = strip_comments(lines, keep_lines=True)
     fence: str | None = None
+    fence_quotes = 0  # how many quote markers the open fence's line had
     in_math = False
     # In a fence, a math block or a multi-line %% comment, where a line counts for nothing: the one
     # test most lines need. (In a comment: `inside`, with no fence and not `in_math`.)
@@ -298,24 +306,34 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
             # Fenced code and math: nothing inside counts.
             if fence is not None:
                 m = _FENCE.match(line)
-                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):].strip():
+                # Closed by a fence of the same kind, at least as long, with nothing after it (after
+                # the quote markers, with or without a space: `>```` closes a fence in a callout).
+                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end() :].strip():
                     fence = None
                     inside = False
-                continue
-            if in_math:
+                    continue
+                # A fence inside a quote ends with the quote, as in CommonMark: a line with fewer
+                # quote markers is no longer code, and counts.
+                if not fence_quotes or _quote_depth(line) >= fence_quotes:
+                    continue
+                fence = None
+                inside = False
+            elif in_math:
                 if "$$" in line:
                     in_math = inside = False
                 continue
-            # A multi-line %% comment: the rest of the line counts once it closes.
-            end = line.find("%%")
-            if end < 0:
-                continue
-            line = " " * (end + 2) + line[end + 2 :]
-            inside = False
+            else:
+                # A multi-line %% comment: the rest of the line counts once it closes.
+                end = line.find("%%")
+                if end < 0:
+                    continue
+                line = " " * (end + 2) + line[end + 2 :]
+                inside = False
         if may_fence and ("`" in line or "~" in line):
             m = _FENCE.match(line)
             if m:
                 fence = m.group(1)
+                fence_quotes = line.count(">", 0, m.start(1))
                 inside = True
                 last_item = None
                 continue
