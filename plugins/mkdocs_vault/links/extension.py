@@ -120,6 +120,8 @@ class PageFrame:
     embedded_chars: int = 0
     embeds: int = 0
     budget_spent: bool = False
+    #: Reports held until the embed is cut down to what it selects: (element, report_once arguments).
+    pending: list[tuple[etree.Element, tuple[str, int, str, str, str]]] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
     _cursors: dict[str, int] = field(default_factory=dict)
     _last: int = 0
@@ -405,18 +407,20 @@ class _Linker:
         ctx = self.ctx
         frame = ctx.current
         stack_paths = [f.path for f in ctx._stack]
-        if path in stack_paths:
-            ctx.report_once(
-                frame.path,
-                line,
-                EMBED_CYCLE,
-                path,
-                f"{raw}: embed cycle ({' -> '.join(stack_paths + [path])})",
-            )
+        # A cycle is the same note and the same part of it shown again inside itself. A note showing
+        # another section of itself (`![[#Summary]]`) is not one, as in Obsidian; if that section
+        # embeds itself in turn, the repeat is caught one level down.
+        shown = (path, _part(subpath))
+        if any((f.path, _part(f.subpath)) == shown for f in ctx._stack):
             # Like Obsidian (and obsidian-export), end the loop with a link to where it would go.
             el = notice_element(
                 f"Embed stopped: {raw} would show a note that is already shown above. ", "cycle"
             )
+            report = (frame.path, line, EMBED_CYCLE, path, f"{raw}: embed cycle ({' -> '.join(stack_paths + [path])})")
+            if frame.embedded and frame.subpath:
+                frame.pending.append((el, report))  # reported only if it is in the part shown
+            else:
+                ctx.report_once(*report)
             el.append(
                 link_placeholder(
                     path,
@@ -455,6 +459,11 @@ class _Linker:
         title = etree.SubElement(el, "div", {"class": "vault-embed-link"})
         title.append(link_placeholder(path, subpath, "↗", source=frame.path, line=line))
         return el
+
+
+def _part(subpath: str | None) -> str:
+    """What an embed shows of a note, compared loosely (`#Summary` and `#summary` are one heading)."""
+    return " ".join((subpath or "").split()).casefold()
 
 
 def _image(path: str, display: str | None, name: str) -> etree.Element:
@@ -734,6 +743,10 @@ class RecordTreeprocessor(Treeprocessor):
             return
         if frame.subpath:
             frame.selection_found = _select(root, frame.subpath)
+            kept = set(root.iter()) if frame.pending else ()
+            for el, report in frame.pending:
+                if el in kept:
+                    self.ctx.report_once(*report)
         # Ids inside embedded content would duplicate ids of the host page or of the note's own page.
         for el in root.iter():
             if el.tag in _HEADING_TAGS or el.get("id", "").startswith("^"):
