@@ -180,3 +180,12 @@ def test_a_fence_in_a_quote_ends_with_the_quote() -> None:
     assert [b.id for b in scan.block_ids] == ["after"]
     # A fence outside any quote still runs on past quoted lines.
     assert scan_body("```\n> [[Quoted code]]\n```\n").links == []
+
+
+def test_backticks_inside_a_wikilink_are_part_of_its_target() -> None:
+    body = "See [[Filters#`wikilink`|wikilink]] and [[#`move`|move]], but `[[Not a link]]` is code.\n"
+    links = scan_body(body).links
+    assert [(link.target, link.subpath, link.display) for link in links] == [
+        ("Filters", "`wikilink`", "wikilink"),
+        ("", "`move`", "move"),
+    ]

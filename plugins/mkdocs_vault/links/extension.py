@@ -100,6 +100,7 @@ _STASH = re.compile("\x02[^\x03]*\x03")
 _ESCAPED = re.compile("\x02([0-9]+)\x03")
 _SIZE = re.compile(r"^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$")
 _NEWLINE = re.compile("\n")
+_UNESCAPED_BAR = re.compile(r"(?<!\\)\|")
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
@@ -513,7 +514,18 @@ class WikiLinkProcessor(InlineProcessor):
             value = stash.get(p.group(1))
             return value if isinstance(value, str) else p.group(0)
 
+        def code_source(p: re.Match[str]) -> str:
+            # A code span in the link's target is the target's own text: `[[Filters#`wikilink`]]`
+            # names the heading written "`wikilink`", as in Obsidian.
+            value = stash.get(p.group(1))
+            if isinstance(value, etree.Element) and value.tag == "code" and not len(value):
+                return "`" + html.unescape(value.text or "") + "`"
+            return p.group(0)
+
         inner = util.INLINE_PLACEHOLDER_RE.sub(escaped, inner)
+        bar = _UNESCAPED_BAR.search(inner)
+        cut = bar.start() if bar else len(inner)
+        inner = util.INLINE_PLACEHOLDER_RE.sub(code_source, inner[:cut]) + inner[cut:]
         inner = _ESCAPED.sub(lambda e: "\\" + chr(int(e.group(1))), inner)
         # What stays stashed is code or math: in the link path it means "not a link"; in the shown
         # text it stays and renders (`[[Note|uses `code`]]`).

@@ -35,6 +35,10 @@ _MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]+>|[^()
 # before it (none, or whitespace or an opening bracket or comma).
 _TAG = re.compile(r"#(?<![^\s(\[{,]#)([^\s#!\"$%&'()*+,.:;<=>?@\[\\\]^`{|}~]+)")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# A code span, or a wikilink that holds backticks (`[[Filters#`wikilink`|wikilink]]`): whichever starts
+# first wins, as in Obsidian, so backticks inside a link's target are part of it (and a `[[...]]` inside
+# a code span stays code).
+_CODE_OR_LINK = re.compile(r"\[\[[^\[\]\n]*`[^\[\]\n]*\]\]|(`+)(?:(?!\1).)+?\1")
 _INLINE_COMMENT = re.compile(r"%%.*?%%")
 # (key, the emoji that start its pattern, pattern)
 _EMOJI_DATES = (
@@ -63,6 +67,11 @@ def _blank(match: re.Match[str]) -> str:
     return " " * (match.end() - match.start())
 
 
+def _blank_code(match: re.Match[str]) -> str:
+    """A code span blanked, a wikilink kept (a `_CODE_OR_LINK` match)."""
+    return _blank(match) if match.group(1) else match.group(0)
+
+
 def _heading_text(rest: str) -> str:
     """A heading's text from what follows its marker: the longest ending made of blanks, then `#`s, then
     blanks is dropped (what `(.*?)[ \t]*#*[ \t]*$` leaves, without its backtracking)."""
@@ -72,7 +81,7 @@ def _heading_text(rest: str) -> str:
 def visible_text(line: str) -> str:
     """The line with code spans and inline comments blanked (same length, so columns still line up)."""
     if "`" in line:
-        line = _CODE_SPAN.sub(_blank, line)
+        line = _CODE_OR_LINK.sub(_blank_code, line) if "[[" in line else _CODE_SPAN.sub(_blank, line)
     if "%%" in line:
         line = _INLINE_COMMENT.sub(_blank, line)
     return line
