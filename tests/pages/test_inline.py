@@ -76,7 +76,7 @@ def test_context_marks_the_target_and_flattens_table_rows() -> None:
     r = renderer()
     out = r.context("- [ ] call **[[Ada]]** about [[Apollo]] ^block-1", "People/Ada.md")
     assert out == (
-        'call <mark><a class="vault-link" href="../../people/ada/">Ada</a></mark> about '
+        'call <strong><mark><a class="vault-link" href="../../people/ada/">Ada</a></mark></strong> about '
         '<a class="vault-link" href="../../projects/apollo/">Apollo</a>'
     )
     row = r.context("| [[Ada\\|A]] | Owner | Nimbus |", "People/Ada.md")
@@ -85,7 +85,40 @@ def test_context_marks_the_target_and_flattens_table_rows() -> None:
 
 def test_long_lines_are_cut_around_the_link() -> None:
     out = renderer().context("word " * 200 + "[[Ada]] tail", "People/Ada.md", limit=120)
-    assert "<mark>" in out and out.endswith("…") and len(strip_html(out)) < 200
+    assert (
+        "<mark>" in out and out.startswith("…word ") and out.endswith(" tail") and len(strip_html(out)) < 200
+    )
+    out = renderer().context("word " * 200 + "[[Ada]]" + " more" * 100, "People/Ada.md", limit=120)
+    assert out.endswith(" more…") and len(strip_html(out)) < 200
+
+
+def test_a_long_line_is_cut_between_words_never_inside_a_link_or_code() -> None:
+    # The limit falls inside a link, a code span or a placeholder: the cut moves to the word gap before.
+    lead = "See [[Ada]]. The onboarding guide lists the benefits of "
+    for token in (
+        "[[Apollo#Launch plan and the rest of it]]",
+        "`a code span that runs on`",
+        "{{a template value}}",
+    ):
+        line = lead + token + " after" * 40
+        out = renderer().context(line, "People/Ada.md", limit=len(lead) + 10)
+        text = strip_html(out)
+        assert text.endswith("benefits of…"), text
+        assert "[[" not in text and "`" not in text and "{{" not in text
+    # A code span longer than the limit is left out whole, never cut open.
+    out = renderer().context("[[Ada]] " + "`" + "x" * 300 + "` end", "People/Ada.md", limit=40)
+    assert strip_html(out) == "Ada…"
+
+
+def test_context_renders_inline_markdown_and_drops_callout_markers() -> None:
+    r = renderer()
+    out = r.context("> [!info] Ask **[[Ada]]** about `deploy` and ==the *new* plan==", "People/Ada.md")
+    assert out == (
+        'Ask <strong><mark><a class="vault-link" href="../../people/ada/">Ada</a></mark></strong> '
+        "about <code>deploy</code> and <mark>the <em>new</em> plan</mark>"
+    )
+    # Marks cut apart by the limit leave no stray `**` behind.
+    assert "**" not in r.context("**bold [[Ada]] " + "x " * 200 + "end**", "People/Ada.md", limit=60)
 
 
 def test_inline_fields_read_as_key_and_value() -> None:
@@ -106,10 +139,28 @@ def test_context_targets_are_the_links_context_renders() -> None:
     import random
 
     pieces = [
-        "[[Ada]]", "![[Ada|300]]", "[[Apollo#Next]]", "[[#Here]]", "[x](../People/Ada.md)",
+        "[[Ada]]",
+        "![[Ada|300]]",
+        "[[Apollo#Next]]",
+        "[[#Here]]",
+        "[x](../People/Ada.md)",
         "[y](https://a.b)",
-        "[z](<Secret.md>)", "`[[Secret]]`", "%%[[Ada]]%%", "<!-- [[Apollo]] -->", "[rate:: [[Secret]]]",
-        "(owner:: [[Ada]])", " | ", "\\|", " ^block-1", "- [ ] ", "> ", "# ", "words ", "x" * 90, "[[", "]]",
+        "[z](<Secret.md>)",
+        "`[[Secret]]`",
+        "%%[[Ada]]%%",
+        "<!-- [[Apollo]] -->",
+        "[rate:: [[Secret]]]",
+        "(owner:: [[Ada]])",
+        " | ",
+        "\\|",
+        " ^block-1",
+        "- [ ] ",
+        "> ",
+        "# ",
+        "words ",
+        "x" * 90,
+        "[[",
+        "]]",
     ]
     rnd = random.Random(9)
     for _ in range(3000):

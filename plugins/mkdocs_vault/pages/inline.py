@@ -31,7 +31,18 @@ _MARK_CHAR = re.compile(r"[*_=~`]")  # every match of _MARKS holds one of them
 _TAGS = re.compile(r"<[^<>\n]*>")
 _COMMENT = re.compile(r"%%.*?(?:%%|\Z)|<!--.*?(?:-->|\Z)", re.DOTALL)
 _BLOCK_ID = re.compile(r"\s\^[A-Za-z0-9-]+\s*$")
-_LEAD = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|(?:[-*+]|\d+[.)])\s+(?:\[.\]\s+)?)?")
+_LEAD = re.compile(r"^\s*(?:>\s*)*(?:\[![^\]\s]+\][+-]?\s*)?(?:#{1,6}\s+|(?:[-*+]|\d+[.)])\s+(?:\[.\]\s+)?)?")
+# What a context line is never cut inside: a link or embed, a code span, a `{{placeholder}}`.
+_TOKEN = re.compile(r"!?\[\[[^\[\]\n]*\]\]|!?\[[^\[\]\n]*\]\([^()\n]*\)|(`+).+?\1|\{\{.*?\}\}")
+# Inline marks a context line renders (in a piece of text between links): a code span, or a pair of
+# marks around text that starts and ends with a non-space.
+_PAIRS = re.compile(
+    r"(`+)(.+?)\1|(\*\*|__|==|~~)(?=\S)(.+?)(?<=\S)\3|(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"
+    r"|(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])"
+)
+_HELD = re.compile("\x00([0-9]+)\x00")  # a link held aside by `InlineRenderer.text`
+_PAIR_TAGS = {"**": "strong", "__": "strong", "==": "mark", "~~": "del"}
+_LEFTOVER = re.compile(r"\*\*|==|~~|`")  # marks without their pair (the line was cut between them)
 _INLINE_FIELD = re.compile(r"[\[(]\s*([^\[\]():]+?)\s*::\s*((?:\[\[[^\]]*\]\]|[^\]()])*?)\s*[\])]")
 _URL = re.compile(r"^(?:https?://|mailto:)\S+$", re.IGNORECASE)
 
@@ -65,6 +76,33 @@ def plain(text: str, markup: bool = True) -> str:
         if _MARK_CHAR.search(text):
             text = _MARKS.sub("", text)
     return html.escape(text, quote=True)
+
+
+def render_marks(text: str) -> str:
+    """Escaped text with its inline marks rendered: `code`, **strong**, *em*, ==mark==, ~~del~~.
+
+    By hand rather than through Python-Markdown: a context line is a fragment of one line whose links
+    are rendered apart, and a Markdown instance per fragment (thousands per build) would cost more than
+    the whole mentions section; only pairs of marks are read, the rest stays text.
+    """
+    if "<" in text:
+        text = _TAGS.sub("", text)
+    if not _MARK_CHAR.search(text):
+        return html.escape(text, quote=True)
+    out: list[str] = []
+    pos = 0
+    for m in _PAIRS.finditer(text):
+        out.append(_LEFTOVER.sub("", html.escape(text[pos : m.start()], quote=True)))
+        if m.group(1):
+            out.append(f"<code>{html.escape(m.group(2).strip(), quote=True)}</code>")
+        elif m.group(3):
+            tag = _PAIR_TAGS[m.group(3)]
+            out.append(f"<{tag}>{render_marks(m.group(4))}</{tag}>")
+        else:
+            out.append(f"<em>{render_marks(m.group(5) or m.group(6))}</em>")
+        pos = m.end()
+    out.append(_LEFTOVER.sub("", html.escape(text[pos:], quote=True)))
+    return "".join(out)
 
 
 def clean(text: str, private: re.Pattern[str] | None) -> str:
@@ -122,11 +160,23 @@ class InlineRenderer:
         anchor = f'<a class="vault-link" href="{html.escape(href, quote=True)}">{text}</a>'
         return f"<mark>{anchor}</mark>" if marks is not None and path == marks else anchor
 
-    def text(self, text: str, marks: str | None = None, markup: bool = True) -> str:
+    def text(self, text: str, marks: str | None = None, markup: bool = True, render: bool = False) -> str:
         """A one-line snippet: links rendered, the rest escaped text. With `markup` (a line of the body),
-        inline marks and raw HTML tags are dropped; without it (a property value), every character
-        shows as written, as Obsidian's Properties view shows it."""
+        inline marks and raw HTML tags are dropped, or with `render` rendered (`render_marks`); without
+        it (a property value), every character shows as written, as Obsidian's Properties view shows it."""
         text = self.clean(text)
+        if render:
+            # Links held aside as placeholders while the marks are read, so `**[[Ada]]**` is bold.
+            links: list[str] = []
+
+            def hold(m: re.Match[str]) -> str:
+                links.append(self._link_html(m, marks))
+                return f"\x00{len(links) - 1}\x00"
+
+            text = text.replace("\x00", "")
+            held = _LINK.sub(hold, text) if "[" in text else text
+            shown = render_marks(held)
+            return (_HELD.sub(lambda m: links[int(m.group(1))], shown) if links else shown).strip()
         if "[" not in text:
             return plain(text, markup).strip()  # every link starts with `[`: most property values have none
         out: list[str] = []
@@ -134,14 +184,17 @@ class InlineRenderer:
         for m in _LINK.finditer(text):
             if m.start() > pos:  # a property value is often one link, with no text around it
                 out.append(plain(text[pos : m.start()], markup))
-            if m.group(2) is not None:
-                out.append(self.wikilink(m.group(2), bool(m.group(1)), marks))
-            else:
-                out.append(self._markdown_link(m.group(3), m.group(4), marks))
+            out.append(self._link_html(m, marks))
             pos = m.end()
         if pos < len(text):
             out.append(plain(text[pos:], markup))
         return "".join(out).strip()
+
+    def _link_html(self, m: re.Match[str], marks: str | None) -> str:
+        """A `_LINK` match as HTML."""
+        if m.group(2) is not None:
+            return self.wikilink(m.group(2), bool(m.group(1)), marks)
+        return self._markdown_link(m.group(3), m.group(4), marks)
 
     def _markdown_link(self, label: str, href: str, marks: str | None) -> str:
         href = href.split()[0]
@@ -171,8 +224,9 @@ class InlineRenderer:
         return out
 
     def context(self, line_text: str, marks: str, limit: int = 240) -> str:
-        """The line a backlink sits on, without its list/heading markers, the link to `marks` marked."""
-        return self.text(self._context_line(line_text, limit), marks)
+        """The line a backlink sits on, without its list/heading/callout markers, the link to `marks`
+        marked, its inline Markdown rendered."""
+        return self.text(self._context_line(line_text, limit), marks, render=True)
 
     def context_targets(self, line_text: str, limit: int = 240) -> list[str]:
         """The targets of the links `context` shows of this line (`targets`)."""
@@ -189,10 +243,35 @@ class InlineRenderer:
             cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
             line = " · ".join(c for c in cells if c)
         if len(line) > limit:
-            # Keep the part around the first link so the mention is visible.
-            start = max(0, line.find("[[") - limit // 3)
-            line = ("…" if start else "") + line[start : start + limit] + "…"
+            line = _cut(line, limit)
         return line  # cleaned again when shown: "- key:: v" is a private field once unlisted
+
+
+def _cut(line: str, limit: int) -> str:
+    """About `limit` characters of a long line around its first link, cut only between words and never
+    inside a link, code span or `{{placeholder}}`, with `…` where text was left out."""
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
+
+    def cuttable(i: int) -> bool:  # a cut at `i` falls between two words, outside every token
+        at_space = i == 0 or i >= len(line) or line[i - 1].isspace() or line[i].isspace()
+        return at_space and not any(a < i < b for a, b in spans)
+
+    first = line.find("[[")
+    start = max(0, first - limit // 3)
+    while 0 < start < len(line) and not cuttable(start) and (first < 0 or start < first):
+        start += 1
+    if first >= 0 and start > first:
+        start = first
+    end = min(len(line), start + limit)
+    back = end
+    while back > start and not cuttable(back):
+        back -= 1
+    if back > start:
+        end = back
+    else:  # one token longer than the limit: keep it whole
+        end = next((b for a, b in spans if a < end < b), end)
+    shown = line[start:end].strip()
+    return ("…" if start else "") + shown + ("…" if end < len(line) else "")
 
 
 @functools.lru_cache(maxsize=16384)  # the same few links recur in thousands of snippets

@@ -2,7 +2,8 @@
 grouped by the linking note's type.
 
 The context line is the source note's own text (comments and private inline fields removed first),
-shown as plain text with its links rendered and the link to this note marked. A link written in the
+without its list, heading or callout markers, with its inline Markdown and links rendered and the link
+to this note marked; a long line is cut between words, never inside a link or code span. A link written in the
 frontmatter shows the property that holds it instead of a line.
 """
 
