@@ -189,3 +189,20 @@ def test_backticks_inside_a_wikilink_are_part_of_its_target() -> None:
         ("Filters", "`wikilink`", "wikilink"),
         ("", "`move`", "move"),
     ]
+
+
+def test_list_items_nest_by_content_column_as_the_page_shows_them() -> None:
+    def parents(body: str) -> list[tuple[int, int | None]]:
+        return [(item.line, item.parent) for item in scan_body(body).list_items]
+
+    assert parents("- a\n - b\n") == [(0, None), (1, None)]  # one space: siblings
+    assert parents("1. a\n   - b\n") == [(0, None), (1, 0)]  # under `1. `'s text: nested
+    assert parents("1. a\n  - b\n") == [(0, None), (1, None)]  # short of it: a new list
+    assert parents("1. a\n\t- b\n") == [(0, None), (1, 0)]  # a tab reaches column four
+    assert parents("- [ ] a\n  - [x] b\n    - c\n") == [(0, None), (1, 0), (2, 1)]
+
+
+def test_only_a_list_that_may_interrupt_a_paragraph_starts_under_text() -> None:
+    assert [i.text for i in scan_body("Attendees:\n- [[Ana]]\n- [ ]\n").list_items] == ["[[Ana]]", ""]
+    assert scan_body("Steps so far:\n2. export\n").list_items == []  # `2.` cannot interrupt
+    assert [i.text for i in scan_body("Steps:\n1. export\n2. archive\n").list_items] == ["export", "archive"]

@@ -24,7 +24,7 @@ _MATH_FENCE = re.compile(r"^[ \t>]*\$\$")
 _HEADING = re.compile(r"(#{1,6})[ \t]+")
 _BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
 _LONE_BLOCK_ID = re.compile(r"^\^([A-Za-z0-9-]+)$")
-_LIST_ITEM = re.compile(r"^([ \t>]*)(\d+[.)]|[-*+])(?:[ \t]+|$)(?:\[(.)\](?:[ \t]+|$))?(.*)$")
+_LIST_ITEM = re.compile(r"^([ \t>]*)(\d+[.)]|[-*+])([ \t]+|$)(?:\[(.)\](?:[ \t]+|$))?(.*)$")
 # No leading `!?`: a pattern that starts with a literal is searched for several times faster; the embed
 # mark is the character before (never the end of an earlier match, which ends in `]`). The inner text
 # holds no `]`, so it can only end where `]]` starts: matched possessively, it never backtracks.
@@ -289,7 +289,7 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
     # test most lines need. (In a comment: `inside`, with no fence and not `in_math`.)
     inside = False
     section: str | None = None
-    stack: list[tuple[int, ListItem]] = []  # open list items: (indent, item)
+    stack: list[tuple[int, ListItem]] = []  # open list items: (content column, item)
     last_item: ListItem | None = None
     blank_before = False
     last_block = "paragraph"  # kind of the last non-blank block, for a `^id` on a line of its own
@@ -409,16 +409,26 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
         bid = _BLOCK_ID.search(line) if "^" in line else None
 
         item_match = _LIST_ITEM.match(line) if start in _ITEM_START else None
+        if item_match and last_item is None and not blank_before and last_block == "paragraph" and offset > 0:
+            # Right under a line of text, only a bullet or `1.` item with some text starts a list
+            # (CommonMark): `2. more` or an empty `-` there is more of the paragraph.
+            symbol = item_match.group(2)
+            empty = item_match.group(4) is None and not item_match.group(5).strip()
+            if empty or (symbol[0].isdigit() and symbol[:-1].lstrip("0") != "1"):
+                item_match = None
         if item_match:
-            prefix, symbol, status, text = item_match.groups()
+            prefix, symbol, gap, status, text = item_match.groups()
             indent = len(prefix) if "\t" not in prefix else _indent_width(prefix)
-            while stack and stack[-1][0] >= indent:
+            # An item nests under an open one when it starts at or past that item's content column
+            # (CommonMark's rule, and so Obsidian's metadata cache and the rendered page): `- a` then
+            # ` - b` are siblings, `1. a` then `   - b` parent and child.
+            while stack and stack[-1][0] > indent:
                 stack.pop()
             parent = stack[-1][1] if stack else None
             if original != line:  # the text as written: code spans and comments not blanked
                 written = _LIST_ITEM.match(original)
                 if written:
-                    text = written.group(4)
+                    text = written.group(5)
             # (line, parent, status, text, line_count, symbol, section, tags, fields, dates, block_id,
             # children): every field positionally, as keywords took 1.6 times as long and the
             # defaults' factories a tenth more, for some 66,000 items per 10,000 notes.
@@ -431,7 +441,10 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
             if bid:
                 item.block_id = bid.group(1)
                 block_ids.append(BlockId(bid.group(1), line_no, "list"))
-            stack.append((indent, item))
+            # The content column: after the marker and one to four spaces (more mean indented code,
+            # which starts one space in), or one space in after a bare marker.
+            width = len(gap) if "\t" not in gap else _indent_width(prefix + symbol + gap) - indent - len(symbol)
+            stack.append((indent + len(symbol) + (width if 0 < width <= 4 and text else 1), item))
             last_block = "list"
             list_items.append(item)
             last_item = item
