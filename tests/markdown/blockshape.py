@@ -15,7 +15,7 @@ def signature(html: str) -> list[tuple]:
     soup = BeautifulSoup(html, "html.parser")
     for el in soup.select("div.admonition, details"):
         el.name = "blockquote"
-    for el in soup.select("p.admonition-title, summary, a.headerlink"):
+    for el in soup.select("p.admonition-title, summary, a.headerlink, div.footnote"):
         el.decompose()
     out: list[tuple] = []
 
