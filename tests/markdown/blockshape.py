@@ -1,5 +1,5 @@
 """The block structure of rendered HTML, compared the way `../shared/tools/mdfidelity.py` compares a page
-with cmark-gfm's rendering: lists (kind, depth, item count, an ordered list's start), tables, code
+with cmark-gfm's rendering: lists (kind, depth, item count, an ordered list's start), tables (rows, columns), code
 blocks, quotes (callouts count as quotes), rules and headings, in document order. Paragraphs are left
 out: whether a list item's text is wrapped in `<p>` (tight or loose) is styling, not structure.
 """
@@ -28,6 +28,12 @@ def signature(html: str) -> list[tuple]:
                 start = str(int(child.get("start", "1"))) if child.name == "ol" else None
                 out.append((child.name, depth, len(items), start))
                 walk(child, depth + 1)
+            elif child.name == "table":
+                rows = child.find_all("tr")
+                out.append(
+                    ("table", len(rows), max((len(r.find_all(["td", "th"])) for r in rows), default=0))
+                )
+                walk(child, depth)
             elif child.name in BLOCKS:
                 out.append((child.name,))
                 if child.name in ("blockquote", "table"):

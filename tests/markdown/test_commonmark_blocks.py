@@ -10,7 +10,10 @@ a test checks they do still differ, so the list cannot go stale unnoticed.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -131,3 +134,30 @@ def test_the_gate_passes_over_only_notes_the_pass_would_leave_alike(monkeypatch:
 )
 def test_the_gate_lets_through_every_shape_the_pass_changes(source: str) -> None:
     assert commonmark_blocks.needs_commonmark(source.split("\n"))
+
+
+# GFM tables are not in the CommonMark spec: these shapes, the ones notes use, are compared with
+# cmark-gfm's rendering (rows and columns included) instead.
+TABLES = [
+    "Prices:\n| item | cost |\n|------|-----:|\n| tea  | 2 |\n",  # right under a line of text
+    "| a | b |\n| - | - |\n| 1 | 2 |\ntext right under the table\n",  # a lazy row
+    "| single column |\n| --- |\n| row |\n",
+    "no | outer | pipes\n:-- | :-: | --:\nx | y | z\n",
+    "## Heading\n| a | b |\n|---|---|\n| [[Note\\|alias]] | `code \\| pipe` |\n",
+    "- a list item\n  | in | item |\n  | -- | ---- |\n  | x  | y    |\n",
+    "> [!info] Table in a callout\n> | quoted | table |\n> | --- | --- |\n> | 1 | 2 |\n",
+    "| no delimiter row |\n| just text |\n",
+    "| a | b |\n| --- |\n| wrong delimiter count |\n",
+]
+
+
+@pytest.mark.parametrize("source", TABLES)
+def test_tables_have_cmark_gfms_block_structure(source: str) -> None:
+    if not shutil.which("cmark-gfm"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("cmark-gfm is not installed (make fidelity-deps)")
+        pytest.skip("cmark-gfm is not installed (make fidelity-deps)")
+    reference = subprocess.run(
+        ["cmark-gfm", "-e", "table", "--unsafe"], input=source.encode(), capture_output=True, check=True
+    ).stdout.decode()
+    assert signature(render(source)) == signature(reference)
