@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 from tests.conftest import SHARED, build_site, site_config
 
@@ -41,6 +42,8 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "Obsidian with Dataview on, and its error box is a <pre>"
     ),
 }
+# A list marker, a block id or a callout marker at the start of a line of shown text.
+_MARKER = re.compile(r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+\S|\^[A-Za-z0-9-]+\s*$|\[![^\]\s]+\])")
 _RESULT = re.compile(r"^fidelity: (\d+) passed, (\d+) failed$", re.MULTILINE)
 _KIND = re.compile(r"^\s*\d+\s+[^:]+: e\.g\. (.*)$", re.MULTILINE)
 
@@ -86,3 +89,28 @@ def test_built_notes_have_commonmarks_block_structure(name: str, tmp_path: Path)
     assert len(differing) == failed
     known = {path for (vault_name, path) in KNOWN_DIFFERENCES if vault_name == name}
     assert differing == known, result.stdout
+    assert markers_shown_as_text(site) == []
+
+
+def markers_shown_as_text(site: Path) -> list[tuple[str, str]]:
+    """(page, line) for every line of a page's text that starts with a list marker, a block id or a
+    callout marker: Markdown the page should have turned into structure. Code, links and the
+    generated panels are left out; so is text right after an inline element (`![[img]] - caption`)."""
+    found = []
+    for page in sorted(site.rglob("index.html")):
+        article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
+        if article is None:
+            continue
+        for el in article.select("pre, code, a, script, .vault-backlinks, .vault-properties, .vault-timeline"):
+            el.decompose()
+        for block in article.find_all(["p", "li", "td", "th"]):
+            line_starts = True  # at the start of the block, or right after a <br>
+            for node in block.children:
+                if isinstance(node, NavigableString):
+                    for index, line in enumerate(str(node).split("\n")):
+                        if (line_starts or index > 0) and _MARKER.match(line):
+                            found.append((str(page.relative_to(site)), line.strip()))
+                    line_starts = str(node).endswith("\n")
+                elif isinstance(node, Tag):
+                    line_starts = node.name == "br"
+    return found
