@@ -42,6 +42,12 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "Obsidian with Dataview on, and its error box is a <pre>"
     ),
 }
+# Markers that are text in Obsidian too.
+TEXT_MARKERS: dict[tuple[str, str, str], str] = {
+    ("golden", "commonmark-lists/index.html", "2. so this stays text"): (
+        "CommonMark: an ordered list that does not start at 1 cannot interrupt a paragraph"
+    ),
+}
 # A list marker, a block id or a callout marker at the start of a line of shown text.
 _MARKER = re.compile(r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+\S|\^[A-Za-z0-9-]+\s*$|\[![^\]\s]+\])")
 _RESULT = re.compile(r"^fidelity: (\d+) passed, (\d+) failed$", re.MULTILINE)
@@ -89,7 +95,8 @@ def test_built_notes_have_commonmarks_block_structure(name: str, tmp_path: Path)
     assert len(differing) == failed
     known = {path for (vault_name, path) in KNOWN_DIFFERENCES if vault_name == name}
     assert differing == known, result.stdout
-    assert markers_shown_as_text(site) == []
+    allowed = {(page, line) for (vault_name, page, line) in TEXT_MARKERS if vault_name == name}
+    assert [m for m in markers_shown_as_text(site) if m not in allowed] == []
 
 
 def markers_shown_as_text(site: Path) -> list[tuple[str, str]]:
