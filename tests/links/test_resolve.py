@@ -296,6 +296,8 @@ def test_contains(resolver: LinkResolver) -> None:
         ("Note|a|b", "Note", None, "a|b"),
         ("Note|", "Note", None, ""),
         ("Note##Head", "Note", "Head", None),
+        ("#^", "", "", None),  # a block link without an id, as empty as `[[#]]`
+        ("Note#^|x", "Note", "", "x"),
         (
             "2025-10-06 - Kickoff, pricing & scope|Kickoff",
             "2025-10-06 - Kickoff, pricing & scope",

@@ -30,15 +30,16 @@ def parse_wikilink(inner: str) -> WikiLink:
 
     The first `|` separates the display text (Obsidian's rule; `\\|`, the escaped pipe used inside
     tables, counts as a separator too). The first `#` of the rest starts the subpath; surrounding
-    whitespace is trimmed from every part, and empty subpath segments (`Note##Head`) are dropped.
+    whitespace is trimmed from every part, and empty subpath segments (`Note##Head`, `Note#^`) are dropped.
     """
     inner = inner.replace("\\|", "|")
     link, bar, display = inner.partition("|")
     target, hash_, subpath = link.partition("#")
     sub: str | None = None
     if hash_:
+        # (`^` alone, a block link with no id, is as empty as `#` alone: a link to the note itself.)
         parts = [p.strip() for p in subpath.split("#")]
-        sub = "#".join(p for p in parts if p)
+        sub = "#".join(p for p in parts if p and p != "^")
     return WikiLink(target.strip(), sub, display.strip() if bar else None)
 
 
