@@ -523,9 +523,10 @@ class WikiLinkProcessor(InlineProcessor):
             return p.group(0)
 
         inner = util.INLINE_PLACEHOLDER_RE.sub(escaped, inner)
-        bar = _UNESCAPED_BAR.search(inner)
-        cut = bar.start() if bar else len(inner)
-        inner = util.INLINE_PLACEHOLDER_RE.sub(code_source, inner[:cut]) + inner[cut:]
+        if util.INLINE_PLACEHOLDER_PREFIX in inner:  # (most links hold no code: no search)
+            bar = _UNESCAPED_BAR.search(inner)
+            cut = bar.start() if bar else len(inner)
+            inner = util.INLINE_PLACEHOLDER_RE.sub(code_source, inner[:cut]) + inner[cut:]
         inner = _ESCAPED.sub(lambda e: "\\" + chr(int(e.group(1))), inner)
         # What stays stashed is code or math: in the link path it means "not a link"; in the shown
         # text it stays and renders (`[[Note|uses `code`]]`).
