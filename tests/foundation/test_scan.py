@@ -206,3 +206,15 @@ def test_only_a_list_that_may_interrupt_a_paragraph_starts_under_text() -> None:
     assert [i.text for i in scan_body("Attendees:\n- [[Ana]]\n- [ ]\n").list_items] == ["[[Ana]]", ""]
     assert scan_body("Steps so far:\n2. export\n").list_items == []  # `2.` cannot interrupt
     assert [i.text for i in scan_body("Steps:\n1. export\n2. archive\n").list_items] == ["export", "archive"]
+
+
+def test_a_fence_in_a_list_item_ends_with_the_item() -> None:
+    # CommonMark: the next item (or any line less indented than the item's text) ends the item, and
+    # an unclosed fence in it with it.
+    body = "- step one\n  ```sh\n  [[Inside code]]\n- step two [[After]]\n"
+    scan = scan_body(body)
+    assert [(link.target, link.line) for link in scan.links] == [("After", 3)]
+    assert [(item.line, item.text) for item in scan.list_items] == [(0, "step one"), (3, "step two [[After]]")]
+    # At the item's indentation the code goes on; a fence outside any item ignores indentation.
+    assert scan_body("- a\n  ```\n  [[Code]]\n\n  ```\n[[Out]]\n").links[0].target == "Out"
+    assert scan_body("```\n[[Code]]\n- [[Code too]]\n```\n").links == []

@@ -284,6 +284,7 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
         lines = strip_comments(lines, keep_lines=True)
     fence: str | None = None
     fence_quotes = 0  # how many quote markers the open fence's line had
+    fence_column = 0  # the content column of the list item the open fence is in (0: none)
     in_math = False
     # In a fence, a math block or a multi-line %% comment, where a line counts for nothing: the one
     # test most lines need. (In a comment: `inside`, with no fence and not `in_math`.)
@@ -322,8 +323,12 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
                     inside = False
                     continue
                 # A fence inside a quote ends with the quote, as in CommonMark: a line with fewer
-                # quote markers is no longer code, and counts.
-                if not fence_quotes or _quote_depth(line) >= fence_quotes:
+                # quote markers is no longer code, and counts. So does one in a list item, with it.
+                if fence_column:
+                    body = line.lstrip(" \t")
+                    if _indent_width(line[: len(line) - len(body)]) >= fence_column or not body:
+                        continue
+                elif not fence_quotes or _quote_depth(line) >= fence_quotes:
                     continue
                 fence = None
                 inside = False
@@ -343,6 +348,10 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
             if m:
                 fence = m.group(1)
                 fence_quotes = line.count(">", 0, m.start(1))
+                # A fence in a list item ends with the item (CommonMark): at the first line indented
+                # less than the item's content.
+                in_item = last_item is not None and stack and not fence_quotes
+                fence_column = stack[-1][0] if in_item and _indent_width(line[: m.start(1)]) >= stack[-1][0] else 0
                 inside = True
                 last_item = None
                 continue
