@@ -56,8 +56,9 @@ _LEAVES = {"paragraph_open", "heading_open", "fence", "code_block", "hr", "html_
 _LIST_KINDS = ("bullet_list", "ordered_list")
 _FENCE_OPEN = re.compile(r"( {0,3})(`{3,}|~{3,})")
 _FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ ]*$")
-# A lazy line's text that Python-Markdown would read as a list item: its marker gets a backslash.
-_LAZY_MARKER = re.compile(r"^(\d{0,9})([-+*.)])(?=[ ]|$)")
+# A lazy line's text that Python-Markdown would read as a list item or a setext underline: its marker
+# gets a backslash.
+_LAZY_MARKER = re.compile(r"^(\d{0,9})([-+*.)])(?=[ ]|$)|^()(=)(?==*[ ]*$)")
 _STASHED = {"fence", "code_block", "html_block", "table"}
 _QUOTE_PREFIX = re.compile(r" {0,3}>( ?)")
 _ITEM_PREFIX = re.compile(r"( {0,3})([-+*]|\d{1,9}[.)])( *)")
@@ -138,13 +139,15 @@ def commonmark_lines(lines: list[str], stash: Callable[[str], str]) -> list[str]
             parent = new.parent
             previous = new.previous
             is_list = new.kind in _LIST_KINDS
-            # A list right under its item's text: Python-Markdown nests it without a blank line.
+            # A list right under the text on its item's own line: Python-Markdown nests it without a
+            # blank line (under a later paragraph of the item it needs one).
             under_text = (
                 is_list
                 and parent is not None
                 and parent.kind == "list_item"
                 and previous is not None
                 and previous.kind == "paragraph"
+                and previous.start == parent.start
             )
             # After code, a table or HTML even the next item needs one: Python-Markdown would read it
             # as more of that block's placeholder paragraph. So does an item after an item holding a
@@ -166,10 +169,15 @@ def commonmark_lines(lines: list[str], stash: Callable[[str], str]) -> list[str]
             if (
                 previous is not None
                 and previous.kind in _LIST_KINDS
-                and (previous.kind == new.kind or new.kind == "code_block")
+                and (
+                    previous.kind == new.kind
+                    or new.kind == "code_block"
+                    or (is_list and _ends_nested(previous))
+                )
             ):
-                # Two lists in a row (another bullet, `.` then `)`), or code after a list: Python-Markdown
-                # would make one list, or put the code in its last item.
+                # Two lists in a row (another bullet, `.` then `)`; a bullet after a numbered list whose
+                # last item holds a list), or code after a list: Python-Markdown would make one list, or
+                # put the code or the list in the last item.
                 holder = _blank_prefix(chain, new)
                 out.extend([_line_prefix(chain, new) + stash(LIST_BREAK_HTML), holder])
 
@@ -195,11 +203,21 @@ def commonmark_lines(lines: list[str], stash: Callable[[str], str]) -> list[str]
             out.append(prefix + "***")
             continue
         if lazy:
-            rest = _LAZY_MARKER.sub(r"\1\\\2", rest.lstrip(" "), count=1)
+            rest = _LAZY_MARKER.sub(_escape_marker, rest.lstrip(" "), count=1)
         elif leaf is not None and leaf.start == index and leaf.kind in ("paragraph", "heading"):
             rest = rest.lstrip(" ")  # (Python-Markdown wants an ATX heading at the line's start)
         out.append(prefix + rest)
     return out
+
+
+def _escape_marker(m: re.Match[str]) -> str:
+    return (m.group(1) or "") + "\\" + (m.group(2) or m.group(4))
+
+
+def _ends_nested(listing: _Block) -> bool:
+    """Whether the last item of a list holds a list of its own."""
+    last = listing.children[-1] if listing.children else None
+    return last is not None and any(child.kind in _LIST_KINDS for child in last.children)
 
 
 def _strip_containers(line: str, index: int, chain: list[_Block]) -> tuple[str, bool]:
@@ -315,12 +333,14 @@ _DIFFERS = re.compile(
             rf"[ ]*+>[ >]*+(?:{_ITEM}|```|~~~|[-=_*]{{3}})",  # a list, fence or rule inside a quote
             r"[ ]*+>[^\n]*+\n[ ]*+[^\s>]",  # a quote and then a line that is not quoted
             rf"{_TEXT_LINE}[ ]*+(?:{_ITEM}|>|\|)",  # a line of text, then a list, quote or table under it
+            rf"[ ]*+\|[^\n]*+\n[ ]*+(?:{_ITEM}|>)",  # a table row, then a list or quote under it
             # Any line and a rule or setext underline right under it.
             r"[ ]*+\S[^\n]*+\n[ ]*+(?:(?:[-_*][ ]*+){3,}|=++[ ]*+|-++[ ]*+)$",
-            # a bullet changed between two items at the same indent (a blank line between or not)
-            r"([ ]*+)([-+*])[ ][^\n]*+\n(?:[ ]*+\n)*+\1(?!\2)[-+*][ ]",
-            r"([ ]*+)\d{1,9}\.[ ][^\n]*+\n(?:[ ]*+\n)*+\3[-+*][ ]",  # an ordered item, then a bullet
-            r"([ ]*+)[-+*][ ][^\n]*+\n(?:[ ]*+\n)*+\4\d{1,9}\.[ ]",  # a bullet item, then an ordered one
+            # A bullet changed between two items at the same indent, or a bullet item after an ordered
+            # one or the other way round (with blank or more indented lines between, or none).
+            r"([ ]*+)([-+*])[ ][^\n]*+\n(?:(?:\1[ ]++[^\n]*+|[ ]*+)\n)*+\1(?!\2)[-+*][ ]",
+            r"([ ]*+)\d{1,9}\.[ ][^\n]*+\n(?:(?:\3[ ]++[^\n]*+|[ ]*+)\n)*+\3[-+*][ ]",
+            r"([ ]*+)[-+*][ ][^\n]*+\n(?:(?:\4[ ]++[^\n]*+|[ ]*+)\n)*+\4\d{1,9}\.[ ]",
             r"[ ]{0,3}[-_*][-_* ]*?[ ]{3}[-_* ]*$",  # a rule spaced out: an item to Python-Markdown
         ]
     )
