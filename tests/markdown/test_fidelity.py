@@ -47,6 +47,7 @@ TEXT_MARKERS: dict[tuple[str, str, str], str] = {
     ("golden", "commonmark-lists/index.html", "2. so this stays text"): (
         "CommonMark: an ordered list that does not start at 1 cannot interrupt a paragraph"
     ),
+    ("golden", "linebreaks-lists/index.html", "2. so this stays text"): "the same, with line breaks on",
 }
 # A list marker, a block id or a callout marker at the start of a line of shown text.
 _MARKER = re.compile(r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+\S|\^[A-Za-z0-9-]+\s*$|\[![^\]\s]+\])")
