@@ -35,7 +35,8 @@ VAULTS = [
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("dataview-test-vault", "blog/2020-08-08-an-earlier-post.md"): (
         "an inline query calling a function Dataview does not have (`localTime`) shows Dataview's error "
-        "box, a <pre>, where cmark-gfm sees a code span"
+        "box, a <pre> (Dataview's inline renderer writes its errors with renderErrorPre too), where "
+        "cmark-gfm sees a code span"
     ),
     ("golden", "highlight.md"): (
         "`` `==not in code==` `` starts with Dataview's inline-query prefix `=`, so it is a query, as in "
