@@ -18,6 +18,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mkdocs_vault.markdown import commonmark_blocks
 from mkdocs_vault.markdown.site_config import build_markdown, markdown_config
 
@@ -172,3 +174,51 @@ def test_shapes_have_cmark_gfms_block_structure(source: str) -> None:
         ["cmark-gfm", "-e", "table", "--unsafe"], input=source.encode(), capture_output=True, check=True
     ).stdout.decode()
     assert signature(render(source)) == signature(reference)
+
+
+_LINE_SHAPES = [
+    "{w}",
+    "- {w}",
+    "  - {w}",
+    "    - {w}",
+    "1. {w}",
+    "2) {w}",
+    "   - {w}",
+    "* {w}",
+    "> {w}",
+    "> - {w}",
+    "> [!note] {w}",
+    "> ```",
+    ">```",
+    "```",
+    "~~~",
+    "",
+    "---",
+    "***",
+    "===",
+    "| {w} | b |",
+    "|---|---|",
+    "  {w}",
+    "\t- {w}",
+    "# {w}",
+    "^{w}",
+    "    {w}",
+    "- [ ] {w}",
+    "  ```",
+    "- ",
+    "10. {w}",
+    "> > {w}",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_SHAPES), min_size=1, max_size=8))
+def test_every_word_of_a_note_survives_the_pass(shapes: list[str]) -> None:
+    """Whatever the mix of lines, rendering raises nothing and drops no text (the pass only moves
+    container prefixes, blank lines and markers)."""
+    words = [f"w{i}x" for i in range(len(shapes))]
+    source = "\n".join(shape.format(w=word) for shape, word in zip(shapes, words, strict=True)) + "\n"
+    html = render(source)
+    for word, shape in zip(words, shapes, strict=True):
+        if "{w}" in shape:
+            assert word in html, (source, html)
