@@ -42,6 +42,10 @@ KNOWN_DIFFERENCES = {
     "pattern does not take a line ending in one (no note writes a heading so)",
     266: "`1234567890.`: CommonMark allows at most nine digits in an ordered marker, Python-Markdown any "
     "number; the pass leaves notes with only ordinary markers alone",
+    308: "a line `<!-- -->` between two lists: HTML comments are cut from the note before its blocks are "
+    "read (markdown/comments.py: nothing of a comment is published), so it no longer ends the first list "
+    "as CommonMark's HTML block does, and the lists merge",
+    309: "the same `<!-- -->` between a list and indented code: with it cut, the code joins the last item",
 }
 
 
