@@ -32,6 +32,7 @@ VAULT = {
         "Inline: `= this.title`\n\n"
         "```dataviewjs\ndv.list([1])\n```\n\n"
         "```dataview\nTABLE role FROM \"People\" SORT file.name\n```\n\n"
+        "Attendees:\n- one\n  - two\n\n"
         "## Later\n\n![[#Later]]\n"
     ),
     "People/Ana Ruiz.md": (
@@ -145,3 +146,9 @@ def test_bases_become_their_views(exported: Path):
     assert not (exported / "Team.base").exists()  # the YAML is never copied
     page = (exported / "Team.base.md").read_text(encoding="utf-8")
     assert page.startswith("# Team\n\n#### Everyone (1)")
+
+
+def test_block_structure_as_commonmark_reads_it(exported: Path):
+    # A list right under a line of text, nested by two spaces: Python-Markdown hosts need the blank
+    # line and four spaces to build what CommonMark (and Obsidian) build.
+    assert "Attendees:\n\n- one\n    - two\n" in home(exported)

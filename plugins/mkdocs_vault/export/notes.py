@@ -15,6 +15,9 @@ The note's text is rewritten line by line, code left alone:
   a `.base` file leads to its views written as `X.base.md`;
 - ```` ```dataview ```` blocks and `` `= expr` `` inline queries become their results
   (`export.results`); `dataviewjs` is never run, as on the site;
+- the note's block structure is written as CommonMark reads it, in the shape Python-Markdown reads the
+  same way (`markdown.commonmark_blocks`, as the site does: a list right under a line of text gets its
+  blank line, nested items four spaces);
 - raw HTML tags are sanitized one by one with nh3 (ammonia's allow-list): other generators pass raw
   HTML through, so a tag or attribute our site would never show must not reach theirs. Elements whose
   content is code or a frame (script, style, iframe, ...) go with their content. Tags are cleaned one at
@@ -34,6 +37,7 @@ import nh3
 from markdown.extensions.toc import slugify
 
 from ..links.anchors import heading_plain_text, shown_text
+from ..markdown.commonmark_blocks import commonmark_lines, needs_commonmark
 from ..markdown.comments import strip_comments
 from ..markdown.private_fields import strip_private_fields
 from ..vault.linktext import decode_markdown_target, parse_wikilink
@@ -228,7 +232,13 @@ class ExportNotes:
 
     # --------------------------------------------------------------------------------------- body
     def body(self, note: Note, here: str | None = None) -> str:
-        return "\n".join(self.body_lines(note.body.split("\n"), note.path, here or note.path, 0, (note.path + "#",)))
+        lines = self.body_lines(note.body.split("\n"), note.path, here or note.path, 0, (note.path + "#",))
+        # The block structure CommonMark gives the note, written so Python-Markdown hosts (MkDocs,
+        # Zensical) build it too: a list right under a line of text, nesting by two spaces, `1)`.
+        expanded = [line.expandtabs(4) for line in lines]
+        if needs_commonmark(expanded):
+            lines = commonmark_lines(expanded, lambda html: html)
+        return "\n".join(lines)
 
     def body_lines(self, lines: list[str], source: str, here: str, depth: int, chain: tuple[str, ...]) -> list[str]:
         lines = strip_private_fields(strip_comments(lines), self.private_keys)
