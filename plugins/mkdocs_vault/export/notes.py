@@ -37,8 +37,8 @@ import nh3
 from markdown.extensions.toc import slugify
 
 from ..links.anchors import heading_plain_text, shown_text
-from ..markdown.commonmark_blocks import commonmark_lines, needs_commonmark
 from ..markdown.comments import strip_comments
+from ..markdown.commonmark_blocks import commonmark_lines, needs_commonmark
 from ..markdown.private_fields import strip_private_fields
 from ..vault.linktext import decode_markdown_target, parse_wikilink
 from ..vault.model import Note
