@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test test-properdocs lint bench bench-large bench-incremental clean browser-deps fidelity-deps vendor commonmark-spec
+.PHONY: serve build test test-properdocs lint bench bench-large bench-incremental weight clean browser-deps fidelity-deps vendor commonmark-spec
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,9 @@ bench-large: $(STAMP)
 
 bench-incremental: $(STAMP)  ## serve --dirty rebuild times after one edit
 	$(BIN)/python tests/bench/incremental.py --sizes 1000 10000
+
+weight: $(STAMP)  ## page weight of every sample page on a first visit in Chromium: median and largest
+	$(BIN)/python tests/bench/page_weight.py
 
 browser-deps:  ## Debian's Chromium for the browser tests (CI runs this)
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null

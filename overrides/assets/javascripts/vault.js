@@ -6,7 +6,9 @@
  *   loaded from this site only when a page has a graph;
  * - hover previews of internal links: the linked page's title, properties and first paragraphs.
  *   Material's own instant previews need `site_url` and a sitemap whose host and port match the page;
- *   this works from any host, port and sub-path.
+ *   this works from any host, port and sub-path;
+ * - the vendored mermaid and KaTeX, loaded only on a page with a diagram or a formula (a 3.5 MB and a
+ *   0.3 MB download that most pages never need).
  *
  * Runs on every page load, including Material's instant navigation (its `document$` observable).
  */
@@ -16,6 +18,7 @@
   var script = document.currentScript;
   var here = script ? script.src : location.href;
   var GRAPH_LIB = new URL("vendor/force-graph/force-graph.min.js", here).href;
+  var VENDOR = new URL("../vendor/", here).href;  // assets/vendor/: mermaid and KaTeX
   var COLOURS = {
     projects: "#3f51b5", people: "#e91e63", customers: "#009688", meeting: "#ff9800",
     daily: "#8bc34a", reference: "#795548", inbox: "#9c27b0"
@@ -69,21 +72,83 @@
     });
   }
 
-  /* -- graphs -------------------------------------------------------------------------------- */
-  var libraryLoading = null;
+  /* -- libraries loaded on demand ----------------------------------------------------------- */
+  var scripts = {};
 
-  function loadLibrary() {
-    if (window.ForceGraph) return Promise.resolve(window.ForceGraph);
-    if (!libraryLoading) {
-      libraryLoading = new Promise(function (resolve, reject) {
+  function loadScript(url) {
+    if (!scripts[url]) {
+      scripts[url] = new Promise(function (resolve, reject) {
         var tag = document.createElement("script");
-        tag.src = GRAPH_LIB;
-        tag.onload = function () { resolve(window.ForceGraph); };
-        tag.onerror = function () { reject(new Error("could not load the graph library")); };
+        tag.src = url;
+        tag.onload = function () { resolve(); };
+        tag.onerror = function () { reject(new Error("could not load " + url.split("/").pop())); };
         document.head.appendChild(tag);
       });
     }
-    return libraryLoading;
+    return scripts[url];
+  }
+
+  function loadStyle(url) {
+    var present = Array.prototype.some.call(document.querySelectorAll('link[rel="stylesheet"]'), function (l) {
+      return l.href === url;
+    });
+    if (present) return;
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = url;
+    document.head.appendChild(link);
+  }
+
+  /* Material draws `pre.mermaid` blocks itself (themed to the palette), with the global `mermaid` when
+     there is one and else from a CDN, which a private site must not call. This stand-in takes that
+     place: Material calls `initialize` and then `render` on the first diagram of a page, and only then
+     is the site's own copy fetched; it replaces the stand-in as the global `mermaid`. A site that loads
+     mermaid itself (extra_javascript) keeps its own. */
+  if (typeof window.mermaid === "undefined") {
+    var mermaidConfig = null;
+    window.mermaid = {
+      vaultStandIn: true,
+      initialize: function (config) { mermaidConfig = config; },
+      render: function (id, text) {
+        return loadScript(VENDOR + "mermaid/mermaid.min.js").then(function () {
+          var real = window.mermaid;
+          if (!real || real.vaultStandIn) throw new Error("mermaid did not load");
+          if (mermaidConfig) { real.initialize(mermaidConfig); mermaidConfig = null; }
+          return real.render(id, text);
+        });
+      }
+    };
+  }
+
+  /* Formulas: pymdownx.arithmatex (generic mode) writes `\(...\)` and `\[...\]` inside `.arithmatex`
+     elements; KaTeX and its auto-render extension draw them. */
+  function renderMath() {
+    var blocks = document.querySelectorAll(".arithmatex");
+    if (!blocks.length) return;
+    loadStyle(VENDOR + "katex/katex.min.css");
+    loadScript(VENDOR + "katex/katex.min.js")
+      .then(function () { return loadScript(VENDOR + "katex/contrib/auto-render.min.js"); })
+      .then(function () {
+        Array.prototype.forEach.call(blocks, function (el) {
+          window.renderMathInElement(el, {
+            delimiters: [
+              { left: "\\(", right: "\\)", display: false },
+              { left: "\\[", right: "\\]", display: true }
+            ],
+            throwOnError: false
+          });
+        });
+      })
+      .catch(function (error) { console.warn("mkdocs-vault: " + error.message); });
+  }
+
+  /* -- graphs -------------------------------------------------------------------------------- */
+  function loadLibrary() {
+    if (window.ForceGraph) return Promise.resolve(window.ForceGraph);
+    return loadScript(GRAPH_LIB).then(function () {
+      if (!window.ForceGraph) throw new Error("could not load the graph library");
+      return window.ForceGraph;
+    });
   }
 
   function graphData(el) {
@@ -303,11 +368,33 @@
     document.addEventListener("keydown", function (e) { if (e.key === "Escape") hidePreview(); });
   }
 
+  /* A graph is drawn (and its 170 KB library fetched) when it comes near the screen: a note's local
+     graph at the foot of a long page costs nothing to a reader who never scrolls there. */
+  var graphWatcher = null;
+
+  function watchGraphs() {
+    if (graphWatcher) graphWatcher.disconnect();  // the last page's, after an instant navigation
+    var graphs = document.querySelectorAll(".vault-graph");
+    if (!("IntersectionObserver" in window)) {
+      Array.prototype.forEach.call(graphs, drawGraph);
+      return;
+    }
+    graphWatcher = new IntersectionObserver(function (entries, watcher) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        watcher.unobserve(entry.target);
+        drawGraph(entry.target);
+      });
+    }, { rootMargin: "300px 0px" });
+    Array.prototype.forEach.call(graphs, function (el) { graphWatcher.observe(el); });
+  }
+
   /* -- wiring -------------------------------------------------------------------------------- */
   function init() {
     hidePreview();
     Array.prototype.forEach.call(document.querySelectorAll("table.vault-sortable"), makeSortable);
-    Array.prototype.forEach.call(document.querySelectorAll(".vault-graph"), drawGraph);
+    watchGraphs();
+    renderMath();
     bindPreviews();
   }
 

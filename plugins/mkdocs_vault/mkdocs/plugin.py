@@ -40,16 +40,9 @@ from .config import VaultConfig
 from .navcache import OVERRIDES, add_theme_loader
 from .site import NoteFiles, SiteBuilder
 from .templatecache import TemplateCodeCache
+from .theme import supply_theme
 
 log = get_plugin_logger(__name__)
-
-VENDORED_SCRIPTS = (
-    "assets/vendor/mermaid/mermaid.min.js",
-    "assets/vendor/katex/katex.min.js",
-    "assets/vendor/katex/contrib/auto-render.min.js",
-    "assets/javascripts/vault-math.js",
-)
-
 
 class VaultPlugin(BasePlugin[VaultConfig]):
     supports_multiple_instances = False
@@ -91,18 +84,9 @@ class VaultPlugin(BasePlugin[VaultConfig]):
             # note into one (over a second per build at 10,000 notes) only for us to replace it.
             config.nav = ["index.md"]
             config.validation.nav.omitted_files = logging.DEBUG
-        dirs = config.theme.dirs
-        if OVERRIDES not in dirs:
-            # After the site's own custom_dir (if any), before Material's templates.
-            position = 1 if config.theme.custom_dir else 0
-            dirs.insert(position, OVERRIDES)
-        # Everything the pages need is served by the site itself: no CDN, no web fonts.
-        for css in ("assets/vendor/katex/katex.min.css", "assets/stylesheets/vault.css"):
-            if css not in config.extra_css:
-                config.extra_css.append(css)
-        for script in VENDORED_SCRIPTS:
-            if script not in [str(s) for s in config.extra_javascript]:
-                config.extra_javascript.append(script)
+        # Our templates and stylesheet, and a light/dark palette if none is set. Mermaid, KaTeX and the
+        # graph library are served by the site itself, and loaded by vault.js only where a page needs them.
+        supply_theme(config)
         # MkDocs walks docs_dir for its files after this event: an empty folder of ours, since every
         # file of the site comes from the loader's own listing of the vault (`SiteBuilder.files`).
         if self._empty_dir is None:
