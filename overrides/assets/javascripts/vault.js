@@ -152,8 +152,8 @@
   }
 
   function graphData(el) {
-    var inline = el.querySelector("script.vault-graph-data");
-    if (inline) return Promise.resolve(JSON.parse(inline.textContent));
+    var inline = el.querySelector(".vault-graph-data");  // a <template>: its text is in its content
+    if (inline) return Promise.resolve(JSON.parse((inline.content || inline).textContent));
     return fetch(el.getAttribute("data-graph-src")).then(function (r) {
       if (!r.ok) throw new Error("graph data: HTTP " + r.status);
       return r.json();

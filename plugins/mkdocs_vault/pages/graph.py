@@ -152,7 +152,11 @@ def local_graph_section(data: SiteData, path: str, page_url: str) -> str:
         f'<h2 id="vault-graph" data-search-exclude>Graph <span class="vault-count">{total}</span></h2>'
         f'<div class="vault-graph vault-graph--local" role="img" '
         f'aria-label="Graph of this note and {shown} linked notes{note}">'
-        f'<script type="application/json" class="vault-graph-data">{graph_json}</script></div></section>'
+        # In a <template>, not a JSON <script>: Material's instant navigation runs every inline script of
+        # the new page again, without its `type`, so JSON there was run as JavaScript (a SyntaxError).
+        # A template's content is inert; the JSON is escaped for a <script> (no `<`, `>` or `&`), so the
+        # HTML parser leaves it as it is.
+        f'<template class="vault-graph-data">{graph_json}</template></div></section>'
     )
 
 
