@@ -1,0 +1,344 @@
+"""Reading the sample site in Chromium (issue 18): one style for generated tables that scroll in their
+own box on a phone, Dataview's count badge, task checkboxes and calendar grid, the light/dark palette
+that follows the system, and mermaid/KaTeX/graph libraries fetched only by pages that need them (also
+after Material's instant navigation). Screenshots of every page type, desktop and phone, light and dark,
+go to tests/artifacts/reading/."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, build_site
+
+from .conftest import ConsoleLog, _QuietHandler
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# One page of each kind the site has.
+PAGE_TYPES = {
+    "home": "",
+    "project": "projects/quarry-lane-data-warehouse/",
+    "person": "people/zo%C3%AB-marchetti/",
+    "diagram-and-math": "reference/glossary/",
+    "section": "customers/",
+    "directory": "directory/",
+    "directory-type": "directory/projects/",
+    "tasks": "tasks/",
+    "timeline": "timeline/",
+    "tags": "tags/",
+    "tag": "tags/status/",
+    "graph": "graph/",
+}
+
+LIBRARIES = ("mermaid", "katex", "force-graph")
+
+
+@contextmanager
+def opened(browser, site_url: str, path: str, viewport: dict, scheme: str = "light") -> Iterator:
+    """A page in a fresh profile (nothing cached) with the given viewport and system colour scheme; it
+    records console errors and every URL it requested, and refuses requests to other hosts."""
+    context = browser.new_context(
+        viewport=viewport, color_scheme=scheme, is_mobile=viewport is PHONE, has_touch=viewport is PHONE
+    )
+    page = context.new_page()
+    log = ConsoleLog()
+    log.attach(page)
+    requested: list[str] = []
+    outside: list[str] = []
+
+    def guard(route) -> None:
+        url = route.request.url
+        if url.startswith(site_url) or not url.startswith(("http:", "https:", "ws:", "wss:")):
+            requested.append(url)
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.console = log  # type: ignore[attr-defined]
+    page.requested = requested  # type: ignore[attr-defined]
+    page.outside_requests = outside  # type: ignore[attr-defined]
+    try:
+        page.goto(site_url + path, wait_until="networkidle")
+        yield page
+    finally:
+        context.close()
+
+
+def assert_clean(page) -> None:
+    assert page.console.errors == []
+    assert page.outside_requests == []
+
+
+def page_overflow(page) -> int:
+    """How far the page itself scrolls sideways (0: it does not)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def libraries_requested(page) -> set[str]:
+    return {name for name in LIBRARIES for url in page.requested if f"/{name}" in url}
+
+
+@pytest.fixture(scope="module")
+def shots(artifacts: Path) -> Path:
+    folder = artifacts / "reading"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# -- tables --------------------------------------------------------------------------------------------
+
+TABLE_STYLE = """(table) => {
+  const th = table.querySelector('th'), td = table.querySelector('tbody td');
+  const s = (el, p) => getComputedStyle(el).getPropertyValue(p);
+  return {thAlign: s(th, 'text-align'), thWeight: s(th, 'font-weight'), thPadding: s(th, 'padding-left'),
+          tdPadding: s(td, 'padding-left'), tdBorder: s(td, 'border-top-width') + ' ' + s(td, 'border-top-style'),
+          tdColour: s(td, 'border-top-color'), fontSize: s(table, 'font-size'),
+          border: s(table, 'border-top-width') + ' ' + s(table, 'border-top-style')};
+}"""
+
+
+def test_generated_tables_share_one_style(browser, site_url: str) -> None:
+    """A Dataview TABLE (home page), a directory and the tasks page: the same header, cell and border
+    style, headers left-aligned, in light and in dark."""
+    for scheme in ("light", "dark"):
+        styles = {}
+        for path, selector in (
+            ("", "table.table-view-table"),
+            ("directory/projects/", "table.vault-directory"),
+            ("tasks/", "table.vault-tasks"),
+        ):
+            with opened(browser, site_url, path, DESKTOP, scheme) as page:
+                styles[path] = page.locator(selector).first.evaluate(TABLE_STYLE)
+                assert_clean(page)
+        first = styles[""]
+        assert first["thAlign"] in ("left", "start")
+        assert first["thWeight"] == "700"
+        assert first["tdBorder"].startswith("1px solid") and first["border"].startswith("1px solid")
+        assert float(first["tdPadding"].removesuffix("px")) > 8
+        assert all(style == first for style in styles.values()), styles
+
+
+def test_result_count_is_a_badge_beside_the_first_header(page, site_url: str) -> None:
+    page.goto(site_url)
+    table = page.locator("table.table-view-table").first
+    badge = table.locator("th").first.locator(".dataview.small-text")
+    rows = table.locator("tbody tr").count()
+    assert badge.inner_text() == str(rows) == "7"  # seven projects in the sample vault
+    style = badge.evaluate(
+        "(b) => [getComputedStyle(b).display, getComputedStyle(b).backgroundColor,"
+        " getComputedStyle(b, '::before').content]"
+    )
+    assert style[0] == "inline-block"
+    assert style[1] not in ("rgba(0, 0, 0, 0)", "transparent")  # a badge, not bare text
+    assert style[2] in ("none", "normal")  # no "(7)" brackets as Dataview's own CSS draws
+    assert_clean(page)
+
+
+SCROLL_BOX = """(table) => {
+  let box = table;
+  for (let el = table; el; el = el.parentElement) {
+    const o = getComputedStyle(el).overflowX;
+    if (o === 'auto' || o === 'scroll') { box = el; break; }
+  }
+  const before = box.scrollLeft; box.scrollLeft = 60; const moved = box.scrollLeft - before;
+  const r = box.getBoundingClientRect();
+  return {scrolls: box.scrollWidth > box.clientWidth, moved, right: r.right, width: innerWidth};
+}"""
+
+
+@pytest.mark.parametrize(
+    "path, selector",
+    [
+        ("directory/projects/", "table.vault-directory"),
+        ("tasks/", "table.vault-tasks"),
+        ("", "table.table-view-table"),
+    ],
+)
+def test_tables_scroll_in_their_box_on_a_phone(browser, site_url: str, path: str, selector: str) -> None:
+    for scheme in ("light", "dark"):
+        with opened(browser, site_url, path, PHONE, scheme) as page:
+            assert page_overflow(page) == 0  # the page never scrolls sideways...
+            box = page.locator(selector).first.evaluate(SCROLL_BOX)
+            assert box["scrolls"] and box["moved"] > 0  # ...the table does, inside its own box
+            assert box["right"] <= box["width"] + 1
+            # Names are not broken mid-word: each link in the first column is as wide as its longest word.
+            broken = page.locator(selector).first.evaluate(
+                """(t) => [...t.querySelectorAll('tbody tr td:first-child a')].filter(a => {
+                     const r = document.createRange(); r.selectNodeContents(a);
+                     const lines = [...r.getClientRects()].length;
+                     return lines > a.textContent.trim().split(/\\s+/).length; }).map(a => a.textContent)"""
+            )
+            assert broken == []
+            assert_clean(page)
+
+
+def test_sortable_directory_columns_are_kept(page, site_url: str) -> None:
+    page.goto(site_url + "directory/projects/")
+    header = page.locator("table.vault-directory th", has_text="Owner")
+    assert header.evaluate("(th) => getComputedStyle(th).cursor") == "pointer"
+    header.click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    owners = page.locator("table.vault-directory tbody tr td:nth-child(3)").all_inner_texts()
+    assert owners == sorted(owners, key=str.casefold)
+    assert_clean(page)
+
+
+def test_dataview_tasks_have_materials_checkboxes(page, site_url: str) -> None:
+    page.goto(site_url)
+    boxes = page.locator(".dataview.task-view input.task-list-item-checkbox")
+    assert boxes.count() > 10
+    looks = boxes.evaluate_all(
+        "(bs) => bs.map(b => [getComputedStyle(b).appearance, getComputedStyle(b).maskImage, b.checked,"
+        " getComputedStyle(b).backgroundColor])"
+    )
+    assert all(look[0] == "none" and "svg" in look[1] for look in looks)
+    ticked = {look[3] for look in looks if look[2]}
+    open_ = {look[3] for look in looks if not look[2]}
+    assert ticked == {"rgb(0, 230, 118)"} and ticked.isdisjoint(open_)  # Material's green tick
+    # The same drawing as a task in a note: Material's indicator beside the hidden checkbox.
+    page.goto(site_url + "projects/quarry-lane-data-warehouse/")
+    note_task = page.locator("label.task-list-control .task-list-indicator").first
+    mask = note_task.evaluate("(i) => getComputedStyle(i, '::before').maskImage")
+    assert "svg" in mask
+    assert_clean(page)
+
+
+def test_calendar_is_a_month_grid(page, site_url: str, shots: Path) -> None:
+    page.goto(site_url)
+    months = page.locator(".calendar-view table.dataview-calendar")
+    assert months.locator("caption").all_inner_texts() == ["October 2026", "November 2026"]
+    widths = months.first.evaluate(
+        "(t) => [...t.querySelectorAll('thead th')].map(th => th.getBoundingClientRect().width)"
+    )
+    assert len(widths) == 7 and max(widths) - min(widths) < 1  # equal weekday columns
+    # One dot per meeting on its day: the sample's 2026-10-06 kickoff, linked to its note.
+    day = months.first.locator(
+        "td.dataview-calendar-has", has=page.locator(".dataview-calendar-day", has_text="6")
+    ).first
+    dot = day.locator(".dataview-calendar-dot a")
+    assert dot.count() == 1 and "kickoff" in (dot.get_attribute("href") or "").lower()
+    box = dot.bounding_box()
+    assert box is not None and box["width"] < 20 and box["height"] < 20  # a dot, not a title
+    assert months.locator(".dataview-calendar-dot").count() == 11  # the meetings dated October-November 2026
+    page.locator(".calendar-view").screenshot(path=str(shots / "calendar.png"))
+    assert_clean(page)
+
+
+# -- light and dark --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme, expected", [("light", "default"), ("dark", "slate")])
+def test_palette_follows_the_system_setting(browser, site_url: str, scheme: str, expected: str) -> None:
+    """The sample's mkdocs.yml sets no palette: the plugin's toggle starts from the reader's system."""
+    with opened(browser, site_url, "", DESKTOP, scheme) as page:
+        assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+        toggle = page.locator("form[data-md-component=palette] label:visible")
+        assert toggle.count() == 1
+        toggle.click()  # system -> light, the toggle's next step
+        assert page.locator("body").get_attribute("data-md-color-scheme") == "default"
+        assert_clean(page)
+
+
+# -- libraries only where needed -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["directory/projects/", "tasks/", "timeline/", "tags/status/"])
+def test_pages_without_diagrams_formulas_or_graphs_load_none_of_the_libraries(
+    browser, site_url: str, path: str
+) -> None:
+    with opened(browser, site_url, path, DESKTOP) as page:
+        assert libraries_requested(page) == set()
+        assert_clean(page)
+
+
+def test_a_note_loads_the_graph_library_only_when_its_graph_comes_into_view(browser, site_url: str) -> None:
+    with opened(browser, site_url, "projects/quarry-lane-data-warehouse/", DESKTOP) as page:
+        assert libraries_requested(page) == set()  # the graph is at the foot of a long page
+        page.locator(".vault-graph--local").scroll_into_view_if_needed()
+        page.locator(".vault-graph--local.vault-graph--ready canvas").first.wait_for(timeout=10000)
+        assert libraries_requested(page) == {"force-graph"}
+        assert_clean(page)
+
+
+def test_diagram_and_formulas_render_with_the_sites_own_copies(browser, site_url: str) -> None:
+    with opened(browser, site_url, "reference/glossary/", DESKTOP) as page:
+        page.locator("div.mermaid").first.wait_for(timeout=15000)  # Material's drawing replaced the <pre>
+        page.locator(".arithmatex .katex").first.wait_for(timeout=10000)
+        assert {"mermaid", "katex"} <= libraries_requested(page)
+        assert page.locator("pre.mermaid").count() == 0
+        assert_clean(page)
+
+
+@pytest.fixture(scope="module")
+def instant_site_url(tmp_path_factory) -> Iterator[str]:
+    """The sample site built with a `site_url` naming the host and port it is served from. Material's
+    instant navigation follows only links its sitemap lists, at the page's own host and port; the
+    sample's mkdocs.yml has no `site_url`, so its sitemap is empty and every link loads a whole page."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = tmp_path_factory.mktemp("instant")
+    config = root / "mkdocs.yml"
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {ROOT / 'vault'}\nsite_url: http://127.0.0.1:{port}/\n",
+        encoding="utf-8",
+    )
+    result = build_site(config, root / "site", env={"SOURCE_DATE_EPOCH": "1795000000"})
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_diagram_renders_after_instant_navigation(browser, instant_site_url: str) -> None:
+    """From a page without a diagram to one with, through Material's instant navigation (no reload):
+    the libraries come with the second page, through `document$`."""
+    site_url = instant_site_url
+    with opened(browser, site_url, "", DESKTOP) as page:
+        assert libraries_requested(page) == set()
+        page.evaluate("window.__stillHere = true")
+        page.locator("article a", has_text="Glossary").first.click()
+        page.wait_for_url("**/reference/glossary/", timeout=10000)
+        page.locator("div.mermaid").first.wait_for(timeout=15000)
+        page.locator(".arithmatex .katex").first.wait_for(timeout=10000)
+        assert page.evaluate("window.__stillHere === true")  # the same document: instant navigation
+        assert {"mermaid", "katex"} <= libraries_requested(page)
+        assert_clean(page)
+
+
+# -- every page type, looked at ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, path", list(PAGE_TYPES.items()))
+def test_every_page_type_light_and_dark_desktop_and_phone(
+    browser, site_url: str, shots: Path, name: str, path: str
+) -> None:
+    for viewport, size in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        for scheme in ("light", "dark"):
+            with opened(browser, site_url, path, viewport, scheme) as page:
+                assert page_overflow(page) == 0, f"{name} ({size}, {scheme}) scrolls sideways"
+                expected = "slate" if scheme == "dark" else "default"
+                assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+                if "mermaid" not in path and name != "diagram-and-math":
+                    assert "mermaid" not in libraries_requested(page)
+                page.wait_for_timeout(300)
+                page.screenshot(path=str(shots / f"{name}-{size}-{scheme}.png"))
+                assert_clean(page)
