@@ -342,3 +342,51 @@ def test_every_page_type_light_and_dark_desktop_and_phone(
                 page.wait_for_timeout(300)
                 page.screenshot(path=str(shots / f"{name}-{size}-{scheme}.png"))
                 assert_clean(page)
+
+
+# -- the note's sections within reach ----------------------------------------------------------------------
+
+
+def test_mentions_and_graph_are_reachable_without_scrolling_on_desktop(browser, site_url: str) -> None:
+    """The project page is about 6,000 px long; its linked mentions and graph are entries of the
+    right-hand table of contents, on screen from the start, and one click away."""
+    with opened(browser, site_url, "projects/quarry-lane-data-warehouse/", DESKTOP) as page:
+        assert page.evaluate("document.documentElement.scrollHeight") > 3 * DESKTOP["height"]
+        toc = page.locator(".md-sidebar--secondary [data-md-component=toc]")
+        for anchor, text in (("vault-backlinks", "Linked mentions 7"), ("vault-graph", "Graph 9")):
+            entry = toc.locator(f'a[href$="#{anchor}"]')
+            assert " ".join(entry.inner_text().split()) == text
+            box = entry.bounding_box()
+            assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= DESKTOP["height"]
+        toc.locator('a[href$="#vault-backlinks"]').click()
+        page.wait_for_function("document.getElementById('vault-backlinks').getBoundingClientRect().top < 200")
+        assert page.evaluate("scrollY") > 2 * DESKTOP["height"]
+        assert_clean(page)
+
+
+def test_mentions_and_graph_are_in_the_menu_on_a_phone(browser, site_url: str, shots: Path) -> None:
+    with opened(browser, site_url, "projects/quarry-lane-data-warehouse/", PHONE, "dark") as page:
+        page.locator("label.md-header__button[for=__drawer]").click()
+        menu = page.locator(".md-nav--primary .vault-menu-toc")
+        entry = menu.locator('a[href$="#vault-backlinks"]')
+        entry.wait_for(state="visible", timeout=5000)
+        page.wait_for_timeout(400)  # the menu slides in
+        box = entry.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"]  # no scrolling in the menu
+        assert " ".join(entry.inner_text().split()) == "Linked mentions 7"
+        assert (
+            page.locator(".md-nav--primary a.md-nav__link", has_text="Directory").count() == 1
+        )  # the site's menu stays
+        page.screenshot(path=str(shots / "menu-phone-dark.png"))
+        entry.click()
+        page.wait_for_function("document.getElementById('vault-backlinks').getBoundingClientRect().top < 200")
+        assert not page.locator("#__drawer").is_checked()  # the menu closed on the way
+        assert_clean(page)
+
+
+def test_the_menu_copy_is_hidden_where_the_right_column_shows(browser, site_url: str) -> None:
+    with opened(browser, site_url, "projects/quarry-lane-data-warehouse/", DESKTOP) as page:
+        assert page.locator(".vault-menu-toc").count() == 1
+        assert not page.locator(".vault-menu-toc").is_visible()
+        assert page.locator("[data-md-component=toc]").count() == 1  # Material's own stays the only one
+        assert_clean(page)

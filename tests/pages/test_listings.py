@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from mkdocs_vault.mkdocs.searchview import page_view, search_view
-from mkdocs_vault.pages.generated import SitePages, insert_after_title
+from mkdocs_vault.pages.generated import SitePages, insert_after_title, panel_headings
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -170,6 +170,19 @@ def test_note_panels(team_state, team_pages: SitePages) -> None:
     assert "owner property" in text
     assert "CANARY" not in out and "Secret Plan.md" not in out
     check_golden("person-panels.html", out)
+
+
+def test_note_panels_are_listed_for_the_table_of_contents(team_state, team_pages: SitePages) -> None:
+    """The footer's sections, in page order, as (anchor, title) for the page's table of contents: the
+    number of notes linking here and of graph neighbours as a badge, the timeline without one."""
+    note = team_state.vault.notes["People/Ada Byron.md"]
+    footer = team_pages.note_footer(note, "people/ada-byron/")
+    assert panel_headings(footer) == [
+        ("vault-timeline", "Timeline"),
+        ("vault-backlinks", 'Linked mentions <span class="vault-count">5</span>'),
+        ("vault-graph", 'Graph <span class="vault-count">5</span>'),
+    ]
+    assert panel_headings("") == []
 
 
 def test_home_gets_links_to_the_listings(team_state, team_pages: SitePages) -> None:

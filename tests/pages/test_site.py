@@ -26,6 +26,22 @@ def words(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", fragment)).split())
 
 
+def test_note_sections_close_the_table_of_contents(sample_site: Path) -> None:
+    """The right-hand table of contents ends with the note's timeline, linked mentions (with their
+    count) and graph, after the note's own headings (under its `# Title`, as Material lists them)."""
+    page = read(sample_site, "projects/quarry-lane-data-warehouse/index.html")
+    toc = re.search(r'<nav class="md-nav md-nav--secondary".*?</nav>', page, re.DOTALL)
+    assert toc is not None
+    links = re.findall(r'<a href="(#[^"]+)" class="md-nav__link">\s*<span class="md-ellipsis">(.*?)</span>\s*</a>', toc.group(0), re.DOTALL)
+    titles = [(href, words(title)) for href, title in links]
+    assert titles[:2] == [("#overview", "Overview"), ("#status", "Status")]
+    # Seven notes link to the project (its mentions list them); its graph shows 9 neighbours.
+    assert titles[-3:] == [("#vault-timeline", "Timeline"), ("#vault-backlinks", "Linked mentions 7"), ("#vault-graph", "Graph 9")]
+    assert page.count('<li class="vault-mention') == 7
+    for anchor in ("vault-timeline", "vault-backlinks", "vault-graph"):
+        assert page.count(f'id="{anchor}"') == 1  # each entry has its target on the page
+
+
 def test_person_page_has_breadcrumbs_properties_timeline_and_mentions(sample_site: Path) -> None:
     page = read(sample_site, "people/zoë-marchetti/index.html")
     crumbs = re.search(r'<nav class="md-path vault-path".*?</nav>', page, re.DOTALL)

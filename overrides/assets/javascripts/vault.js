@@ -389,12 +389,42 @@
     Array.prototype.forEach.call(graphs, function (el) { graphWatcher.observe(el); });
   }
 
+  /* -- the page's contents in the menu, on phones and tablets ---------------------------------- */
+  /* Below 76.25em Material hides the right-hand column and shows a page's contents in the menu, under
+     the page's own entry in the navigation. A note is not in the navigation (it never lists every
+     note), so its contents, with its timeline, linked mentions and graph, were nowhere on a phone: a
+     copy goes at the top of the menu, which the stylesheet shows only where the right column is hidden. */
+  function contentsInMenu() {
+    var menu = document.querySelector(".md-nav--primary > .md-nav__list");
+    var toc = document.querySelector(".md-sidebar--secondary .md-nav--secondary");
+    if (!menu || !toc || !toc.querySelector("a")) return;
+    if (document.querySelector(".md-nav--primary .md-nav--secondary")) return;  // Material shows it there
+    var item = document.createElement("li");
+    item.className = "md-nav__item vault-menu-toc";
+    var copy = toc.cloneNode(true);
+    // A copy, not Material's component: nothing of Material's may find it as the page's contents.
+    Array.prototype.forEach.call(copy.querySelectorAll("[data-md-component], [data-md-scrollfix]"), function (el) {
+      el.removeAttribute("data-md-component");
+      el.removeAttribute("data-md-scrollfix");
+    });
+    var label = copy.querySelector("label.md-nav__title");
+    if (label) {
+      var title = document.createElement("span");
+      title.className = "md-nav__title vault-menu-toc__title";
+      title.textContent = label.textContent.trim();
+      label.replaceWith(title);
+    }
+    item.appendChild(copy);
+    menu.insertBefore(item, menu.firstChild);
+  }
+
   /* -- wiring -------------------------------------------------------------------------------- */
   function init() {
     hidePreview();
     Array.prototype.forEach.call(document.querySelectorAll("table.vault-sortable"), makeSortable);
     watchGraphs();
     renderMath();
+    contentsInMenu();
     bindPreviews();
   }
 

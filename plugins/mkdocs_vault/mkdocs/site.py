@@ -656,7 +656,9 @@ class SiteBuilder:
             if self.site_pages is not None:
                 # Made here, as the template writes it, rather than kept from rendering: 10,000
                 # footers held until the last page is written were a tenth of the peak memory.
-                context["vault_footer"] = self.site_pages.note_footer(note, page.url)
+                footer = self.site_pages.note_footer(note, page.url)
+                context["vault_footer"] = footer
+                _add_to_toc(page, footer)
             context["vault_note"] = {
                 "path": note.path,
                 "folder": note.folder,
@@ -826,6 +828,21 @@ class _OutputMissing:
         if self.missing is None:
             self.missing = not os.path.isfile(self.dest)
         return self.missing
+
+
+def _add_to_toc(page: Page, footer: str) -> None:
+    """The footer's sections (timeline, linked mentions, graph) as the last entries of the page's table of
+    contents, where Material's template lists them: under the note's `# Title` when it has one."""
+    from mkdocs.structure.toc import AnchorLink
+
+    from ..pages.generated import panel_headings
+
+    entries = panel_headings(footer) if footer else []
+    if not entries or page.toc is None:
+        return
+    items = page.toc.items
+    target = items[0].children if items and items[0].level == 1 else items
+    target.extend(AnchorLink(title, anchor, 2) for anchor, title in entries)
 
 
 def _entry_page(entry: dict[str, Any]) -> str:

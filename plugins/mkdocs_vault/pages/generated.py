@@ -256,6 +256,21 @@ class SitePages:
         return bool(data.notes)
 
 
+# The heading of each section `note_footer` writes (timeline.py, mentions.py, graph.py), with its count.
+_PANEL_HEADING = re.compile(r'<h2 id="(vault-[a-z]+)"[^>]*>([^<]*?)\s*(?:<span class="vault-count">(\d+)</span>)?\s*</h2>')
+
+
+def panel_headings(footer: str) -> list[tuple[str, str]]:
+    """(anchor id, title as HTML) of each section of a note's footer, in page order, for the page's table
+    of contents: a reader reaches the timeline, linked mentions (with their count) and graph from the
+    right-hand column, or on a phone from the menu, without scrolling past the note."""
+    out = []
+    for anchor, title, count in _PANEL_HEADING.findall(footer):
+        badge = f' <span class="vault-count">{count}</span>' if count else ""
+        out.append((anchor, title.strip() + badge))
+    return out
+
+
 def insert_after_title(content: str, block: str) -> str:
     """Put `block` after the page's leading <h1> (the note's own `# Title`), else at the very top (Material
     then writes the title above the content)."""
