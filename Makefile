@@ -11,7 +11,8 @@ export NO_MKDOCS_2_WARNING := 1
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	# (setuptools warns about any editable install that maps its package folder: nothing to act on)
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 # A second environment with ProperDocs, MkDocs 1.6's drop-in fork, for `make test-properdocs`.
