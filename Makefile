@@ -8,10 +8,10 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build test test-properdocs lint bench bench-large bench-incremental weight clean browser-deps fidelity-deps vendor commonmark-spec
 
+# PYTHONWARNINGS: setuptools warns about every editable install that maps its package folder; nothing to act on.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# (setuptools warns about any editable install that maps its package folder: nothing to act on)
 	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
