@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .diagnostics import ERROR, Diagnostic
 from .pipeline import Options, VaultState
 
 
@@ -69,7 +70,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .pages.report import publish_report, publish_report_data
 
     state = load_state(args)
-    records = run_checks(state)
+    records = _config_problems(args) + run_checks(state)
     errors = sum(1 for r in records if r.level in ("warning", "error"))
     if args.json:
         out: dict[str, Any] = {"diagnostics": [r.as_dict() for r in records]}
@@ -101,6 +102,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"exported {summary.notes} notes, {summary.attachments} attachments and "
           f"{len(summary.pages)} generated pages to {out}")
     return 0
+
+
+def _config_problems(args: argparse.Namespace) -> list[Diagnostic]:
+    """What is wrong with mkdocs.yml itself, for `check`: where it is (MkDocs' rule, read by the adapter)."""
+    if args.vault_dir:
+        return []
+    from .mkdocs.configfile import placement_problem
+
+    config_file = Path(args.config_file or "mkdocs.yml")
+    root, _raw = _plugin_options(config_file)
+    problem = placement_problem(config_file, root)
+    return [Diagnostic(config_file.name, None, "config", problem, ERROR)] if problem else []
 
 
 def cmd_query(args: argparse.Namespace) -> int:

@@ -48,3 +48,17 @@ def test_check_of_a_clean_vault_exits_zero(make_vault, capsys) -> None:
     root = make_vault({"index.md": "# Home\n[[A]]\n", "A.md": "a"})
     assert main(["check", str(root)]) == 0
     assert "0 problems" in capsys.readouterr().out
+
+
+def test_check_says_where_mkdocs_yml_goes_when_it_is_inside_the_vault(make_vault, capsys) -> None:
+    """`docs_dir: .` in the vault's own folder: MkDocs refuses it; `check` says what to do instead."""
+    root = make_vault({"index.md": "# Home\n[[A]]\n", "A.md": "a"}, name="Team Vault")
+    (root / "mkdocs.yml").write_text("site_name: t\ndocs_dir: .\nplugins:\n  - vault\n")
+    assert main(["check", "-f", str(root / "mkdocs.yml")]) == 1
+    out = capsys.readouterr().out
+    assert "error: mkdocs.yml: mkdocs.yml is inside the vault folder it publishes" in out
+    assert f"Move mkdocs.yml to the folder that holds the vault ({root.parent})" in out
+    assert "set `docs_dir: Team Vault`" in out
+    # Beside the vault, as the message says, it is fine.
+    (root.parent / "mkdocs.yml").write_text("site_name: t\ndocs_dir: Team Vault\nplugins:\n  - vault\n")
+    assert main(["check", "-f", str(root.parent / "mkdocs.yml")]) == 0

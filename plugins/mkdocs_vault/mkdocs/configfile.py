@@ -6,6 +6,7 @@ two readings the same, so the reader lives here in the adapter rather than as a 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -40,3 +41,18 @@ def plugin_options(config_file: Path) -> tuple[Path, dict[str, Any]]:
     if errors:
         raise ConfigFileError("; ".join(f"vault plugin option {k}: {e}" for k, e in errors))
     return docs_dir, dict(cfg)
+
+
+def placement_problem(config_file: Path, docs_dir: Path) -> str | None:
+    """Why MkDocs will refuse this mkdocs.yml before any plugin runs, if it will: its `docs_dir` is the
+    folder the file is in (the vault's own folder, `docs_dir: .`, the first thing an Obsidian user
+    tries). MkDocs 1.6 allows no docs_dir that holds its config file; the file goes beside the vault."""
+    folder = os.path.abspath(config_file.parent)
+    if os.path.abspath(docs_dir) != folder:
+        return None
+    name = os.path.basename(folder) or folder
+    return (
+        f"{config_file.name} is inside the vault folder it publishes (docs_dir is its own folder), which "
+        f"MkDocs refuses before any plugin runs. Move {config_file.name} to the folder that holds the "
+        f"vault ({os.path.dirname(folder)}) and set `docs_dir: {name}`."
+    )
