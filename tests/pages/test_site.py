@@ -42,6 +42,21 @@ def test_note_sections_close_the_table_of_contents(sample_site: Path) -> None:
         assert page.count(f'id="{anchor}"') == 1  # each entry has its target on the page
 
 
+def test_one_last_contact_date_everywhere(sample_site: Path) -> None:
+    """The project's `last_contact` property says 2026-10-20; the weekly sync of 2026-11-03 links to it
+    since. Its properties panel, its timeline and its directory row all show the later date."""
+    page = read(sample_site, "projects/quarry-lane-data-warehouse/index.html")
+    panel = re.findall(r'data-key="last_contact">.*?datetime="([^"]+)"', page, re.DOTALL)
+    timeline = re.findall(r'vault-last-contact">Last contact: <time datetime="([^"]+)"', page)
+    directory = read(sample_site, "directory/projects/index.html")
+    row = re.search(r'<tr><td data-sort="quarry lane data warehouse">.*?</tr>', directory)
+    assert row is not None
+    assert panel == timeline == ["2026-11-03"]
+    assert '<td data-sort="2026-11-03">' in row.group(0)
+    panel_html = re.search(r'<div class="vault-properties".*?</dl></div>', page, re.DOTALL)
+    assert panel_html is not None and "October 20, 2026" not in words(panel_html.group(0))
+
+
 def test_person_page_has_breadcrumbs_properties_timeline_and_mentions(sample_site: Path) -> None:
     page = read(sample_site, "people/zoë-marchetti/index.html")
     crumbs = re.search(r'<nav class="md-path vault-path".*?</nav>', page, re.DOTALL)

@@ -213,12 +213,21 @@ class SiteData:
         return sorted(sorted(rows, key=lambda n: n.path), key=lambda n: n.day or "", reverse=True)
 
     def last_contact(self, target: str) -> str | None:
-        """The newest date, not after today, of a dated note linking here (future meetings are plans)."""
+        """The one "last contact" every page shows for a note (its properties panel, its timeline, its
+        directory row): the newest date, not after today, of a dated note linking here (future meetings
+        are plans) and of the note's own `last_contact` property (a contact no note records)."""
         if target in self._last_contact:
             return self._last_contact[target]
         today = self.today.isoformat()
         # The linking notes as they come, not `dated_mentions`: the newest needs no sorted list.
         days = [n.date for n in self.linking_notes(target) if n.date and n.date <= today]
+        row = self.notes.get(target)
+        own = None
+        if row is not None:
+            value = next((v for k, v in row.frontmatter.items() if str(k).lower() == "last_contact"), None)
+            own = contact_day(value)
+        if own is not None and own <= today:
+            days.append(own)
         last = self._last_contact[target] = max(days) if days else None
         return last
 
@@ -230,6 +239,18 @@ class SiteData:
 
     def types(self) -> list[str]:
         return sorted({n.type for n in self.notes.values() if n.type}, key=lambda t: (t.casefold(), t))
+
+
+def contact_day(value: object) -> str | None:
+    """`YYYY-MM-DD` of a `last_contact` property written as a date or a date-time, else None."""
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return dt.date.fromisoformat(value[:10]).isoformat()
+        except ValueError:
+            return None
+    return None
 
 
 def _select(

@@ -2,8 +2,9 @@
 
 `projects`, `people`, `customers` and `meeting` have columns chosen for them; any other type shows its
 most common properties. `directory_columns` in mkdocs.yml overrides either (`{people: [company, role]}`).
-Two column names are computed rather than read: `last_contact` (the newest dated note linking to the
-row's note, not after today, else its own `last_contact` property) and `open_tasks` (its open tasks).
+Two column names are computed rather than read: `last_contact` (the newest of the dated notes linking to
+the row's note and its own `last_contact` property, not after today: `SiteData.last_contact`, the date
+every page shows) and `open_tasks` (its open tasks).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def _cell(row: NoteRow, column: str, data: SiteData, renderer: PropertyRenderer)
         count = data.open_task_count.get(row.path, 0)
         return (str(count) if count else ""), str(count)
     if column == "last_contact":
-        day = data.last_contact(row.path) or _as_day(row.frontmatter.get("last_contact"))
+        day = data.last_contact(row.path)
         if day:
             return readable_date(day, renderer.date_format) or html.escape(day), day
         return "", ""
@@ -89,10 +90,6 @@ def _cell(row: NoteRow, column: str, data: SiteData, renderer: PropertyRenderer)
         return "", ""
     shown = renderer.value(value)
     return shown, _sort_key(value)
-
-
-def _as_day(value: object) -> str | None:
-    return value[:10] if isinstance(value, str) and len(value) >= 10 and value[4] == "-" else None
 
 
 def _sort_key(value: object) -> str:

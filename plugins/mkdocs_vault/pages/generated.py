@@ -18,7 +18,7 @@ from ..pipeline import VaultState
 from ..vault.loader import frontmatter_tags
 from ..vault.model import Note
 from .addresses import DIRECTORY_URL, GRAPH_URL, TAGS_URL, TASKS_URL, TIMELINE_URL, relative, src_uri_of
-from .data import RowCache, SiteData
+from .data import RowCache, SiteData, contact_day
 from .directory import directory_pages
 from .graph import GraphLinks, global_graph_json, graph_nodes, graph_page, local_graph_section, nodes_json
 from .inline import InlineRenderer, field_pattern
@@ -221,15 +221,21 @@ class SitePages:
 
     def properties(self, note: Note, page_url: str) -> str:
         extra = []
+        frontmatter = note.frontmatter
         last = self.data.last_contact(note.path)
-        if last and "last_contact" not in {str(k).lower() for k in note.frontmatter}:
-            # A computed value shows only when the note has no `last_contact` property of its own.
+        key = next((k for k in frontmatter if str(k).lower() == "last_contact"), None)
+        if last and key is None:
+            # A computed value shows as a row of its own when the note has no `last_contact` property.
             extra.append(("last contact", self.renderer(note.path, page_url).value(last)))
+        elif last and contact_day(frontmatter[key]) != last:
+            # One date everywhere: a later contact, recorded by a note linking here, shows in place of
+            # the property's date, as the timeline and the directory show it.
+            frontmatter = {**frontmatter, key: last}
         return properties_panel(
-            note.frontmatter,
+            frontmatter,
             self.renderer(note.path, page_url),
             self.is_private,
-            frontmatter_tags(note.frontmatter),
+            frontmatter_tags(frontmatter),
             extra,
         )
 
