@@ -80,7 +80,7 @@ def test_directory_pages(team_pages: SitePages) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in people and "<script>" not in people
     assert text_of(people).index("Ada Byron") < text_of(people).index("Bob Stone")
     projects = pages["directory/projects/index.md"][1]
-    assert '<td data-sort="blocked">blocked</td>' in projects
+    assert '<td data-sort="blocked"><span class="vault-status-chip" data-status="blocked">blocked</span></td>' in projects
     assert '<td data-sort="4">4</td>' in projects  # open tasks: 3 open, 1 in progress
     assert 'href="../../people/ada-byron/">Ada Byron</a>' in projects  # owner link, relative to the page
 

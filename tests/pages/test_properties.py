@@ -34,7 +34,7 @@ def test_values_render_by_kind() -> None:
             "type": "projects",
         }
     )
-    assert "<dt>status</dt> <dd>active</dd>" in out
+    assert '<dt>status</dt> <dd><span class="vault-status-chip" data-status="active">active</span></dd>' in out
     assert '<dd><a class="vault-link" href="../../people/ada/">Ada</a></dd>' in out
     assert (
         '<span class="vault-chips" role="list"><span class="vault-chip" role="listitem">'
@@ -104,3 +104,15 @@ def test_helpers() -> None:
     )
     assert readable_date("2026-13-40", "MMMM d, yyyy") is None
     assert readable_date("12:30", "MMMM d, yyyy") is None
+
+
+def test_status_chip_kinds() -> None:
+    from mkdocs_vault.pages.properties import _status_chip
+
+    assert _status_chip("On hold") == '<span class="vault-status-chip" data-status="on-hold">On hold</span>'
+    assert _status_chip("In progress!") == (
+        '<span class="vault-status-chip" data-status="in-progress">In progress!</span>'
+    )
+    assert _status_chip('<b onclick="x">') == (
+        '<span class="vault-status-chip" data-status="b-onclick-x">&lt;b onclick=&quot;x&quot;&gt;</span>'
+    )

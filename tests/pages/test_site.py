@@ -42,6 +42,28 @@ def test_note_sections_close_the_table_of_contents(sample_site: Path) -> None:
         assert page.count(f'id="{anchor}"') == 1  # each entry has its target on the page
 
 
+def test_meetings_directory_lists_newest_first_and_type_names_read_as_words(sample_site: Path) -> None:
+    meetings = read(sample_site, "directory/meeting/index.html")
+    headers = re.findall(r'<th scope="col" aria-sort="(\w+)">([^<]+)</th>', meetings)
+    assert headers == [("none", "Name"), ("descending", "Date"), ("none", "Attendees")]
+    days = re.findall(r'<td data-sort="(\d{4}-\d\d-\d\d)">', meetings)
+    # The sample's fourteen meetings, from the file names of Meetings/ and Meetings/2025/.
+    assert days[0] == "2026-11-17" and days[-1] == "2025-11-18" and len(days) == 14
+    assert days == sorted(days, reverse=True)
+    people = read(sample_site, "directory/people/index.html")
+    assert re.findall(r'<th scope="col" aria-sort="(\w+)">Name</th>', people) == ["ascending"]
+    index = words(article(read(sample_site, "directory/index.html")))
+    assert "Customer notes 2" in index and "Customer-notes" not in index
+    assert "<h1>Customer notes</h1>" in read(sample_site, "directory/customer-notes/index.html")
+
+
+def test_status_is_a_chip_in_the_panel_and_the_directory(sample_site: Path) -> None:
+    page = read(sample_site, "projects/quarry-lane-data-warehouse/index.html")
+    chip = '<span class="vault-status-chip" data-status="blocked">blocked</span>'
+    assert f"<dt>status</dt> <dd>{chip}</dd>" in page
+    assert f'<td data-sort="blocked">{chip}</td>' in read(sample_site, "directory/projects/index.html")
+
+
 def test_one_last_contact_date_everywhere(sample_site: Path) -> None:
     """The project's `last_contact` property says 2026-10-20; the weekly sync of 2026-11-03 links to it
     since. Its properties panel, its timeline and its directory row all show the later date."""

@@ -34,8 +34,8 @@ MakeRenderer = Callable[[str, str], PropertyRenderer]  # (source note path, page
 
 
 def label(column: str) -> str:
-    """`last_contact` -> `Last contact`."""
-    text = column.replace("_", " ").strip()
+    """`last_contact` -> `Last contact`, `customer-notes` -> `Customer notes`."""
+    text = " ".join(column.replace("_", " ").replace("-", " ").split())
     return text[:1].upper() + text[1:]
 
 
@@ -88,7 +88,7 @@ def _cell(row: NoteRow, column: str, data: SiteData, renderer: PropertyRenderer)
         value = row.date
     if is_empty(value):
         return "", ""
-    shown = renderer.value(value)
+    shown = renderer.status(value) if column.lower() == "status" else renderer.value(value)
     return shown, _sort_key(value)
 
 
@@ -130,7 +130,11 @@ def directory_page(
             return table_row([first] + [_cell(row, c, data, renderer) for c in columns])
 
         table_rows.append(cache.get(("directory", row.path, url, tuple(columns)), cells))
-    table = sortable_table(["Name"] + [label(c) for c in columns], table_rows, "vault-directory")
+    # The order the rows come in, shown on its column's header: newest first for dated notes.
+    sorted_by: tuple[int, str] | None = (0, "ascending")  # by name
+    if all(r.date for r in rows):  # newest first (directory_pages), by a column only if one shows it
+        sorted_by = (1 + columns.index("date"), "descending") if "date" in columns else None
+    table = sortable_table(["Name"] + [label(c) for c in columns], table_rows, "vault-directory", sorted_by)
     count = "note" if len(rows) == 1 else "notes"
     body = f'<p class="vault-lead">{len(rows)} {count} of type <code>{html.escape(name)}</code>.</p>{table}'
     title = label(name)
@@ -167,6 +171,10 @@ def directory_pages(
             continue
         # Only for the pages made: sorting every type took longer than one page.
         rows = data.rows_by_title({r.path for r in rows})
+        if all(r.date for r in rows):
+            # Dated notes (meetings, daily notes) newest first, the order they are read in; a stable
+            # sort keeps notes of the same day by title.
+            rows.sort(key=lambda r: r.date or "", reverse=True)
         pages[src_uri_of(url)] = directory_page(
             name, rows, columns_for(name, rows, configured, is_private), data, make_renderer, url, cache
         )

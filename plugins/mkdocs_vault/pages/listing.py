@@ -44,11 +44,18 @@ def table_row(cells: Sequence[tuple[str, str]]) -> str:
     return f"<tr>{tds}</tr>"
 
 
-def sortable_table(headers: Sequence[str], rows: Iterable[str], css: str = "") -> str:
+def sortable_table(
+    headers: Sequence[str], rows: Iterable[str], css: str = "", sorted_by: tuple[int, str] | None = None
+) -> str:
     """A table that `vault.js` makes sortable by clicking a column header; `rows` are `table_row`s
     (kept across serve rebuilds by the listings' row caches). Sort keys are compared as numbers when
-    every key in the column is one."""
-    head = "".join(f'<th scope="col" aria-sort="none">{html.escape(h)}</th>' for h in headers)
+    every key in the column is one. `sorted_by` (column, "ascending" or "descending") marks the
+    order the rows already come in."""
+    column, order = sorted_by if sorted_by is not None else (-1, "none")
+    head = "".join(
+        f'<th scope="col" aria-sort="{order if i == column else "none"}">{html.escape(h)}</th>'
+        for i, h in enumerate(headers)
+    )
     body = list(rows)
     cls = f"vault-sortable {css}".strip()
     table = f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'

@@ -120,6 +120,13 @@ class PropertyRenderer:
             links.append(before + html.escape(relative(url, self.inline.page_url), quote=True) + after)
         return chips(links)
 
+    def status(self, value: Any) -> str:
+        """A `status` as a chip whose colour says what kind of state it is (properties.css: active,
+        blocked, paused, done...); a status that is not a plain word or phrase is shown as any value."""
+        if not isinstance(value, str) or "[" in value or not value.strip():
+            return self.value(value)
+        return _status_chip(value.strip())
+
     def note_type(self, value: str) -> str:
         href = relative(directory_url(value), self.inline.page_url)
         return f'<a class="vault-type" href="{html.escape(href, quote=True)}">{html.escape(value)}</a>'
@@ -136,6 +143,15 @@ def _unlinked_string(value: str, date_format: str, private: re.Pattern[str] | No
     if is_url(value):
         return external(value.strip(), value.strip())
     return plain(clean(value, private), markup=False).strip()
+
+
+@functools.lru_cache(maxsize=1024)  # a vault has a handful of statuses, on many notes
+def _status_chip(value: str) -> str:
+    kind = re.sub(r"[^a-z0-9]+", "-", value.casefold()).strip("-")
+    return (
+        f'<span class="vault-status-chip" data-status="{html.escape(kind, quote=True)}">'
+        f"{html.escape(value)}</span>"
+    )
 
 
 @functools.lru_cache(maxsize=4096)  # a vault has a few hundred tags, shown on thousands of notes
@@ -168,6 +184,8 @@ def properties_panel(
             shown = renderer.tags(tags)
         elif low == "type" and isinstance(value, str):
             shown = renderer.note_type(value.strip())
+        elif low == "status":
+            shown = renderer.status(value)
         else:
             shown = renderer.value(value)
         if not shown:
