@@ -2,7 +2,11 @@
 
 Everything that shows or compares a date asks this object, so a build with a fixed `today` (the option,
 else `SOURCE_DATE_EPOCH`) is reproducible. File times come from git (first and last commit touching the
-file) when `file_times: git` and the vault is in a git checkout, else from the filesystem.
+file) when `file_times: git` and the vault is in a git checkout, else from the filesystem. With
+`file_times: auto` (the default) a file the checkout tracks, unchanged since its last commit, has its
+git times, and one it does not track, or that has changed since (an uncommitted edit, a note saved while
+`mkdocs serve` runs), the filesystem's: a fresh clone gives every file the clone's time, which said
+nothing about when a note last changed.
 """
 
 from __future__ import annotations
@@ -59,6 +63,8 @@ class Clock:
         self.vault_root = Path(vault_root) if vault_root else None
         self._today = self._resolve_today(today)
         self._git_times: dict[str, tuple[dt.datetime, dt.datetime]] | None = None
+        self._changed_files: set[str] | None = None
+        self._seen: dict[str, int] = {}  # vault path -> modification time (ns) when first read
 
     def _resolve_today(self, today: dt.date | str | None) -> dt.date:
         if isinstance(today, dt.datetime):
@@ -88,6 +94,15 @@ class Clock:
             times = self._git().get(rel_path)
             if times:
                 return times
+        elif self.file_times == "auto":
+            times = self._git().get(rel_path)
+            if times:
+                if rel_path not in self._changed() and self._seen.setdefault(rel_path, stat.st_mtime_ns) == (
+                    stat.st_mtime_ns
+                ):
+                    return times
+                # Changed since its last commit: created when first committed, modified on disk.
+                return times[0], dt.datetime.fromtimestamp(stat.st_mtime, self.tz)
         mtime = dt.datetime.fromtimestamp(stat.st_mtime, self.tz)
         birth = getattr(stat, "st_birthtime", None)
         ctime = dt.datetime.fromtimestamp(birth, self.tz) if birth else mtime
@@ -97,6 +112,13 @@ class Clock:
         if self._git_times is None:
             self._git_times = _read_git_times(self.vault_root, self.tz) if self.vault_root else {}
         return self._git_times
+
+    def _changed(self) -> set[str]:
+        """Tracked files that differ from their last commit when first asked (`git status`), read once;
+        a later edit shows as a new modification time (`_seen`: the first one this clock saw)."""
+        if self._changed_files is None:
+            self._changed_files = _read_git_changes(self.vault_root) if self.vault_root else set()
+        return self._changed_files
 
 
 def _read_git_times(root: Path, tz: ZoneInfo) -> dict[str, tuple[dt.datetime, dt.datetime]]:
@@ -127,3 +149,16 @@ def _read_git_times(root: Path, tz: ZoneInfo) -> dict[str, tuple[dt.datetime, dt
         last = times.get(rel, (stamp, stamp))[1]
         times[rel] = (stamp, last)
     return times
+
+
+def _read_git_changes(root: Path) -> set[str]:
+    """Vault-relative paths of the tracked files below `root` that differ from the last commit (staged
+    or not), from one `git diff`."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "diff", "HEAD", "--name-only", "--no-renames", "--relative", "-z", "--", "."],
+            capture_output=True, text=True, check=True, timeout=120,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    return {path for path in out.split("\0") if path}

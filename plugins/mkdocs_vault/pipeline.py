@@ -45,7 +45,7 @@ class Options:
     unresolved_links: str = WARNING
     today: str | None = None
     timezone: str | None = None
-    file_times: str = "filesystem"
+    file_times: str = "auto"
     skip_templates: bool = True
     home: str | None = None
 
@@ -59,7 +59,7 @@ class Options:
             unresolved_links=get("unresolved_links") or WARNING,
             today=get("today"),
             timezone=get("timezone"),
-            file_times=get("file_times") or "filesystem",
+            file_times=get("file_times") or "auto",
             home=get("home"),
         )
 

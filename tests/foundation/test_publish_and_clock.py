@@ -71,3 +71,42 @@ def test_file_times_from_filesystem_and_git(tmp_path) -> None:
     ctime, mtime = clock.file_times_of("A.md", note.stat())
     assert ctime == dt.datetime(2024, 1, 1, 10, tzinfo=dt.UTC)
     assert mtime == dt.datetime(2024, 6, 1, 10, tzinfo=dt.UTC)
+
+
+def test_auto_file_times_git_for_unchanged_tracked_files_else_filesystem(tmp_path) -> None:
+    """`file_times: auto` (the default): a fresh clone's files all carry the clone's time on disk, so a
+    tracked file unchanged since its commit has its git times; a new note, or one edited since, the
+    filesystem's modification time (a tracked one keeps its first commit as ctime)."""
+    from mkdocs_vault.pipeline import Options
+
+    assert Options().file_times == "auto"
+    vault = tmp_path / "v"
+    vault.mkdir()
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
+    for name in ("Kept.md", "Edited.md"):
+        (vault / name).write_text("first")
+    date = "2024-01-01T10:00:00Z"
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True, env=env)
+    subprocess.run(["git", "commit", "-qm", "notes"], cwd=tmp_path, check=True,
+                   env=dict(env, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date))
+    committed = dt.datetime(2024, 1, 1, 10, tzinfo=dt.UTC)
+    on_disk = dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    (vault / "Edited.md").write_text("changed, not committed")
+    (vault / "New.md").write_text("never committed")
+    for name in ("Kept.md", "Edited.md", "New.md"):  # as after a clone: every file's time is recent
+        os.utime(vault / name, (on_disk.timestamp(), on_disk.timestamp()))
+
+    clock = Clock(timezone="UTC", file_times="auto", vault_root=vault)
+    times = {name: clock.file_times_of(name, (vault / name).stat()) for name in ("Kept.md", "Edited.md", "New.md")}
+    assert times["Kept.md"] == (committed, committed)
+    assert times["Edited.md"] == (committed, on_disk)
+    assert times["New.md"] == (on_disk, on_disk)
+    # Saved while `mkdocs serve` runs: the same clock sees a new modification time, the file's own.
+    later = dt.datetime(2025, 3, 5, tzinfo=dt.UTC)
+    os.utime(vault / "Kept.md", (later.timestamp(), later.timestamp()))
+    assert clock.file_times_of("Kept.md", (vault / "Kept.md").stat()) == (committed, later)
+    # `filesystem` keeps the disk's times for all, as before.
+    fs = Clock(timezone="UTC", file_times="filesystem", vault_root=vault)
+    assert fs.file_times_of("Kept.md", (vault / "Kept.md").stat())[1] == later

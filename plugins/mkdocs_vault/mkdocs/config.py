@@ -16,7 +16,7 @@ class VaultConfig(base.Config):
     # The clock.
     today = c.Optional(c.Type(str))
     timezone = c.Optional(c.Type(str))
-    file_times = c.Choice(("filesystem", "git"), default="filesystem")
+    file_times = c.Choice(("auto", "filesystem", "git"), default="auto")
     # Rendering.
     strict_line_breaks = c.Optional(c.Type(bool))  # None: follow .obsidian/app.json
     date_format = c.Type(str, default="MMMM dd, yyyy")  # Luxon tokens; Dataview's default
