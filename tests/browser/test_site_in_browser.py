@@ -69,6 +69,7 @@ def test_person_page_panels(page, site_url: str, artifacts: Path) -> None:
     mentions = page.locator("section.vault-backlinks")
     assert mentions.locator("li.vault-mention", has_text="Weekly delivery sync").count() == 1
     assert mentions.locator("h3.vault-group", has_text="meeting").count() == 1
+    page.locator(".vault-graph--local").scroll_into_view_if_needed()  # drawn when it comes into view
     graph = page.locator(".vault-graph--local.vault-graph--ready canvas")
     graph.first.wait_for(timeout=10000)
     page.wait_for_timeout(1500)  # let the layout settle before the screenshot
@@ -84,6 +85,7 @@ def test_project_page_panels(page, site_url: str, artifacts: Path) -> None:
     mentions = page.locator("section.vault-backlinks")
     assert mentions.locator("li.vault-mention", has_text="Quarry Lane blocker review").count() == 1
     assert mentions.locator("mark").count() > 0  # the link to this project, marked in its context line
+    page.locator(".vault-graph--local").scroll_into_view_if_needed()  # drawn when it comes into view
     page.locator(".vault-graph--local.vault-graph--ready canvas").first.wait_for(timeout=10000)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(artifacts / "project.png"), full_page=True)
