@@ -391,3 +391,36 @@ def test_the_menu_copy_is_hidden_where_the_right_column_shows(browser, site_url:
         assert not page.locator(".vault-menu-toc").is_visible()
         assert page.locator("[data-md-component=toc]").count() == 1  # Material's own stays the only one
         assert_clean(page)
+
+
+# -- file explorer ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_explorer_opens_the_current_notes_folder(browser, site_url: str, shots: Path, viewport: dict) -> None:
+    with opened(browser, site_url, "people/zo%C3%AB-marchetti/", viewport) as page:
+        assert not any("explorer.json" in u for u in page.requested)  # not fetched until opened
+        if viewport is PHONE:
+            page.locator("label.md-header__button[for=__drawer]").click()
+        summary = page.locator(".vault-explorer__summary")
+        summary.scroll_into_view_if_needed()
+        started = page.evaluate("performance.now()")
+        summary.click()
+        page.locator(".vault-explorer--ready").wait_for(timeout=5000)
+        took = page.evaluate("performance.now()") - started
+        assert took < 1000
+        current = page.locator('.vault-explorer a[aria-current="page"]')
+        assert current.count() == 1 and current.inner_text() == "Zoë Marchetti"
+        current.scroll_into_view_if_needed()
+        assert current.is_visible()
+        opened_folders = page.locator(".vault-explorer__folder > details[open] > summary").all_inner_texts()
+        assert opened_folders == ["People"]  # the note's folder, and no other
+        # The People folder lists its notes and its subfolder, collapsed until asked.
+        people = page.locator(".vault-explorer__folder", has=page.locator("summary", has_text="People")).first
+        assert people.locator("a.vault-explorer__note", has_text="Siobhan O'Leary").count() == 1
+        page.locator(".vault-explorer summary", has_text="Alumni").click()
+        page.locator(".vault-explorer a", has_text="Hugo Lindgren").wait_for(state="visible", timeout=3000)
+        page.screenshot(path=str(shots / f"explorer-{'phone' if viewport is PHONE else 'desktop'}.png"))
+        page.locator(".vault-explorer a", has_text="Hugo Lindgren").click()
+        page.wait_for_url("**/people/alumni/hugo-lindgren/", timeout=10000)
+        assert_clean(page)

@@ -151,6 +151,14 @@ def test_graph_json_names_are_data(xss_site: Path) -> None:
         assert any("<script>" in n["t"] for n in data["nodes"])  # the name itself is kept as written
 
 
+def test_explorer_json_names_are_data(xss_site: Path) -> None:
+    text = (xss_site / "assets/vault/explorer.json").read_text(encoding="utf-8")
+    tree = json.loads(text)
+    assert "<script" not in text and "<img" not in text
+    titles = [n[0] for folder in tree.get("d", []) for n in folder.get("f", [])]
+    assert "Mallory <script>alert(8)</script>" in titles  # kept as written; vault.js sets it as text
+
+
 def test_the_hostile_name_shows_as_text(xss_site: Path) -> None:
     home = (xss_site / "index.html").read_text(encoding="utf-8")
     assert "Eve &lt;img src=x onerror=alert(1)&gt;" in home

@@ -8,7 +8,10 @@
  *   Material's own instant previews need `site_url` and a sitemap whose host and port match the page;
  *   this works from any host, port and sub-path;
  * - the vendored mermaid and KaTeX, loaded only on a page with a diagram or a formula (a 3.5 MB and a
- *   0.3 MB download that most pages never need).
+ *   0.3 MB download that most pages never need);
+ * - a file explorer at the foot of the left-hand navigation: every published note by folder, from one
+ *   JSON file per site fetched when the reader opens it; the current note's folder opens, the note is
+ *   marked.
  *
  * Runs on every page load, including Material's instant navigation (its `document$` observable).
  */
@@ -19,6 +22,8 @@
   var here = script ? script.src : location.href;
   var GRAPH_LIB = new URL("vendor/force-graph/force-graph.min.js", here).href;
   var VENDOR = new URL("../vendor/", here).href;  // assets/vendor/: mermaid and KaTeX
+  var SITE_ROOT = new URL("../../", here).href;
+  var EXPLORER_DATA = new URL("../vault/explorer.json", here).href;
   var COLOURS = {
     projects: "#3f51b5", people: "#e91e63", customers: "#009688", meeting: "#ff9800",
     daily: "#8bc34a", reference: "#795548", inbox: "#9c27b0"
@@ -418,6 +423,113 @@
     menu.insertBefore(item, menu.firstChild);
   }
 
+  /* -- file explorer ------------------------------------------------------------------------- */
+  /* The tree (pages/explorer.py) is fetched once, when the explorer is first opened (or at once on a
+     page load if the reader left it open: sessionStorage), and a folder's entries are made only when
+     it opens, so a vault of 10,000 notes costs a reader nothing until they look. */
+  var explorerTree = null;
+  var OPEN_KEY = "vault-explorer-open";
+
+  function explorerData() {
+    if (!explorerTree) {
+      explorerTree = fetch(EXPLORER_DATA).then(function (r) {
+        if (!r.ok) throw new Error("file list: HTTP " + r.status);
+        return r.json();
+      });
+      explorerTree.catch(function () { explorerTree = null; });  // try again on the next opening
+    }
+    return explorerTree;
+  }
+
+  function samePage(url) {
+    return new URL(url, location.href).pathname === location.pathname;
+  }
+
+  function noteUrl(folder, segment) {
+    if (segment.charAt(0) === "/") return new URL(segment.slice(1) + "/", SITE_ROOT).href;
+    return new URL(folder.u + (segment ? segment + "/" : ""), SITE_ROOT).href;
+  }
+
+  function holdsCurrent(folder) {
+    return (folder.f || []).some(function (n) { return samePage(noteUrl(folder, n[1])); }) ||
+      (folder.d || []).some(holdsCurrent);
+  }
+
+  function folderList(folder) {
+    var list = document.createElement("ul");
+    list.className = "vault-explorer__list";
+    (folder.d || []).forEach(function (sub) {
+      var item = document.createElement("li");
+      item.className = "vault-explorer__folder";
+      var details = document.createElement("details");
+      var summary = document.createElement("summary");
+      summary.textContent = sub.n;
+      details.appendChild(summary);
+      details.addEventListener("toggle", function () {
+        if (details.open && !details.dataset.filled) {
+          details.dataset.filled = "1";
+          details.appendChild(folderList(sub));
+        }
+      });
+      if (holdsCurrent(sub)) details.open = true;  // the current note's folder, and those above it
+      item.appendChild(details);
+      list.appendChild(item);
+    });
+    (folder.f || []).forEach(function (note) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = noteUrl(folder, note[1]);
+      link.textContent = note[0];
+      link.className = "vault-explorer__note";
+      if (samePage(link.href)) link.setAttribute("aria-current", "page");
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function fillExplorer(box) {
+    if (box.dataset.filled) return;
+    box.dataset.filled = "1";
+    var tree = box.querySelector(".vault-explorer__tree");
+    tree.textContent = "Loading…";
+    explorerData().then(function (root) {
+      tree.textContent = "";
+      tree.appendChild(folderList(root));
+      // A folder opened because it holds the current note fills itself when its `toggle` fires.
+      var current = tree.querySelector('[aria-current="page"]');
+      if (current) current.scrollIntoView({ block: "nearest" });
+      box.classList.add("vault-explorer--ready");
+    }).catch(function (error) {
+      tree.textContent = "The list of notes could not be loaded (" + error.message + ").";
+      delete box.dataset.filled;
+    });
+  }
+
+  function mountExplorer() {
+    var menu = document.querySelector(".md-sidebar--primary .md-nav--primary > .md-nav__list");
+    if (!menu || menu.querySelector(".vault-explorer")) return;
+    var item = document.createElement("li");
+    item.className = "md-nav__item vault-explorer";
+    var box = document.createElement("details");
+    var summary = document.createElement("summary");
+    summary.className = "md-nav__link vault-explorer__summary";
+    summary.textContent = "All notes";
+    var tree = document.createElement("div");
+    tree.className = "vault-explorer__tree";
+    box.appendChild(summary);
+    box.appendChild(tree);
+    box.addEventListener("toggle", function () {
+      try { sessionStorage.setItem(OPEN_KEY, box.open ? "1" : ""); } catch (e) { /* private mode */ }
+      if (box.open) fillExplorer(box);
+    });
+    item.appendChild(box);
+    menu.appendChild(item);
+    var wasOpen = false;
+    try { wasOpen = sessionStorage.getItem(OPEN_KEY) === "1"; } catch (e) { /* private mode */ }
+    if (wasOpen) box.open = true;  // fills it (toggle)
+  }
+
   /* -- wiring -------------------------------------------------------------------------------- */
   function init() {
     hidePreview();
@@ -425,6 +537,7 @@
     watchGraphs();
     renderMath();
     contentsInMenu();
+    mountExplorer();
     bindPreviews();
   }
 

@@ -299,15 +299,19 @@ class SiteBuilder:
         return pages
 
     def _generated_files(self, files: Files) -> None:
-        """Non-page files of the generated pages: the global graph's JSON."""
-        from ..pages.addresses import GRAPH_JSON_URI
+        """Non-page files of the generated pages: the global graph's JSON and the file explorer's tree."""
+        from ..pages.addresses import EXPLORER_JSON_URI, GRAPH_JSON_URI
 
-        if self.site_pages is None or "graph/index.md" not in self.generated:
+        if self.site_pages is None:
             return
-        existing = files.get_file_from_path(GRAPH_JSON_URI)
-        if existing is not None:
-            files.remove(existing)
-        files.append(File.generated(self.config, GRAPH_JSON_URI, content=self.site_pages.graph_json()))
+        made = {EXPLORER_JSON_URI: self.site_pages.explorer_json}  # the file explorer's folder tree
+        if "graph/index.md" in self.generated:
+            made[GRAPH_JSON_URI] = self.site_pages.graph_json
+        for uri, content in made.items():
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(self.config, uri, content=content()))
 
     # -- incremental rebuilds (incremental.py) ------------------------------------------------------
     def _site_key(self) -> tuple:

@@ -20,6 +20,8 @@ GRAPH_URL = "graph/"
 DIRECTORY_URL = "directory/"
 # The global graph's data: under `assets/`, which notes never take (pipeline.RESERVED_URLS).
 GRAPH_JSON_URI = "assets/vault/graph.json"
+# The file explorer's folder tree (explorer.py), fetched by vault.js.
+EXPLORER_JSON_URI = "assets/vault/explorer.json"
 
 
 def src_uri_of(url: str) -> str:

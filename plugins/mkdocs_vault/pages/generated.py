@@ -20,6 +20,7 @@ from ..vault.model import Note
 from .addresses import DIRECTORY_URL, GRAPH_URL, TAGS_URL, TASKS_URL, TIMELINE_URL, relative, src_uri_of
 from .data import RowCache, SiteData, contact_day
 from .directory import directory_pages
+from .explorer import explorer_json
 from .graph import GraphLinks, global_graph_json, graph_nodes, graph_page, local_graph_section, nodes_json
 from .inline import InlineRenderer, field_pattern
 from .mentions import NoteLines, backlinks, quotes
@@ -71,6 +72,7 @@ class SitePages:
         self.listings: dict[str, tuple[str, str]] = {}  # what `pages()` made for this build
         self._graph_json: str | None = None
         self._graph_nodes: tuple[list[tuple[str, str, str]], str] | None = None  # nodes and their JSON
+        self._explorer: tuple[list[tuple[str, str, str]], str] | None = None  # (path, title, url)s, JSON
         self.rows = RowCache(keep_rows)  # a serve rebuild carries the unchanged rows over
         self._tag_tree: TagTree | None = None  # made when a tag page is, then kept up to date
         self._graph_links = GraphLinks() if keep_rows else None  # the global graph's, for a rebuild
@@ -188,8 +190,19 @@ class SitePages:
         self._graph_json = previous._graph_json
 
     def graph_nodes_from(self, previous: SitePages) -> None:
-        """Take the last build's graph nodes, which `graph_json` uses if they are this build's too."""
+        """Take the last build's graph nodes, which `graph_json` uses if they are this build's too (and
+        its explorer tree, which `explorer_json` uses the same way)."""
         self._graph_nodes = previous._graph_nodes
+        self._explorer = previous._explorer
+
+    def explorer_json(self) -> str:
+        """The file explorer's folder tree (explorer.py): the last build's when no note was added,
+        removed, renamed or moved."""
+        notes = self.data.notes
+        key = [(p, notes[p].title, notes[p].url) for p in sorted(notes)]
+        if self._explorer is None or self._explorer[0] != key:
+            self._explorer = (key, explorer_json(notes.values()))
+        return self._explorer[1]
 
     def quotes(self, source: str, target: str, path: str) -> bool:
         """Does `target`'s page quote a line of `source` showing a link to `path` (its linked mentions)?"""
