@@ -424,3 +424,34 @@ def test_explorer_opens_the_current_notes_folder(browser, site_url: str, shots: 
         page.locator(".vault-explorer a", has_text="Hugo Lindgren").click()
         page.wait_for_url("**/people/alumni/hugo-lindgren/", timeout=10000)
         assert_clean(page)
+
+
+# -- graph full screen -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["graph/", "projects/quarry-lane-data-warehouse/"])
+def test_graph_goes_full_screen_and_back(browser, site_url: str, shots: Path, path: str) -> None:
+    with opened(browser, site_url, path, DESKTOP, "dark") as page:
+        graph = page.locator(".vault-graph").first
+        graph.scroll_into_view_if_needed()
+        page.locator(".vault-graph--ready canvas").first.wait_for(timeout=10000)
+        before = page.locator(".vault-graph canvas").first.bounding_box()
+        assert before is not None and before["width"] < DESKTOP["width"] - 200
+        page.locator(".vault-graph__full").first.click()
+        page.wait_for_function(
+            "document.fullscreenElement && document.fullscreenElement.matches('.vault-graph')"
+        )
+        page.wait_for_function(
+            f"document.querySelector('.vault-graph canvas').getBoundingClientRect().width >= {DESKTOP['width'] - 1}"
+        )
+        full = page.locator(".vault-graph canvas").first.bounding_box()
+        assert full is not None and full["height"] >= DESKTOP["height"] - 1
+        page.wait_for_timeout(600)
+        if path == "graph/":
+            page.screenshot(path=str(shots / "graph-full-screen-dark.png"))
+        page.locator(".vault-graph__full").first.click()  # the same button leaves it (as Escape does)
+        page.wait_for_function("!document.fullscreenElement")
+        page.wait_for_function(
+            f"document.querySelector('.vault-graph canvas').getBoundingClientRect().width <= {before['width'] + 1}"
+        )
+        assert_clean(page)

@@ -236,12 +236,39 @@
         if (!el.dataset.vaultFitted) { el.dataset.vaultFitted = "1"; graph.zoomToFit(300, 30); }
       });
       legend(el, nodes);
+      fullScreenButton(el, graph, width, height);
       el.dataset.vaultNodes = String(nodes.length);
       el.classList.add("vault-graph--ready");
     }).catch(function (error) {
       el.classList.add("vault-graph--failed");
       el.textContent = "The graph could not be drawn (" + error.message + ").";
     });
+  }
+
+  /* A graph fills the screen on request (the browser's Fullscreen API; Escape leaves it), redrawn at the
+     screen's size, and back at its own size after. */
+  function fullScreenButton(el, graph, width, height) {
+    if (!el.requestFullscreen) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "vault-graph__full";
+    button.title = "Full screen";
+    button.setAttribute("aria-label", "Show the graph full screen");
+    // Four corners, drawn here rather than a glyph some systems have no font for.
+    button.innerHTML = '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">' +
+      '<path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" fill="none" stroke="currentColor" stroke-width="2"/></svg>';
+    button.addEventListener("click", function () {
+      if (document.fullscreenElement === el) document.exitFullscreen();
+      else el.requestFullscreen().catch(function () { /* refused: the graph stays as it is */ });
+    });
+    el.addEventListener("fullscreenchange", function () {
+      var full = document.fullscreenElement === el;
+      graph.width(full ? window.innerWidth : width).height(full ? window.innerHeight : height);
+      button.title = full ? "Leave full screen" : "Full screen";
+      button.setAttribute("aria-label", full ? "Leave full screen" : "Show the graph full screen");
+      setTimeout(function () { graph.zoomToFit(300, 30); }, 50);
+    });
+    el.appendChild(button);
   }
 
   function legend(el, nodes) {
