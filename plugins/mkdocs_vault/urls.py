@@ -135,15 +135,32 @@ def _note_slug(path: str, reserved: frozenset[str] = frozenset()) -> str:
     A base (`Views/Open Work.base`) is a page too, by the same rule: `views/open-work`.
     A top-level folder whose slug is a reserved URL (`Tags/`) moves aside to `tags-2/`, so notes never
     land among the generated pages."""
+    segments, stem = _slug_parts(path, reserved)
+    if stem.lower() != "index" and not is_folder_note(path):
+        segments.append(slugify_segment(stem))
+    return "/".join(segments)
+
+
+def _slug_parts(path: str, reserved: frozenset[str]) -> tuple[list[str], str]:
+    """(the slugified folders of `path`, the top one moved aside if reserved; its file name's stem)."""
     parts = path.split("/")
     leaf = parts[-1]
     stem = leaf[:-3] if leaf.lower().endswith(".md") else leaf[:-5] if leaf.lower().endswith(".base") else leaf
     segments = [slugify_segment(p) for p in parts[:-1]]
     if segments and segments[0] in reserved:
         segments[0] += "-2"
-    if stem.lower() != "index":
-        segments.append(slugify_segment(stem))
-    return "/".join(segments)
+    return segments, stem
+
+
+def is_folder_note(path: str) -> bool:
+    """Is `path` a folder note, named like its folder (`Customers/Acme/Acme.md`)? It is the folder's page,
+    at the folder's URL (`customers/acme/`), as a folder's `index.md` is."""
+    parts = path.split("/")
+    if len(parts) < 2:
+        return False
+    leaf = parts[-1]
+    stem = leaf[:-3] if leaf.lower().endswith(".md") else leaf[:-5] if leaf.lower().endswith(".base") else leaf
+    return slugify_segment(stem) == slugify_segment(parts[-2])
 
 
 def _clean_permalink(value: object) -> str | None:
@@ -402,6 +419,21 @@ class UrlMap:
                     continue
                 out[url] = path
         return {f"{u}/": p for u, p in out.items()}
+
+    def folder_note_redirects(self) -> dict[str, str]:
+        """The URL each folder note had before it moved to its folder's URL (`customers/acme/acme/` for
+        `Customers/Acme/Acme.md`) -> the note, for a redirect page there, so links people shared keep
+        working; unless a note or an attachment has that URL."""
+        taken = set(self._note_url.values()) | set(self._attachment_url.values())
+        out: dict[str, str] = {}
+        for path in sorted(self._note_url):
+            if not is_folder_note(path):
+                continue
+            segments, stem = _slug_parts(path, self._reserved)
+            old = "/".join([*segments, slugify_segment(stem)])
+            if old != self._note_url[path] and old not in taken:
+                out[f"{old}/"] = path
+        return out
 
     def notes(self) -> dict[str, str]:
         return {p: self.note_url(p) for p in sorted(self._note_url)}

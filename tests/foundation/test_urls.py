@@ -61,6 +61,27 @@ def test_note_urls_are_directory_urls_and_index_is_the_folder() -> None:
     assert urls.note_url("Customers/Acme/Notes.md") == "customers/acme/notes/"
 
 
+def test_a_folder_note_is_the_folders_page_and_its_old_url_redirects() -> None:
+    """`Customers/Acme/Acme.md` is the folder's page, at `customers/acme/` (not `customers/acme/acme/`,
+    the doubled URL issue 18 saw); its old URL is kept as a redirect. A folder's `index.md` competes for
+    the same URL by the usual rule (path order: `Acme.md` first)."""
+    urls = UrlMap(["Customers/Acme/Acme.md", "Customers/Acme/Notes.md", "Customers/Customers.md", "Solo.md"])
+    assert urls.note_url("Customers/Acme/Acme.md") == "customers/acme/"
+    assert urls.note_url("Customers/Acme/Notes.md") == "customers/acme/notes/"
+    assert urls.note_url("Customers/Customers.md") == "customers/"  # takes the top-level listing's place
+    assert urls.note_url("Solo.md") == "solo/"  # not in a folder: an ordinary note
+    assert urls.folder_note_redirects() == {
+        "customers/acme/acme/": "Customers/Acme/Acme.md",
+        "customers/customers/": "Customers/Customers.md",
+    }
+    both = UrlMap(["Team/Team.md", "Team/index.md"])
+    assert both.note_url("Team/Team.md") == "team/" and both.note_url("Team/index.md") == "team-2/"
+    # The old URL is left alone when another note has it.
+    taken = UrlMap(["A/A.md", "A/A/index.md"])
+    assert taken.note_url("A/A.md") == "a/" and taken.note_url("A/A/index.md") == "a/a/"
+    assert taken.folder_note_redirects() == {}
+
+
 def test_collisions_get_deterministic_suffixes_whatever_the_input_order() -> None:
     paths = ["A/Kick off.md", "A/Kick-off.md", "A/kick  off!.md"]
     first = UrlMap(paths)

@@ -64,6 +64,24 @@ def test_status_is_a_chip_in_the_panel_and_the_directory(sample_site: Path) -> N
     assert f'<td data-sort="blocked">{chip}</td>' in read(sample_site, "directory/projects/index.html")
 
 
+def test_folder_note_at_the_folders_url_with_a_redirect_from_the_old_one(sample_site: Path) -> None:
+    """`Customers/Quarry Lane Credit Union/Quarry Lane Credit Union.md` of the sample vault."""
+    page = read(sample_site, "customers/quarry-lane-credit-union/index.html")
+    assert "<h1" in page and "Quarry Lane Credit Union" in words(article(page))
+    old = read(sample_site, "customers/quarry-lane-credit-union/quarry-lane-credit-union/index.html")
+    assert '<meta http-equiv="refresh" content="0; url=../">' in old
+    # The notes in the folder link to it from their folder path; it does not link to itself.
+    notes = read(sample_site, "customers/quarry-lane-credit-union/notes/index.html")
+    crumbs = re.search(r'<nav class="md-path vault-path".*?</nav>', notes, re.DOTALL)
+    assert crumbs is not None and re.search(r'<a href="\.\./" class="md-path__link">\s*<span class="md-ellipsis">Quarry Lane Credit Union', crumbs.group(0))
+    own = re.search(r'<nav class="md-path vault-path".*?</nav>', page, re.DOTALL)
+    assert own is not None and 'href="./"' not in own.group(0)
+    # Links to it from other notes go to the folder's URL.
+    home = read(sample_site, "index.html")
+    assert 'href="customers/quarry-lane-credit-union/"' in home
+    assert 'href="customers/quarry-lane-credit-union/quarry-lane-credit-union/"' not in home
+
+
 def test_one_last_contact_date_everywhere(sample_site: Path) -> None:
     """The project's `last_contact` property says 2026-10-20; the weekly sync of 2026-11-03 links to it
     since. Its properties panel, its timeline and its directory row all show the later date."""

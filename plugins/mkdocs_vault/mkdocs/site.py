@@ -671,7 +671,8 @@ class SiteBuilder:
         return context
 
     def _breadcrumbs(self, page: Page, folder: str) -> list[dict[str, str | None]]:
-        """The note's folder path above its title; a top-level folder links to its section page."""
+        """The note's folder path above its title; a top-level folder links to its section page (or its
+        folder note, which takes that page's URL), a folder below to its folder note if it has one."""
         crumbs: list[dict[str, str | None]] = []
         parts = folder.split("/") if folder else []
         for i, part in enumerate(parts):
@@ -680,9 +681,9 @@ class SiteBuilder:
             target = (
                 next((uri for title, uri in reversed(self.sections) if title == part), None)
                 if i == 0
-                else None
+                else self._folder_page(parts[: i + 1])
             )
-            if target is not None:
+            if target is not None and target != page.file.src_uri:  # (a folder note's own folder: itself)
                 url = _uri_to_url(target)
                 # For a directory URL `relative` gives what get_relative_url gives, without normalising.
                 href = (
@@ -690,6 +691,17 @@ class SiteBuilder:
                 )
             crumbs.append({"title": part, "href": href})
         return crumbs
+
+    def _folder_page(self, parts: list[str]) -> str | None:
+        """The src_uri of the folder note (`A/B/B.md`, else `A/B/index.md`) of the folder `parts`, if one
+        is published."""
+        urls = self.state.urls
+        assert urls is not None
+        folder = "/".join(parts)
+        for path in (f"{folder}/{parts[-1]}.md", f"{folder}/index.md"):
+            if urls.has_note(path):
+                return urls.note_src_uri(path)
+        return None
 
     def post_build(self) -> None:
         if self.options.publish_report:
@@ -717,7 +729,9 @@ class SiteBuilder:
         }
         written = state.tracker.redirects
         now: dict[str, str] = {}
-        for url, path in state.urls.alias_urls(aliases).items():
+        # Aliases, and the old URLs of folder notes (urls.is_folder_note): the folder note's wins.
+        redirects = {**state.urls.alias_urls(aliases), **state.urls.folder_note_redirects()}
+        for url, path in redirects.items():
             out = os.path.normpath(os.path.join(site_dir, url, "index.html"))
             if out in pages:
                 continue  # a page of this build already lives there
