@@ -9,7 +9,8 @@ global graph's JSON is compared.
 
 A few notes are added to the copy (`EXTRA_NOTES`) for what a rebuild keeps and updates rather than
 makes again: three notes whose names slugify alike, so that their URLs (`urls.UrlMap.updated`) depend
-on each other, and tags only one note has, whose pages go when it is unpublished (`pages.tags.TagTree`)."""
+on each other, tags only one note has, whose pages go when it is unpublished (`pages.tags.TagTree`),
+and a folder note that shows its folder's listing."""
 
 from __future__ import annotations
 
@@ -57,6 +58,9 @@ EXTRA_NOTES = {
         '---\ntype: crew-meeting\nattendees:\n- "[[Ottoline]]"\n- "[[Perrin]]"\n---\n\n'
         "- [ ] Send the notes [owner:: [[Ottoline]]]\n"
     ),
+    # A folder note at the top-level folder's URL shows the folder's listing below its text: the edits to
+    # the notes above (a permalink moving one, one unpublished) change it without touching this note.
+    "Reference/Reference.md": "The shelf of how-tos and plans.\n",
 }
 CREW_MEETING = "Crew/Meets/Kickoff.md"
 

@@ -268,3 +268,26 @@ def test_blocks_are_those_of_splitting_at_blank_lines() -> None:
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 24)))
         start = rnd.randint(0, len(text))
         assert _blocks(text, start) == [b.strip() for b in text[start:].strip().split("\n\n")], (text, start)
+
+
+def test_a_top_level_folder_note_shows_the_folders_listing_below_its_text(tmp_path: Path, make_vault) -> None:
+    vault = make_vault(
+        {
+            "index.md": "# Home\n\nSee [[Clients]].\n",
+            "Clients/Clients.md": "# Clients\n\nWho we work for.\n",
+            "Clients/Acme.md": "# Acme\n",
+            "Clients/Past/Beta.md": "---\ndate: 2026-01-05\n---\n# Beta\n",
+        }
+    )
+    site = tmp_path / "site"
+    result = build_site(site_config(tmp_path, vault, "      today: '2026-11-24'"), site)
+    assert result.returncode == 0, result.stderr
+    page = read(site, "clients/index.html")
+    body = article(page)
+    assert body.index("Who we work for.") < body.index('<section class="vault-folder-listing"')
+    listing = re.search(r'<section class="vault-folder-listing".*?</section>', body, re.DOTALL)
+    assert listing is not None
+    assert words(listing.group(0)) == "In this folder Acme Past Beta 2026-01-05"  # not the note itself
+    assert 'href="acme/"' in listing.group(0) and 'href="past/beta/"' in listing.group(0)
+    assert 'href="clients/"' in read(site, "index.html")  # the home's link: the folder note, at the folder's URL
+    assert (site / "clients/clients/index.html").is_file()  # the old URL, a redirect

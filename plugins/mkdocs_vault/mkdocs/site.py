@@ -361,10 +361,12 @@ class SiteBuilder:
         else:
             tracker.queries.forget(plan.notes)
         sources: dict[str, str] = {}  # generated src_uri -> its Markdown
+        listing_notes = {uri for _folder, uri in self.sections if uri in self.note_of_uri}
         for file in files:
             path = self.note_of_uri.get(file.src_uri)
             if path is not None:
-                if plan.full or path in plan.notes:
+                # A folder note showing its folder's listing changes with every note of the folder.
+                if plan.full or path in plan.notes or file.src_uri in listing_notes:
                     file.is_modified = _always_modified  # type: ignore[method-assign]
                 else:
                     file.is_modified = _OutputMissing(file.abs_dest_path)  # type: ignore[method-assign]
@@ -586,12 +588,26 @@ class SiteBuilder:
         if path is not None:
             assert self.state.vault is not None
             note = self.state.vault.notes[path]
-            return pages.decorate_note(note, page.url, html_text, home=home)
+            html_text = pages.decorate_note(note, page.url, html_text, home=home)
+            listing = self._folder_listing(page.file.src_uri)
+            return html_text + listing if listing else html_text
         if home:
             from ..pages.generated import insert_after_title
 
             return insert_after_title(html_text, pages.browse_box(page.url))
         return html_text
+
+    def _folder_listing(self, src_uri: str) -> str:
+        """For a note at a top-level folder's URL (its folder note), the folder's listing, which then
+        goes below the note's text instead of onto a page of its own."""
+        if self.section_pages is None or src_uri == self.home_uri:
+            return ""
+        for folder, uri in self.sections:
+            if uri == src_uri and folder in self.section_pages.pages:
+                from ..pages.sections import listing_below_note
+
+                return listing_below_note(self.section_pages.pages[folder])
+        return ""
 
     def start_rendering(self, config: MkDocsConfig) -> None:
         from .rendering import shared_markdown

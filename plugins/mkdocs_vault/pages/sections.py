@@ -5,6 +5,7 @@ the sections, never every note (MkDocs renders the whole nav into every page).""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Mapping
 
 from ..urls import relative_url as get_relative_url
@@ -115,6 +116,26 @@ def section_page(folder: str, members: list[Note], src_uri: str, url_of: UrlOf) 
         parts.append("</ul>")
     parts.append("</div>")
     return folder, "\n".join(parts) + "\n"
+
+
+_SELF_ENTRY = re.compile(r'<li><a href="\./">[^<]*</a>(?: <span class="vault-date">[^<]*</span>)?</li>\n?')
+
+
+def listing_below_note(page: tuple[str, str]) -> str:
+    """A folder's listing (`section_page`) as a section to put below its folder note's own text, when the
+    note has the folder's URL: its hrefs are relative to that URL, which is the note's. Not searched, as
+    the listing page was not."""
+    markdown = page[1]
+    start = markdown.find('<div class="vault-listing"')
+    if start < 0:
+        return ""
+    # The folder note itself is one of the folder's notes: no entry linking the page to itself.
+    listing = _SELF_ENTRY.sub("", markdown[start:].rstrip())
+    return (
+        '<section class="vault-folder-listing" data-search-exclude>'
+        '<h2 id="vault-folder-listing" data-search-exclude>In this folder</h2>'
+        f"{listing}</section>"
+    )
 
 
 def home_page(sections: list[tuple[str, str]], notes: list[Note], url_of: UrlOf) -> tuple[str, str]:
