@@ -185,6 +185,10 @@
       var height = local ? 320 : Math.max(480, Math.min(window.innerHeight - 200, 800));
       var dark = document.body.getAttribute("data-md-color-scheme") === "slate";
       var ink = dark ? "rgba(255,255,255,0.85)" : "rgba(0,0,0,0.8)";
+      var halo = dark ? "rgba(30,33,41,0.85)" : "rgba(255,255,255,0.85)";
+      // Fainter links the more there are: at a thousand notes full-strength links hide the dots.
+      var alpha = links.length > 1500 ? 0.5 : links.length > 400 ? 0.75 : 1;
+      var linkInk = dark ? "rgba(255,255,255," + 0.2 * alpha + ")" : "rgba(0,0,0," + 0.15 * alpha + ")";
       var showLabels = local && nodes.length <= 40;
       // On big graphs only the hubs are named until one zooms in.
       var ranked = nodes.map(function (n) { return degree[n.id] || 0; }).sort(function (a, b) { return b - a; });
@@ -197,7 +201,7 @@
         .nodeId("id")
         .nodeLabel(function (n) { return ""; })
         .nodeVal(function (n) { return n.centre ? 6 : 1 + Math.min(degree[n.id] || 0, 12) / 3; })
-        .linkColor(function () { return dark ? "rgba(255,255,255,0.2)" : "rgba(0,0,0,0.15)"; })
+        .linkColor(function () { return linkInk; })
         .nodeCanvasObject(function (n, ctx, scale) {
           var r = Math.sqrt(n.centre ? 6 : 1 + Math.min(degree[n.id] || 0, 12) / 3) * 3;
           ctx.beginPath();
@@ -210,6 +214,10 @@
             ctx.font = (n.centre ? "bold " : "") + 11 / Math.max(scale, 0.8) + "px sans-serif";
             ctx.textAlign = "center";
             ctx.textBaseline = "top";
+            // A halo in the page's colour keeps a name legible over the links and dots behind it.
+            ctx.lineWidth = 3 / Math.max(scale, 0.8);
+            ctx.strokeStyle = halo;
+            ctx.strokeText(n.title, n.x, n.y + r + 1);
             ctx.fillStyle = ink;
             ctx.fillText(n.title, n.x, n.y + r + 1);
           }
