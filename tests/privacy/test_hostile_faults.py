@@ -151,11 +151,13 @@ def test_a_vault_file_never_replaces_a_file_of_the_site(tmp_path: Path) -> None:
         "kept.png": KEPT_PNG,
         "Assets/images/favicon.png": b"\x89PNG\r\n\x1a\nvault favicon",
         "Assets/vault/graph.json": '{"vault": "a data file of the vault"}',
+        "Assets/vault/explorer.json": '{"vault": "another data file"}',
         "sitemap.xml": "<vault-sitemap/>",
         "Tags/index.html": "<p>vault page</p>",
     }
     files["Ordinary.md"] = (
-        "An ordinary note. ![[favicon.png]] [[graph.json]] [[sitemap.xml]] [[Tags/index.html]]\n\n#some-tag\n"
+        "An ordinary note. ![[favicon.png]] [[graph.json]] [[explorer.json]] [[sitemap.xml]] [[Tags/index.html]]"
+        "\n\n#some-tag\n"
     )
     vault = write_vault(tmp_path / "vault", files)
     site, stderr, code = timed_build(tmp_path, vault, "site_url: https://example.org/\n")
@@ -163,11 +165,13 @@ def test_a_vault_file_never_replaces_a_file_of_the_site(tmp_path: Path) -> None:
     # The site's own files are the site's: Material's favicon, the graph data, the sitemap, the tags page.
     assert b"vault favicon" not in (site / "assets/images/favicon.png").read_bytes()
     assert "nodes" in (site / "assets/vault/graph.json").read_text(encoding="utf-8")
+    assert '"f":' in (site / "assets/vault/explorer.json").read_text(encoding="utf-8")  # the file explorer's
     assert "<urlset" in (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "vault page" not in (site / "tags/index.html").read_text(encoding="utf-8")
     # The vault's files are published beside them under -2 names, and the note links there.
     assert (site / "assets/images/favicon-2.png").read_bytes() == files["Assets/images/favicon.png"]
     assert (site / "assets/vault/graph-2.json").read_text(encoding="utf-8") == files["Assets/vault/graph.json"]
+    assert (site / "assets/vault/explorer-2.json").read_text(encoding="utf-8") == files["Assets/vault/explorer.json"]
     assert (site / "sitemap-2.xml").read_text(encoding="utf-8") == "<vault-sitemap/>"
     assert (site / "tags/index-2.html").read_text(encoding="utf-8") == "<p>vault page</p>"
     page = (site / "ordinary/index.html").read_text(encoding="utf-8")

@@ -148,7 +148,7 @@ class SiteBuilder:
         """The paths in site/ of every file that does not come from the vault: the theme's files and
         templates, the search index, and the data the plugin generates (all under `assets/vault/`).
         A vault attachment never takes one of them (`UrlMap`)."""
-        from ..pages.addresses import GRAPH_JSON_URI
+        from ..pages.addresses import EXPLORER_JSON_URI, GRAPH_JSON_URI
 
         vault_dir = str(self.state.root)
         own = {
@@ -159,7 +159,7 @@ class SiteBuilder:
         }
         statics = set(self.config.theme.static_templates)
         own |= statics | {f"{name}.gz" for name in statics}
-        own |= {GRAPH_JSON_URI, "search/search_index.json"}
+        own |= {GRAPH_JSON_URI, EXPLORER_JSON_URI, "search/search_index.json"}
         return frozenset(own)
 
     def files(self, files: Files) -> Files:
