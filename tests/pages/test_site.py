@@ -284,8 +284,8 @@ def test_a_top_level_folder_note_shows_the_folders_listing_below_its_text(tmp_pa
     assert result.returncode == 0, result.stderr
     page = read(site, "clients/index.html")
     body = article(page)
-    assert body.index("Who we work for.") < body.index('<section class="vault-folder-listing"')
-    listing = re.search(r'<section class="vault-folder-listing".*?</section>', body, re.DOTALL)
+    assert body.index("Who we work for.") < body.index('<nav class="vault-folder-listing"')
+    listing = re.search(r'<nav class="vault-folder-listing".*?</nav>', body, re.DOTALL)
     assert listing is not None
     assert words(listing.group(0)) == "In this folder Acme Past Beta 2026-01-05"  # not the note itself
     assert 'href="acme/"' in listing.group(0) and 'href="past/beta/"' in listing.group(0)

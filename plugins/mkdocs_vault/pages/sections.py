@@ -124,7 +124,7 @@ _SELF_ENTRY = re.compile(r'<li><a href="\./">[^<]*</a>(?: <span class="vault-dat
 def listing_below_note(page: tuple[str, str]) -> str:
     """A folder's listing (`section_page`) as a section to put below its folder note's own text, when the
     note has the folder's URL: its hrefs are relative to that URL, which is the note's. Not searched, as
-    the listing page was not."""
+    the listing page was not; a <nav>, as it is the folder's links, not part of the note's text."""
     markdown = page[1]
     start = markdown.find('<div class="vault-listing"')
     if start < 0:
@@ -132,9 +132,9 @@ def listing_below_note(page: tuple[str, str]) -> str:
     # The folder note itself is one of the folder's notes: no entry linking the page to itself.
     listing = _SELF_ENTRY.sub("", markdown[start:].rstrip())
     return (
-        '<section class="vault-folder-listing" data-search-exclude>'
+        '<nav class="vault-folder-listing" aria-labelledby="vault-folder-listing" data-search-exclude>'
         '<h2 id="vault-folder-listing" data-search-exclude>In this folder</h2>'
-        f"{listing}</section>"
+        f"{listing}</nav>"
     )
 
 
