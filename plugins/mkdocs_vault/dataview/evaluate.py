@@ -193,7 +193,7 @@ class Context:
         raise EvalError(f"Cannot call type '{type_of(func)}' as a function")
 
     def index(self, node: Index, data: dict[str, Any]) -> Any:
-        if isinstance(node.index, Variable):
+        if type(node.index) is Variable:  # `a[b]` reads key "b"; a lambda's `Param` is evaluated
             idx: Any = node.index.name
         else:
             idx = self.evaluate(node.index, data)

@@ -10,7 +10,6 @@ the `regex` package's engine, which has a time limit (`timed`).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import re
 import time
@@ -549,7 +548,10 @@ product.add("*")(lambda ctx, e: e)
 def _average(ctx: Context, arr: list[Any]) -> Any:
     if not arr:
         return None
-    return ctx.binary("/", _reduce_op(ctx, arr, "+"), len(arr))
+    total = _reduce_op(ctx, arr, "+")
+    if total is None:  # a list of nulls sums to null, and Dataview stops there
+        return None
+    return ctx.binary("/", total, len(arr))
 
 
 average = builder("average")
@@ -939,14 +941,41 @@ display = builder("display")
 display.add("*")(lambda ctx, v: _display_text(v))
 
 
-def _hash(ctx: Context, seed: Any, text: Any, variant: Any = None) -> float:
-    h = hashlib.sha256(f"{seed}|{text}|{variant}".encode()).digest()
-    return int.from_bytes(h[:6], "big") % 100
+_U32 = 0xFFFFFFFF
 
 
+def _imul(a: int, b: int) -> int:
+    """JavaScript's `Math.imul` on unsigned 32-bit patterns (the low 32 bits are the same)."""
+    return (a * b) & _U32
+
+
+def cyrb53(text: str, seed: float = 0) -> int:
+    """bryc's cyrb53, the public-domain 53-bit string hash Dataview's `hash()` uses (`util/hash.ts`).
+
+    Written out here because `hash()` must give Dataview's numbers (results sort and bucket by them)
+    and no packaged Python implementation of this exact function exists. JavaScript hashes UTF-16 code
+    units and converts the seed with ToInt32; both are reproduced.
+    """
+    s = 0 if isinstance(seed, float) and not math.isfinite(seed) else int(seed) & _U32
+    h1 = 0xDEADBEEF ^ s
+    h2 = 0x41C6CE57 ^ s
+    units = text.encode("utf-16-le")
+    for i in range(0, len(units), 2):
+        ch = units[i] | (units[i + 1] << 8)
+        h1 = _imul(h1 ^ ch, 2654435761)
+        h2 = _imul(h2 ^ ch, 1597334677)
+    h1 = _imul(h1 ^ (h1 >> 16), 2246822507)
+    h1 ^= _imul(h2 ^ (h2 >> 13), 3266489909)
+    h2 = _imul(h2 ^ (h2 >> 16), 2246822507)
+    h2 ^= _imul(h1 ^ (h1 >> 13), 3266489909)
+    return 4294967296 * (2097151 & h2) + h1
+
+
+# Dataview's variants: hash(seed, variant), hash(seed, text), hash(seed, text, variant).
 hash_ = builder("hash")
-hash_.add("*", "*")(_hash)
-hash_.add("*", "*", "*")(_hash)
+hash_.add("string", "number")(lambda ctx, seed, variant: cyrb53(seed, variant))
+hash_.add("string", "string")(lambda ctx, seed, text: cyrb53(seed + text))
+hash_.add("string", "string", "number")(lambda ctx, seed, text, variant: cyrb53(seed + text, variant))
 
 
 def _currencyformat(ctx: Context, n: float, currency: str = "USD") -> str:

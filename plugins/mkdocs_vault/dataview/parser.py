@@ -68,6 +68,13 @@ class Variable(Expr):
     name: str
 
 
+class Param(Variable):
+    """A lambda parameter used as an index (`(x) => {EN: "English"}[x]`): evaluated, where any other
+    bare name in brackets is read as the key it spells (`obj[key]` is `obj["key"]`, as in Dataview)."""
+
+    __slots__ = ()
+
+
 @dataclass(slots=True)
 class Negated(Expr):
     child: Expr
@@ -497,6 +504,7 @@ class _Parser:
         body = self.field(self.ws(p + 2))
         if body is None:
             return None
+        _mark_params(body[0], frozenset(params))
         return LambdaExpr(params, body[0], pos=pos), body[1]
 
     # ---- sources
@@ -709,3 +717,21 @@ __all__ = [
     "parse_expression",
     "parse_query",
 ]
+
+
+def _mark_params(node: Any, params: frozenset[str]) -> None:
+    """Make `[name]` indices inside a lambda body that name one of its parameters evaluate (`Param`)."""
+    if isinstance(node, Index) and type(node.index) is Variable and node.index.name in params:
+        node.index = Param(node.index.name, pos=node.index.pos)
+    for slot in getattr(node, "__slots__", ()):
+        child = getattr(node, slot, None)
+        if isinstance(child, Expr):
+            _mark_params(child, params)
+        elif isinstance(child, list):
+            for item in child:
+                if isinstance(item, Expr):
+                    _mark_params(item, params)
+        elif isinstance(child, dict):
+            for item in child.values():
+                if isinstance(item, Expr):
+                    _mark_params(item, params)
