@@ -22,6 +22,8 @@ NOTES = {
     "Kit/Tarp.md": "---\nkind: shelter\n---\nNo score here.\n",
     "Kit/Tent.md": "---\nkind: shelter\n---\nNor here.\n",
     "Words/nue.md": "A note whose name ends a word.\n",
+    "Chores/Garden.md": "# Garden\n- [ ] Weed the beds \U0001f4c5 2025-11-20\n- [x] Rake leaves \U0001f4c5 2025-10-02\n",
+    "Chores/House.md": "# House\n- [ ] Fix the gate \U0001f4c5 2025-11-05\n- [ ] Paint the shed\n",
 }
 
 
@@ -79,3 +81,25 @@ def test_hash_is_dataviews_cyrb53(context: QueryContext) -> None:
     # The shape users write to shuffle a list stably: sort by the hash of a seed and the name.
     result = run(context, 'LIST FROM "Words" OR "Kit" SORT hash("reve", file.name) DESC LIMIT 1')
     assert result["items"][0]["link"] == "Words/nue.md"
+
+
+# --- 5. GROUP BY x, then FLATTEN x ------------------------------------------------------------------------
+# Dataview's engine.ts: a FLATTEN of the innermost group's name sets the id meaning back to the one
+# before the grouping, so executeTable heads the id column with `tableIdColumnName` ("File").
+def test_flatten_of_the_group_name_ungroups_the_header(context: QueryContext) -> None:
+    result = run(context, 'TABLE length(rows) AS items FROM "Kit" GROUP BY kind FLATTEN kind')
+    assert result["headers"] == ["File", "items"]
+    assert result["rows"] == [["shelter", 2], ["tool", 2]]  # the ids are still the group keys
+    other = run(context, 'TABLE length(rows) AS items FROM "Kit" GROUP BY kind FLATTEN rows.score AS s')
+    assert other["headers"] == ["kind", "items"]  # flattening another name keeps the group's header
+
+
+# --- 6. TASK ... GROUP BY, then WHERE / SORT on rows ------------------------------------------------------
+# Dataview's executeTask runs the operations over task objects (copies of the task with the page's
+# fields added), so after GROUP BY `rows.completed`, `rows.due` ... are the tasks' values.
+def test_task_groups_expose_rows_to_where_and_sort(context: QueryContext) -> None:
+    result = run(context, 'TASK FROM "Chores" GROUP BY file.link WHERE any(rows.completed)')
+    assert [g["key"]["link"] for g in result["groups"]] == ["Chores/Garden.md"]
+    result = run(context, 'TASK FROM "Chores" WHERE !completed GROUP BY file.link SORT min(rows.due) ASC')
+    assert [g["key"]["link"] for g in result["groups"]] == ["Chores/House.md", "Chores/Garden.md"]
+    assert [t["text"] for t in result["groups"][0]["tasks"]] == ["Fix the gate \U0001f4c5 2025-11-05", "Paint the shed"]

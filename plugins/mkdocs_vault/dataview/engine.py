@@ -350,10 +350,11 @@ def _fail_if_all(errors: list[str], total: int, what: str, where: tuple[int, int
 
 def _execute_core(
     query: Query, rows: list[_Row], ev: Context, steps: list[Any] | None = None
-) -> tuple[list[_Row], str | None]:
+) -> tuple[list[_Row], list[str]]:
     """WHERE / SORT / LIMIT / GROUP BY / FLATTEN in query order (or only `steps`); returns rows and
-    the group name."""
-    group_name: str | None = None
+    the names of the groups the rows are, outermost last (Dataview's "identifier meaning": a FLATTEN
+    of the innermost group's name ungroups it, so the id column is headed "File" again)."""
+    groups: list[str] = []
     steps = query.steps if steps is None else steps
     for n, step in enumerate(steps):
         if isinstance(step, WhereStep):
@@ -400,15 +401,18 @@ def _execute_core(
             keyed.sort(key=functools.cmp_to_key(lambda a, b: ev.compare(a[0], b[0])))
             grouped: list[_Row] = []
             for key, row in keyed:
+                # A task row is a view of the task over its page: as a plain object (Dataview's is one)
+                # `rows.text`, `rows.completed` ... read it after the grouping.
+                item = row.data if isinstance(row.data, dict) else dict(row.data)
                 if grouped and ev.compare(grouped[-1].id, key) == 0:
-                    grouped[-1].data["rows"].append(row.data)
+                    grouped[-1].data["rows"].append(item)
                 else:
-                    data = {"key": key, "rows": [row.data]}
+                    data = {"key": key, "rows": [item]}
                     if step.field.name not in ("rows",):
                         data.setdefault(step.field.name, key)
                     grouped.append(_Row(key, data))
             rows = grouped
-            group_name = step.field.name
+            groups.append(step.field.name)
         elif isinstance(step, FlattenStep):
             out, errors = [], []
             room = MAX_FLATTEN_ROWS
@@ -431,7 +435,9 @@ def _execute_core(
                     break
             _fail_if_all(errors, len(rows), "flatten", query.position(step.field.expr.pos))
             rows = out
-    return rows, group_name
+            if groups and groups[-1] == step.field.name:
+                groups.pop()
+    return rows, groups
 
 
 def _where(query: Query, step: WhereStep, rows: list[_Row], ev: Context) -> tuple[list[_Row], list[str]]:
@@ -597,15 +603,15 @@ def _run_parsed(query: Query, origin: str, ctx: QueryContext, ev: Context) -> Re
         lead = leading_wheres(query)
         kept, _ = _execute_core(query, rows, ev, query.steps[done:lead])
         rest = query.steps[lead:]
-        rows, group_name = _execute_core(query, kept, ev, rest)
+        rows, groups = _execute_core(query, kept, ev, rest)
         cutoff = _cutoff(rest, rows, ev)
         recorder.narrow(origin, _row_paths(kept if cutoff is None else rows, query.type), cutoff)
     else:
-        rows, group_name = _execute_core(query, rows, ev, query.steps[done:])
-    n_groups = sum(1 for s in query.steps if isinstance(s, GroupStep))
+        rows, groups = _execute_core(query, rows, ev, query.steps[done:])
+    n_groups = len(groups)
 
     if query.type == "table":
-        id_name = group_name if group_name is not None else "File"
+        id_name = groups[-1] if groups else "File"
         headers = ([id_name] if query.show_id else []) + [f.name for f in query.fields]
         out, errors = [], []
         for row in rows:
