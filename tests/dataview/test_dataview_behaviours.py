@@ -23,6 +23,20 @@ NOTES = {
     "Kit/Tent.md": "---\nkind: shelter\n---\nNor here.\n",
     "Words/nue.md": "A note whose name ends a word.\n",
     "Chores/Garden.md": "# Garden\n- [ ] Weed the beds \U0001f4c5 2025-11-20\n- [x] Rake leaves \U0001f4c5 2025-10-02\n",
+    "Log/Camp.md": (
+        "---\nkind: trip\n---\n"
+        "See ![[Map.png]] and [[Ridge]] then ![[Ridge#View]] and [[Trail]].\n"
+        "\n"
+        "- gear ![[Tent]] and [[Rope]]\n"
+        "    - [ ] pack the stove ^stove\n"
+        "- \U0001f3d5\ufe0f camp by [[Trail]]\n"
+        "\n"
+        "* another list\n"
+        "\nA quote:\n> - a quoted item\n"
+    ),
+    "Log/Ridge walk.md": "---\nkind: walk\n---\nWalked the ridge.\n\ndate:: 2024-03-05\n",
+    "Log/Summit.md": "---\ndate: not yet\n---\n- date:: 2024-06-01\n- [ ] climb [date:: 2024-07-01]\n",
+    "Log/Packing.md": "- [ ] tent [date:: 2024-07-01]\n",
     "Chores/House.md": "# House\n- [ ] Fix the gate \U0001f4c5 2025-11-05\n- [ ] Paint the shed\n",
 }
 
@@ -103,3 +117,62 @@ def test_task_groups_expose_rows_to_where_and_sort(context: QueryContext) -> Non
     result = run(context, 'TASK FROM "Chores" WHERE !completed GROUP BY file.link SORT min(rows.due) ASC')
     assert [g["key"]["link"] for g in result["groups"]] == ["Chores/House.md", "Chores/Garden.md"]
     assert [t["text"] for t in result["groups"][0]["tasks"]] == ["Fix the gate \U0001f4c5 2025-11-05", "Paint the shed"]
+
+
+# --- 2. file.outlinks: links, then embeds ----------------------------------------------------------------
+# Dataview's markdown-file.ts pushes Obsidian's frontmatterLinks, then metadata.links, then
+# metadata.embeds; an item's links are gathered line by line, each line's links before its embeds.
+def test_outlinks_list_links_before_embeds(context: QueryContext) -> None:
+    result = run(context, 'TABLE WITHOUT ID file.outlinks AS out FROM "Log/Camp"')
+    out = result["rows"][0][0]
+    assert [(lk["link"], lk["subpath"], lk["embed"]) for lk in out] == [
+        ("Ridge", None, False),
+        ("Trail", None, False),
+        ("Kit/Rope.md", None, False),
+        ("Trail", None, False),
+        ("Map.png", None, True),
+        ("Ridge", "View", True),
+        ("Kit/Tent.md", None, True),
+    ]
+    items = run(context, "=this.file.lists[0].outlinks", "Log/Camp.md")["value"]
+    assert [lk["link"] for lk in items] == ["Kit/Rope.md", "Kit/Tent.md"]
+
+
+# --- 4. file.day from an inline date field ------------------------------------------------------------------
+# Dataview's findDate reads the fields (frontmatter, then inline ones) for a `date` or `day` key whose
+# first value is a date, before it falls back to a date in the file name; fields on tasks do not count.
+def test_file_day_comes_from_an_inline_date_field(context: QueryContext) -> None:
+    result = run(context, 'TABLE WITHOUT ID file.name, file.day FROM "Log" WHERE file.day SORT file.day')
+    assert result["rows"] == [["Ridge walk", {"date": "2024-03-05T00:00:00.000Z"}]]
+    # `date: not yet` in the frontmatter is the key's first value, so the list item's date:: never counts.
+    assert run(context, "=[[Summit]].file.day")["value"] is None
+    assert run(context, "=[[Packing]].file.day")["value"] is None  # a task's field is the task's
+
+
+# --- 8. page objects as Dataview serialises them --------------------------------------------------------------
+# Dataview's data-model/markdown.ts: `file.day` is set only when there is one; a list item has `parent`
+# and `blockId` only when present, `real` is whether it is a task, `section` is the file's link when no
+# heading is above it, `position` is Obsidian's (0-based, UTF-16 columns and offsets, start at the marker)
+# and `list` the first line of its list block (-1 when none, as inside a quote).
+def test_page_objects_omit_what_dataview_omits(context: QueryContext) -> None:
+    assert run(context, '=contains([[Ridge walk]].file, "day")')["value"] is True
+    assert run(context, '=contains([[Summit]].file, "day")')["value"] is False
+    lists = run(context, "=this.file.lists", "Log/Camp.md")["value"]
+    items = [x["object"] for x in lists]
+    assert [x["line"] for x in items] == [5, 6, 7, 9, 12]
+    assert [x["list"] for x in items] == [5, 5, 5, 9, -1]
+    assert [x["real"] for x in items] == [False, True, False, False, False]
+    assert ["parent" in x for x in items] == [False, True, False, False, False]
+    assert items[1]["parent"] == 5
+    assert [x.get("blockId") for x in items] == [None, "stove", None, None, None]
+    assert "blockId" not in items[0]
+    assert items[0]["section"] == {"link": "Log/Camp.md", "subpath": None, "display": None, "embed": False}
+    lines = NOTES["Log/Camp.md"].split("\n")
+    start_of = [sum(len(x) + 1 for x in lines[:n]) for n in range(len(lines))]  # lines 0-6 are ASCII
+    stove = items[1]["position"]["object"]
+    assert stove["start"]["object"] == {"line": 6, "col": 4, "offset": start_of[6] + 4}
+    end = "    - [ ] pack the stove ^stove"
+    assert stove["end"]["object"] == {"line": 6, "col": len(end), "offset": start_of[6] + len(end)}
+    camp = items[2]["position"]["object"]["end"]["object"]
+    # "- " + U+1F3D5 (two UTF-16 units) + U+FE0F + " camp by [[Trail]]"
+    assert camp == {"line": 7, "col": 2 + 2 + 1 + 18, "offset": start_of[7] + 23}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..vault.model import ListItem, Note
+from .listplaces import ItemPlaces
 from .values import (
     UTC,
     Link,
@@ -42,6 +43,11 @@ _UNKNOWN = object()
 _section_subpath = functools.lru_cache(maxsize=4096)(normalize_header)
 
 
+def _link_group(lk: Any) -> int:
+    """0 for frontmatter links, 1 for the body's links, 2 for its embeds (a stable sort key)."""
+    return 0 if lk.origin == "frontmatter" else 2 if lk.embed else 1
+
+
 class _BodyLinks:
     """A note's body links by line, for the outlinks of each of its list items: a bisection per item
     rather than a pass over every link of the note (a meeting has dozens of items and of links)."""
@@ -49,8 +55,10 @@ class _BodyLinks:
     __slots__ = ("entries", "lines")
 
     def __init__(self, note: Note) -> None:
+        # Line by line, a line's links before its embeds, as Dataview gathers an item's links.
         entries = sorted(
-            ((lk.line, i, lk) for i, lk in enumerate(note.links) if lk.origin == "body"), key=lambda e: e[:2]
+            ((lk.line, lk.embed, i, lk) for i, lk in enumerate(note.links) if lk.origin == "body"),
+            key=lambda e: e[:3],
         )
         self.entries = entries
         self.lines = [e[0] for e in entries]
@@ -59,10 +67,7 @@ class _BodyLinks:
         """The links on lines `first` to `end - 1`, in the note's order."""
         lo = bisect.bisect_left(self.lines, first)
         hi = bisect.bisect_left(self.lines, end, lo)
-        found = self.entries[lo:hi]
-        if len(found) > 1:
-            found.sort(key=lambda e: e[1])
-        return [e[2] for e in found]
+        return [e[3] for e in self.entries[lo:hi]]
 
 
 def default_resolver(paths: Iterable[str]) -> Resolve:
@@ -214,12 +219,14 @@ class PageBuilder:
         return value
 
     def note_links(self, note: Note) -> list[Link]:
-        """`file.outlinks`: every link occurrence, frontmatter first, with Obsidian's display text."""
+        """`file.outlinks`: every link occurrence, with Obsidian's display text: frontmatter links, then
+        the body's links, then its embeds, each in document order (Dataview reads Obsidian's
+        `frontmatterLinks`, `links` and `embeds` lists in turn)."""
         cached = self._outlinks.get(note.path)
         if cached is not None:
             return list(cached)
         out = []
-        for lk in note.links:
+        for lk in sorted(note.links, key=_link_group):
             if lk.embed and lk.target and self._unpublished(lk.target, note.path):
                 # The embedding page shows only a neutral notice for it: so do its outlinks.
                 continue
@@ -297,14 +304,13 @@ class PageBuilder:
             for c in item.children
             if c in by_line
         ]
+        # Dataview's section is the file itself when no heading is above the item.
         section = (
-            Link(note.path, _section_subpath(item.section), None, False, "header") if item.section else None
+            Link(note.path, _section_subpath(item.section), None, False, "header")
+            if item.section
+            else Link(note.path)
         )
-        link = (
-            Link(note.path, item.block_id, None, False, "block")
-            if item.block_id
-            else (section or Link(note.path))
-        )
+        link = Link(note.path, item.block_id, None, False, "block") if item.block_id else section
         outlinks = [
             Link(self.resolve_path(lk.target, note.path), None, lk.display)
             for lk in body_links.within(item.line, item.line + item.line_count)
@@ -318,19 +324,21 @@ class PageBuilder:
                 "tags": list(item.tags),
                 "line": item.line,
                 "lineCount": item.line_count,
-                "list": item.line,
                 "outlinks": outlinks,
                 "path": note.path,
                 "children": children,
                 "subtasks": children,
                 "task": is_task,
                 "annotated": bool(item.fields),
-                "real": True,
+                "real": is_task,
                 "header": section,
-                "parent": item.parent,
-                "blockId": item.block_id,
             }
         )
+        # As Dataview's serialised items: `parent` and `blockId` only where there is one.
+        if item.parent is not None:
+            obj["parent"] = item.parent
+        if item.block_id:
+            obj["blockId"] = item.block_id
         if is_task:
             completed = item.status in ("x", "X")
             obj.update(
@@ -369,6 +377,12 @@ class PageBuilder:
         cache: dict[int, dict] = {}
         body_links = _BodyLinks(note)
         lists = [self.list_item(note, i, by_line, cache, body_links) for i in note.list_items]
+        if lists:
+            places = ItemPlaces(note)
+            for item in note.list_items:
+                obj = cache[item.line]
+                obj["position"] = places.position(item)
+                obj["list"] = places.list_of(item)
         tasks = [x for x in lists if x["task"]]
         mtime = _as_datetime(note.mtime, self.tz)
         ctime = _as_datetime(note.ctime, self.tz) or mtime
@@ -394,7 +408,6 @@ class PageBuilder:
             "lists": lists,
             "tasks": tasks,
             "frontmatter": _plain_frontmatter(frontmatter, self.tz),
-            "day": _as_datetime(note.day, self.tz),
             "ctime": ctime,
             "cday": _strip_day(ctime, self.tz),
             "mtime": mtime,
@@ -402,6 +415,8 @@ class PageBuilder:
             "size": note.size,
             "starred": False,
         }
+        if note.day is not None:  # Dataview sets `file.day` only when the note has one
+            file["day"] = _as_datetime(note.day, self.tz)
         page = self.page_fields(note)
         page["file"] = file
         return page

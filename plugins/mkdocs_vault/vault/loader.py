@@ -23,7 +23,7 @@ from ..clock import Clock
 from ..diagnostics import Diagnostics
 from . import frontmatter as fm
 from .linktext import parse_wikilink
-from .model import Attachment, Link, Note
+from .model import Attachment, InlineField, Link, Note
 from .nesting import MAX_HEADINGS
 from .scan import BodyScan, find_links, scan_body
 from .settings import ALWAYS_SKIPPED, ObsidianSettings, read_settings
@@ -288,9 +288,17 @@ def parse_iso_day(value: Any) -> dt.date | dt.datetime | None:
     return None
 
 
-def note_day(data: dict[str, Any], name: str) -> dt.date | dt.datetime | None:
-    """The note's date: a `date`/`day` property, else a YYYY-MM-DD in the file name (Dataview's file.day)."""
-    for key, value in data.items():
+def note_day(
+    data: dict[str, Any], name: str, fields: Iterable[InlineField] = ()
+) -> dt.date | dt.datetime | None:
+    """The note's date (Dataview's file.day): the first value of the first `date`/`day` key that is a
+    date, keys in Dataview's order (frontmatter, then inline fields of list items, then of paragraphs;
+    fields on tasks are the tasks' own), else a YYYY-MM-DD in the file name."""
+    firsts: dict[str, Any] = dict(data)
+    inline = [f for f in fields if not f.on_task]
+    for f in [f for f in inline if f.item_line is not None] + [f for f in inline if f.item_line is None]:
+        firsts.setdefault(f.key, f.value)  # a key's later values never decide, as in Dataview
+    for key, value in firsts.items():
         if isinstance(key, str) and key.lower() in ("date", "day"):
             if isinstance(value, list) and value:
                 value = value[0]
@@ -366,7 +374,7 @@ def read_metadata(
     # Dataview lists body tags before frontmatter tags (it reads Obsidian's cache first).
     note.etags = list(dict.fromkeys(scan.tags + frontmatter_tags(data)))
     note.tags = with_parents(note.etags)
-    note.day = note_day(data, note.name)
+    note.day = note_day(data, note.name, note.fields)
     return scan
 
 
