@@ -37,6 +37,11 @@ NOTES = {
     "Log/Ridge walk.md": "---\nkind: walk\n---\nWalked the ridge.\n\ndate:: 2024-03-05\n",
     "Log/Summit.md": "---\ndate: not yet\n---\n- date:: 2024-06-01\n- [ ] climb [date:: 2024-07-01]\n",
     "Log/Packing.md": "- [ ] tent [date:: 2024-07-01]\n",
+    "Tools/Grep.md": (
+        "Language:: `C`\n"
+        "Run it as [usage:: `grep -rn`] (alias:: `g`) or [note:: plain] %%aside%%\n"
+        "- [ ] alias it [shortcut:: `gr`]\n"
+    ),
     "Chores/House.md": "# House\n- [ ] Fix the gate \U0001f4c5 2025-11-05\n- [ ] Paint the shed\n",
 }
 
@@ -176,3 +181,13 @@ def test_page_objects_omit_what_dataview_omits(context: QueryContext) -> None:
     camp = items[2]["position"]["object"]["end"]["object"]
     # "- " + U+1F3D5 (two UTF-16 units) + U+FE0F + " camp by [[Trail]]"
     assert camp == {"line": 7, "col": 2 + 2 + 1 + 18, "offset": start_of[7] + 23}
+
+
+# --- 3. an inline field whose value is a code span ------------------------------------------------------
+# Dataview's importer reads fields from the raw line and parseInlineValue keeps text it cannot parse as
+# the string written, so `Language:: \`C\`` is the string "`C`" (which a table renders as code).
+def test_code_span_values_are_kept(context: QueryContext) -> None:
+    result = run(context, 'TABLE WITHOUT ID language, usage, alias, note FROM "Tools"')
+    assert result["rows"] == [["`C`", "`grep -rn`", "`g`", "plain"]]
+    tasks = run(context, 'TASK FROM "Tools" WHERE shortcut = "`gr`"')
+    assert [t["text"] for t in tasks["tasks"]] == ["alias it [shortcut:: `gr`]"]

@@ -481,15 +481,40 @@ def scan_body(body: str, first_line: int = 0) -> BodyScan:
         if "::" in line:
             found = bracket_fields(stripped)
             if found:
-                for _col, key, value, wrapper in found:
+                for col, key, value, wrapper in found:
+                    if original != line:
+                        value = _value_as_written(stripped, _written(original, line), col, wrapper)
                     out.fields.append(InlineField(key, value, line_no, wrapped=wrapper))
             else:
                 full = full_line_field(stripped)
                 if full:
-                    out.fields.append(InlineField(full[0], full[1], line_no))
+                    value = full[1]
+                    if original != line:
+                        value = _value_as_written(stripped, _written(original, line), 0, None)
+                    out.fields.append(InlineField(full[0], value, line_no))
 
     _item_metadata(out)
     return out
+
+
+def _written(original: str, blanked: str) -> str:
+    """`original` as fields read it, column for column with its `visible_text` (`blanked`, which may
+    end early at an unclosed comment) once that is stripped on the left: comments blanked, code spans
+    kept. (Not stripped on the right, where a blanked code span is what is wanted.)"""
+    if "%%" in original:
+        original = _INLINE_COMMENT.sub(_blank, original)
+    lead = len(blanked) - len(blanked.lstrip())
+    return original[lead : len(blanked)]
+
+
+def _value_as_written(blanked: str, written: str, col: int, wrapper: str | None) -> str:
+    """A field's value found in `blanked` (code spans blanked), read from `written` instead: a value
+    that is a code span keeps its code (`lang:: ` + a code span), as Dataview reads the raw line."""
+    sep = blanked.find("::", col + 1 if wrapper else 0)
+    if wrapper is None:
+        return written[sep + 2 :].strip()
+    end = _closing_index(blanked, sep + 2, wrapper)
+    return written[sep + 2 : end].strip()
 
 
 def _item_metadata(out: BodyScan) -> None:
@@ -498,6 +523,7 @@ def _item_metadata(out: BodyScan) -> None:
         flat = item.text
         if "\n" in flat:
             flat = flat.replace("\n", " ")
+        written = flat
         if "`" in flat or "%%" in flat:
             flat = visible_text(flat)
         if "#" in flat:
@@ -510,7 +536,10 @@ def _item_metadata(out: BodyScan) -> None:
                 item.fields = {key: [value] for key, value in dates.items()}
             continue
         found = bracket_fields(flat)
-        for _col, key, value, wrapper in found:
+        shown = _written(written, flat) if written != flat else None
+        for col, key, value, wrapper in found:
+            if shown is not None:
+                value = _value_as_written(flat.strip(), shown, col - (len(flat) - len(flat.lstrip())), wrapper)
             item.fields.setdefault(key, []).append(value)
             out.fields.append(
                 InlineField(key, value, item.line, item.line, item.status is not None, wrapper)
@@ -521,8 +550,9 @@ def _item_metadata(out: BodyScan) -> None:
         if item.status is None and not found:
             full = full_line_field(flat)
             if full:
-                item.fields.setdefault(full[0], []).append(full[1])
-                out.fields.append(InlineField(full[0], full[1], item.line, item.line, False))
+                value = full[1] if shown is None else _value_as_written(flat.strip(), shown, 0, None)
+                item.fields.setdefault(full[0], []).append(value)
+                out.fields.append(InlineField(full[0], value, item.line, item.line, False))
                 written_fields = True
         # A field such as [due:: x] on a task also sets the task's date when no emoji did (the item's
         # other fields are its emoji dates, already in `dates`).
