@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -48,6 +49,8 @@ class Options:
     file_times: str = "auto"
     skip_templates: bool = True
     home: str | None = None
+    dataview: str = "auto"  # on | off | auto (see dataview.settings)
+    dataview_settings: dict[str, Any] = field(default_factory=dict)  # Dataview's own keys
 
     @classmethod
     def from_config(cls, config: object) -> Options:
@@ -61,6 +64,8 @@ class Options:
             timezone=get("timezone"),
             file_times=get("file_times") or "auto",
             home=get("home"),
+            dataview=get("dataview") or "auto",
+            dataview_settings=dict(get("dataview_settings") or {}),
         )
 
 

@@ -17,6 +17,17 @@ _FENCE_OPEN = re.compile(
 INLINE_QUERY = re.compile(r"(?<!`)`(?P<js>\$?)=(?P<expr>[^`\n]+)`(?!`)")
 
 
+def inline_query_pattern(prefix: str = "=", js_prefix: str = "$=") -> re.Pattern[str]:
+    """A one-backtick code span that starts with Dataview's `inlineQueryPrefix` (group `expr` after it)
+    or its `inlineJsQueryPrefix` (group `js` set); the defaults give `INLINE_QUERY`. The JavaScript
+    prefix is tried first, as Dataview does (`$=` also starts with `$`, not `=`, but a custom `=` and
+    `==` would overlap)."""
+    if (prefix, js_prefix) == ("=", "$="):
+        return INLINE_QUERY
+    js = re.escape(js_prefix)
+    return re.compile(rf"(?<!`)`(?:(?P<js>{js})(?P<jsexpr>[^`\n]+)|{re.escape(prefix)}(?P<expr>[^`\n]+))`(?!`)")
+
+
 @dataclass(slots=True)
 class QueryBlock:
     """A fenced query block. `line` is the 0-based index of its opening fence in the scanned lines."""
@@ -72,8 +83,18 @@ def check_queries(state: Any) -> int:
     from ..diagnostics import INFO, WARNING
     from .batch import context_for_state
     from .engine import run_query
+    from .parser import DQLError, parse_expression
+    from .settings import resolve_settings
 
+    options = state.options
+    settings = resolve_settings(
+        state.vault.settings, getattr(options, "dataview", "auto"), getattr(options, "dataview_settings", {})
+    )
+    if not settings.enabled:
+        return 0  # the site shows its queries as code: nothing runs, nothing fails
+    inline = inline_query_pattern(settings.inline_prefix, settings.inline_js_prefix)
     ctx = context_for_state(state)
+    ctx.id_column = settings.id_column
     failed = 0
     for path in sorted(state.decision.notes):
         note = state.vault.notes[path]
@@ -99,11 +120,21 @@ def check_queries(state: Any) -> int:
                     path, where, "query", f"Dataview query failed: {err.message}", WARNING
                 )
         for n, line in enumerate(lines):
-            if n in inside or "`" not in line:
+            if n in inside or "`" not in line or not settings.inline_enabled:
                 continue
-            for m in INLINE_QUERY.finditer(line):
+            for m in inline.finditer(line):
                 if m.group("js"):
                     continue
+                if settings.lenient_inline:
+                    try:
+                        parse_expression(m.group("expr"), ctx.tz)
+                    except DQLError:
+                        state.diagnostics.report(
+                            path, note.body_line + n + 1, "query",
+                            f"inline code {m.group(0)} starts like a Dataview query but is not one; shown as code",
+                            INFO,
+                        )
+                        continue
                 result = run_query("=" + m.group("expr"), path, ctx)
                 if result.type == "error" and result.error is not None:
                     failed += 1

@@ -90,6 +90,7 @@ class QueryContext:
     narrow: bool = True
     # False runs a page-independent query again on every page (`page_independent`), as the reference.
     share: bool = True
+    id_column: str = "File"  # Dataview's tableIdColumnName: the heading of a table's id column
 
 
 @dataclass
@@ -516,15 +517,27 @@ def _nest_tasks(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [i for i in items if (i["path"], i["line"]) not in shown]
 
 
+class GroupTasks(list):
+    """A group's tasks as shown (nested), and `rows`: how many the group holds (Dataview's count)."""
+
+    rows: int = 0
+
+
+def _group_tasks(items: list[dict[str, Any]]) -> GroupTasks:
+    shown = GroupTasks(_nest_tasks(items))
+    shown.rows = len(items)
+    return shown
+
+
 def _task_groups(rows: list[_Row], depth: int) -> Any:
     if depth == 0:
-        return _nest_tasks([r.id for r in rows])
+        return _group_tasks([r.id for r in rows])
     return [(r.id, _task_groups_data(r.data["rows"], depth - 1)) for r in rows]
 
 
 def _task_groups_data(datas: list[dict[str, Any]], depth: int) -> Any:
     if depth == 0:
-        return _nest_tasks([_task_of(d) for d in datas])
+        return _group_tasks([_task_of(d) for d in datas])
     return [(d["key"], _task_groups_data(d["rows"], depth - 1)) for d in datas]
 
 
@@ -611,7 +624,7 @@ def _run_parsed(query: Query, origin: str, ctx: QueryContext, ev: Context) -> Re
     n_groups = len(groups)
 
     if query.type == "table":
-        id_name = groups[-1] if groups else "File"
+        id_name = groups[-1] if groups else ctx.id_column
         headers = ([id_name] if query.show_id else []) + [f.name for f in query.fields]
         out, errors = [], []
         for row in rows:

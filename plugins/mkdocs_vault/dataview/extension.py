@@ -6,6 +6,12 @@
 * An inline pattern (priority 191, just above code spans at 190) replaces `` `= expr` `` with its
   value and `` `$= js` `` with a notice.
 
+The vault's Dataview settings (`settings.DataviewSettings`) decide whether either runs (Dataview off:
+blocks and inline code stay code, as in an Obsidian without the plugin), the inline prefixes, and how
+results look. Where the vault has no `.obsidian` at all, inline code that starts with the prefix but
+does not parse is left as code and reported at info: such a vault never chose Dataview, and its
+`` `==highlight==` `` is an example, not a query.
+
 Queries run during the render: every note is read, resolved and indexed before any page renders, so
 all they need is known. Links in results are emitted through `link_html` (the links stage gives
 `<vault-link>` placeholders that `fix_links` turns into URLs once all pages are built). A failing
@@ -28,12 +34,14 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
 from ..markdown.searchmarks import hidden
-from .blocks import INLINE_QUERY, find_blocks
+from .blocks import find_blocks, inline_query_pattern
 from .engine import QueryContext, Result, run_query
+from .parser import DQLError, parse_expression
 from .render import LinkHtml, render_result, render_unsupported
+from .settings import DataviewSettings
 from .values import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT
 
-Report = Callable[[str, int, str, str], None]  # path, 1-based line, kind, message
+Report = Callable[..., None]  # path, 1-based line, kind, message[, level ("warning" or "info")]
 
 
 @dataclass
@@ -46,13 +54,14 @@ class DataviewRunner:
     - `link_html(path, subpath, display)`: HTML for a link in a result;
     - `report(path, line, kind, message)`: the diagnostics sink;
     - `date_format` / `datetime_format`: how dates show (Luxon tokens, Dataview's defaults);
-    - `as_of`: when set, an "as of <date>" line follows each block's result.
+    - `as_of`: when set, an "as of <date>" line follows each block's result;
+    - `settings`: the vault's Dataview settings (when given, its date formats are the ones used).
     """
 
     context: Callable[[], QueryContext]
     page: Callable[[], str]
     link_html: LinkHtml
-    report: Report = lambda path, line, kind, message: None
+    report: Report = lambda path, line, kind, message, level="warning": None
     source: Callable[[], tuple[str, int]] = lambda: ("", 0)
     date_format: str = DEFAULT_DATE_FORMAT
     datetime_format: str = DEFAULT_DATETIME_FORMAT
@@ -61,10 +70,17 @@ class DataviewRunner:
     # a link to the whole result, written once into the site by the host (`shared_pages`, and the
     # `SHARED_LINK` prefix of the link, which the host makes relative to each page). 0: show it whole.
     inline_rows: int = 0
+    settings: DataviewSettings | None = None
 
     def __post_init__(self) -> None:
         self.shared_pages: dict[str, str] = {}  # name -> the whole result's HTML, to write once
         self._shared_html: dict[int, tuple[Result, str]] = {}  # id(result) -> (result, its HTML)
+        if self.settings is not None:
+            self.date_format = self.settings.date_format
+            self.datetime_format = self.settings.datetime_format
+        else:
+            self.settings = DataviewSettings()
+        self.inline_pattern = inline_query_pattern(self.settings.inline_prefix, self.settings.inline_js_prefix)
 
     def begin(self) -> None:
         """A new render starts: locate the page's queries in its source, for line numbers."""
@@ -73,7 +89,7 @@ class DataviewRunner:
         self._block_lines = [body_line + b.line + 1 for b in find_blocks(lines) if b.kind == "dataview"]
         self._inline_lines: dict[str, list[int]] = {}
         for n, line in enumerate(lines):
-            for m in INLINE_QUERY.finditer(line):
+            for m in self.inline_pattern.finditer(line):
                 self._inline_lines.setdefault(m.group(0), []).append(body_line + n + 1)
         self._blocks_seen = 0
         self._inline_seen: dict[str, int] = {}
@@ -112,9 +128,7 @@ class DataviewRunner:
                 found = self._shared_html[id(result)] = (result, self._render_shared(result, resolve_text))
             html = found[1]
         else:
-            html = render_result(
-                result, self.link_html, resolve_text, self.date_format, self.datetime_format, self.as_of
-            )
+            html = self._render(result, resolve_text)
         if result.type == "error" and result.error is not None:
             err = result.error
             # A block's query starts on the line after its fence: its line N is the fence line + N.
@@ -127,10 +141,23 @@ class DataviewRunner:
             html += f'<p class="vault-notice"><em>{escape(notice)}</em></p>'
         return html, result
 
+    def parses(self, expr: str) -> bool:
+        """Does `expr` (an inline query without its prefix) parse as an expression?"""
+        try:
+            parse_expression(expr, self.context().tz)
+        except DQLError:
+            return False
+        return True
+
+    def _render(self, result: Result, resolve_text: Callable[[str], str]) -> str:
+        """The HTML of one result, with this build's settings."""
+        return render_result(
+            result, self.link_html, resolve_text, self.date_format, self.datetime_format, self.as_of, self.settings
+        )
 
     def _render_shared(self, result: Result, resolve_text: Callable[[str], str]) -> str:
         def render(r: Result) -> str:
-            return render_result(r, self.link_html, resolve_text, self.date_format, self.datetime_format, self.as_of)
+            return self._render(r, resolve_text)
 
         first = _first_rows(result, self.inline_rows) if self.inline_rows else None
         if first is None:
@@ -196,15 +223,27 @@ class DataviewBlockPreprocessor(Preprocessor):
 
 class InlineQueryProcessor(InlineProcessor):
     def __init__(self, md: Markdown, runner: DataviewRunner) -> None:
-        super().__init__(INLINE_QUERY.pattern, md)
+        super().__init__(runner.inline_pattern.pattern, md)
         self.runner = runner
 
     def handleMatch(self, m: Any, data: str) -> tuple[Any, int, int]:
         if m.group("js"):
             html = render_unsupported("inline-js").replace("<div", "<span").replace("</div>", "</span>")
             html = html.replace("<p ", "<span ").replace("</p>", "</span>")
-        else:
-            html, _ = self.runner.run("=" + m.group("expr"), self.runner.inline_line(m.group(0)))
+            return self.md.htmlStash.store(html), m.start(0), m.end(0)
+        runner = self.runner
+        line = runner.inline_line(m.group(0))
+        assert runner.settings is not None
+        if runner.settings.lenient_inline and not runner.parses(m.group("expr")):
+            # Not a query in a vault that never chose Dataview: the code span it is (rendered by
+            # Python-Markdown's own backtick pattern, which runs next).
+            runner.report(
+                runner.page(), line, "query",
+                f"inline code {m.group(0)} starts like a Dataview query but is not one; shown as code",
+                "info",
+            )
+            return None, None, None
+        html, _ = runner.run("=" + m.group("expr"), line)
         return self.md.htmlStash.store(html), m.start(0), m.end(0)
 
 
@@ -216,10 +255,12 @@ class DataviewExtension(Extension):
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:
-        if self.runner is None:
-            return
-        md.preprocessors.register(DataviewBlockPreprocessor(md, self.runner), "vault-dataview", 27)
-        md.inlinePatterns.register(InlineQueryProcessor(md, self.runner), "vault-dataview-inline", 191)
+        runner = self.runner
+        if runner is None or runner.settings is None or not runner.settings.enabled:
+            return  # no Dataview: its blocks and inline queries stay code, as without the plugin
+        md.preprocessors.register(DataviewBlockPreprocessor(md, runner), "vault-dataview", 27)
+        if runner.settings.inline_enabled:
+            md.inlinePatterns.register(InlineQueryProcessor(md, runner), "vault-dataview-inline", 191)
 
 
 def makeExtension(**kwargs: Any) -> DataviewExtension:

@@ -17,6 +17,7 @@ from typing import Any
 
 from .dateformat import format_date
 from .engine import QueryContext, Result, run_query
+from .settings import DataviewSettings
 from .values import (
     DEFAULT_DATE_FORMAT,
     DEFAULT_DATETIME_FORMAT,
@@ -34,6 +35,12 @@ ResolveText = Callable[[str], str]
 _WIKI = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 _MDLINK = re.compile(r"\[([^\[\]\n]*)\]\(((?:https?://|mailto:)[^()\s]+)\)")
 _SAFE_URL = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation
+
+
+def null_text(render_null_as: str) -> str:
+    """`renderNullAs` as text: Dataview renders it as Markdown, whose default `\\-` shows as `-`."""
+    return _MD_ESCAPE.sub(r"\1", render_null_as)
 
 
 class Renderer:
@@ -45,13 +52,14 @@ class Renderer:
         resolve_text: ResolveText | None = None,
         date_format: str = DEFAULT_DATE_FORMAT,
         datetime_format: str = DEFAULT_DATETIME_FORMAT,
-        null_as: str = "-",
+        settings: DataviewSettings | None = None,
     ) -> None:
         self.link_html = link_html
         self.resolve_text = resolve_text or (lambda target: target)
         self.date_format = date_format
         self.datetime_format = datetime_format
-        self.null_as = null_as
+        self.settings = settings = settings or DataviewSettings()
+        self.null_as = null_text(settings.render_null_as)
 
     # ------------------------------------------------------------------------------------- values
     def link(self, lk: Link) -> str:
@@ -83,7 +91,9 @@ class Renderer:
         out.append(escape(s[pos:]))
         return "".join(out)
 
-    def value(self, v: Any, nested: bool = False) -> str:
+    def value(self, v: Any, nested: bool = False, depth: int = 0) -> str:
+        if depth >= self.settings.max_render_depth:
+            return "..."  # Dataview's maxRecursiveRenderDepth
         t = type_of(v)
         if t == "null":
             return f'<span class="dataview-null">{escape(self.null_as)}</span>'
@@ -108,11 +118,14 @@ class Renderer:
         if t == "array":
             if not v:
                 return ""
-            items = "".join(f'<li class="dataview-result-list-li">{self.value(x, True)}</li>' for x in v)
+            items = "".join(
+                f'<li class="dataview-result-list-li">{self.value(x, True, depth + 1)}</li>' for x in v
+            )
             return f'<ul class="dataview dataview-ul dataview-result-list-ul">{items}</ul>'
         if t == "object":
             items = "".join(
-                f'<li class="dataview dataview-li dataview-result-object-li">{escape(str(k))}: {self.value(x, True)}</li>'
+                f'<li class="dataview dataview-li dataview-result-object-li">{escape(str(k))}: '
+                f"{self.value(x, True, depth + 1)}</li>"
                 for k, x in v.items()
             )
             return f'<ul class="dataview dataview-ul dataview-result-object-ul">{items}</ul>'
@@ -137,10 +150,17 @@ class Renderer:
         return self.error(Result("error"))
 
     def empty(self, kind: str) -> str:
+        """Dataview's notice for an empty result, or nothing when `warnOnEmptyResult` is off."""
+        if not self.settings.warn_on_empty:
+            return ""
         return (
             '<div class="dataview dataview-error-box"><p class="dataview dataview-error-message">'
-            f"No results to show for {escape(kind)} query.</p></div>"
+            f"Dataview: No results to show for {escape(kind)} query.</p></div>"
         )
+
+    def count(self, n: int) -> str:
+        """The result count beside the first header (`showResultCount`)."""
+        return f'<span class="dataview small-text">{n}</span>' if self.settings.show_result_count else ""
 
     def error(self, result: Result) -> str:
         err = result.error
@@ -152,11 +172,11 @@ class Renderer:
         )
 
     def table(self, result: Result) -> str:
-        if not result.rows:
-            return self.empty("table")
+        """Dataview's table: headers (the first with the count), rows, and below an empty table the
+        empty-result notice."""
         head = []
         for i, h in enumerate(result.headers):
-            count = f'<span class="dataview small-text">{len(result.rows)}</span>' if i == 0 else ""
+            count = self.count(len(result.rows)) if i == 0 else ""
             head.append(f'<th class="table-view-th"><span>{escape(h)}</span>{count}</th>')
         body = []
         for row in result.rows:
@@ -166,6 +186,7 @@ class Renderer:
             '<table class="dataview table-view-table"><thead class="table-view-thead">'
             f'<tr class="table-view-tr-header">{"".join(head)}</tr></thead>'
             f'<tbody class="table-view-tbody">{"".join(body)}</tbody></table>'
+            + ("" if result.rows else self.empty("table"))
         )
 
     def list(self, result: Result) -> str:
@@ -209,23 +230,21 @@ class Renderer:
     def _task_list(self, tasks: list[dict[str, Any]]) -> str:
         return '<ul class="contains-task-list">' + "".join(self._task_item(t, True) for t in tasks) + "</ul>"
 
-    def _task_groups(self, groups: list[tuple[Any, Any]], level: int) -> str:
+    def _task_groups(self, groups: list[tuple[Any, Any]]) -> str:
+        """Dataview's task grouping: each key an `<h4>` with its count, its rows in a `result-group`."""
         out = []
         for key, sub in groups:
-            tag = f"h{min(4 + level, 6)}"
-            heading = f'<{tag} class="dataview-result-task-group">{self.value(key)}</{tag}>'
-            if sub and isinstance(sub[0], tuple):
-                out.append(heading + self._task_groups(sub, level + 1))
-            else:
-                out.append(heading + self._task_list(sub))
+            heading = f'<h4>{self.value(key)}<span class="dataview small-text">{_count_leaves(sub)}</span></h4>'
+            inner = self._task_groups(sub) if sub and isinstance(sub[0], tuple) else self._task_list(sub)
+            out.append(f'{heading}<div class="dataview result-group">{inner}</div>')
         return "".join(out)
 
     def task(self, result: Result) -> str:
         if result.groups:
-            return f'<div class="dataview task-view">{self._task_groups(result.groups, 0)}</div>'
+            return f'<div class="dataview dataview-container">{self._task_groups(result.groups)}</div>'
         if not result.tasks:
             return self.empty("task")
-        return f'<div class="dataview task-view">{self._task_list(result.tasks)}</div>'
+        return f'<div class="dataview dataview-container">{self._task_list(result.tasks)}</div>'
 
     def calendar(self, result: Result) -> str:
         """One month grid (weeks from Sunday, as en-US) per month that has entries."""
@@ -260,6 +279,13 @@ class Renderer:
         return '<div class="dataview calendar-view">' + "".join(out) + "</div>"
 
 
+def _count_leaves(sub: Any) -> int:
+    """How many tasks a group holds, through its subgroups (Dataview's `Groupings.count`)."""
+    if sub and isinstance(sub[0], tuple):
+        return sum(_count_leaves(s) for _, s in sub)
+    return getattr(sub, "rows", len(sub))  # tasks shown as another's subtask count too
+
+
 def _file_title(path: str) -> str:
     base = path.rpartition("/")[2]
     return base.removesuffix(".md")
@@ -272,9 +298,10 @@ def render_result(
     date_format: str = DEFAULT_DATE_FORMAT,
     datetime_format: str = DEFAULT_DATETIME_FORMAT,
     as_of: dt.date | None = None,
+    settings: DataviewSettings | None = None,
 ) -> str:
     """HTML for one query block (or inline query) result; `as_of` adds an "as of <date>" line."""
-    html = Renderer(link_html, resolve_text, date_format, datetime_format).result(result)
+    html = Renderer(link_html, resolve_text, date_format, datetime_format, settings).result(result)
     if as_of is not None and result.type not in ("inline", "error"):
         day = dt.datetime(as_of.year, as_of.month, as_of.day)
         html += f'<p class="dataview dataview-as-of">as of {escape(format_date(day, date_format))}</p>'

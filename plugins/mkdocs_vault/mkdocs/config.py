@@ -19,8 +19,11 @@ class VaultConfig(base.Config):
     file_times = c.Choice(("auto", "filesystem", "git"), default="auto")
     # Rendering.
     strict_line_breaks = c.Optional(c.Type(bool))  # None: follow .obsidian/app.json
-    date_format = c.Type(str, default="MMMM dd, yyyy")  # Luxon tokens; Dataview's default
+    date_format = c.Optional(c.Type(str))  # Luxon tokens; None: the vault's Dataview setting, else Dataview's
     show_query_date = c.Type(bool, default=False)  # "as of <today>" under query results
+    # Dataview.
+    dataview = c.Choice(("auto", "on", "off"), default="auto")  # auto: off if the vault's plugins lack it
+    dataview_settings = c.Type(dict, default={})  # Dataview's own keys, over .obsidian/plugins/dataview
     home = c.Optional(c.Type(str))  # vault path of the home note; default index.md if present
     directory_columns = c.Type(dict, default={})
     # Output.

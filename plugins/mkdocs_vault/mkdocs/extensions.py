@@ -14,6 +14,7 @@ import os
 import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,11 +22,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from ..bases.extension import BasesExtension, BasesRunner
 from ..dataview.batch import context_for_state
 from ..dataview.extension import SHARED_LINK, DataviewExtension, DataviewRunner, placeholder_link_html
+from ..dataview.settings import resolve_settings
 from ..diagnostics import WARNING
 from ..incremental import BaseUse
 from ..links.extension import LinkContext, fix_links, relative_url
 from ..markdown.site_config import build_markdown, markdown_config
 from ..pages.addresses import tag_url
+from ..vault.settings import read_settings
 
 if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
@@ -46,6 +49,7 @@ class RenderingSite(Protocol):
     options: Options
     dataview_runner: Any
     bases_runner: Any
+    dataview_settings: Any
     link_context: Any
 
 
@@ -76,13 +80,21 @@ def configure(config: MkDocsConfig, site: RenderingSite) -> None:
         return note if note is not None and note.published else None
 
     context = LinkContext(_CachedResolver(site), state.url_of, state.is_published, get_note, report)
+    # Obsidian's own settings decide what the options leave open; the vault is read in on_files, so
+    # peek at them here.
+    obsidian = read_settings(state.root)
     strict = site.options.strict_line_breaks
-    line_breaks = not strict if strict is not None else True  # Obsidian's default is non-strict
-    if strict is None:
-        # Obsidian's own setting decides; the vault is read in on_files, so peek at it here.
-        from ..vault.settings import read_settings
-
-        line_breaks = not read_settings(state.root).strict_line_breaks
+    line_breaks = not (strict if strict is not None else obsidian.strict_line_breaks)
+    options = site.options
+    dataview = site.dataview_settings = resolve_settings(
+        obsidian,
+        options.dataview,
+        options.dataview_settings,
+        options.date_format,
+        Path(config.config_file_path or "mkdocs.yml").name,
+    )
+    for where, message in dataview.problems:
+        state.diagnostics.report(where, None, "settings", message, WARNING)
     runner = site.dataview_runner = _dataview_runner(site, context)
     bases = site.bases_runner = _bases_runner(site, context)
     context.embed_base = lambda path, view, note: bases.embed(path, view, note)
@@ -121,21 +133,23 @@ def _dataview_runner(site: RenderingSite, links: LinkContext) -> DataviewRunner:
         key = id(state.vault)
         if key not in contexts:
             contexts.clear()
-            contexts[key] = context_for_state(state)
+            ctx = contexts[key] = context_for_state(state)
+            ctx.id_column = settings.id_column
         return contexts[key]
 
-    def report(path: str, line: int | None, kind: str, message: str) -> None:
-        state.diagnostics.report(path, line or None, kind, message)
+    def report(path: str, line: int | None, kind: str, message: str, level: str = WARNING) -> None:
+        state.diagnostics.report(path, line or None, kind, message, level)
 
     options = site.options
+    settings = site.dataview_settings
     runner = TimedRunner(
         context=context,
         page=lambda: links.current.path,
         link_html=placeholder_link_html(state.is_published),
         report=report,
         source=lambda: (links.current.body, links.current.body_line),
-        date_format=options.date_format,
         as_of=state.clock.today if options.show_query_date else None,
+        settings=settings,
     )
     runner.timings = state.timings
     runner.inline_rows = SHARED_INLINE_ROWS

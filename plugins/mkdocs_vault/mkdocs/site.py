@@ -20,6 +20,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from ..dataview.values import DEFAULT_DATE_FORMAT as DATE
 from ..pages.addresses import relative
 from ..pipeline import VaultState
 from ..publish import is_base_file
@@ -128,6 +129,7 @@ class SiteBuilder:
         self.link_context = None  # set by extensions.configure
         self.dataview_runner: Any = None  # set by extensions.configure
         self.bases_runner: Any = None  # set by extensions.configure
+        self.dataview_settings: Any = None  # dataview.settings.DataviewSettings, set there too
         self.site_pages: SitePages | None = None  # pages/: listings and note panels of this build
         self.section_pages: SectionPages | None = None  # the top-level folders' pages of this build
         self.nav_cache = NavCache()  # the navigation's HTML, shared by the pages it is the same for
@@ -274,7 +276,7 @@ class SiteBuilder:
         last = previous[2].data if previous is not None and previous[2] is not None else None
         self.site_pages = SitePages(
             state,
-            self.options.date_format,
+            self.dataview_settings.date_format if self.dataview_settings else self.options.date_format or DATE,
             self.options.directory_columns,
             last if state.tracker.built else None,
             keep_rows=self.rebuilds,

@@ -1,8 +1,10 @@
 """Obsidian's own settings that change what the vault contains or how it renders.
 
-Read from `.obsidian/app.json` (excluded files, attachment folder, strict line breaks) and
+Read from `.obsidian/app.json` (excluded files, attachment folder, strict line breaks),
 `.obsidian/templates.json` (the templates folder, skipped like Obsidian's own template files are not
-notes anyone publishes). Missing or unreadable files mean Obsidian's defaults.
+notes anyone publishes), `.obsidian/community-plugins.json` (which community plugins are enabled) and
+`.obsidian/plugins/dataview/data.json` (Dataview's settings, as stored: `dataview.settings` types and
+applies them). Missing or unreadable files mean Obsidian's defaults.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ALWAYS_SKIPPED = (".obsidian", ".trash", ".git")
 DEFAULT_TEMPLATES = "Templates"
@@ -23,6 +26,9 @@ class ObsidianSettings:
     ignore_prefixes: list[str] = field(default_factory=list)  # "Archive/" style filters
     ignore_patterns: list[re.Pattern[str]] = field(default_factory=list)  # "/regex/" filters
     templates_folder: str = DEFAULT_TEMPLATES
+    has_obsidian: bool = False  # the vault has an `.obsidian` folder
+    enabled_plugins: list[str] | None = None  # community-plugins.json; None when there is none
+    dataview: dict[str, Any] = field(default_factory=dict)  # Dataview's data.json, as stored
     problems: list[str] = field(default_factory=list)
 
     def is_ignored(self, rel_path: str) -> bool:
@@ -32,15 +38,16 @@ class ObsidianSettings:
         return any(p.search(rel_path) for p in self.ignore_patterns)
 
 
-def _read_json(path: Path, problems: list[str]) -> dict:
+def _read_json(path: Path, problems: list[str], kind: type = dict) -> Any:
+    """The file's JSON value if it is a `kind`, else an empty one (and a problem if it was unreadable)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return {}
+        return kind()
     except (OSError, ValueError) as exc:
         problems.append(f"{path.name}: cannot be read ({exc.__class__.__name__}); using Obsidian's defaults")
-        return {}
-    return data if isinstance(data, dict) else {}
+        return kind()
+    return data if isinstance(data, kind) else kind()
 
 
 def read_settings(root: Path) -> ObsidianSettings:
@@ -66,4 +73,13 @@ def read_settings(root: Path) -> ObsidianSettings:
     tfolder = templates.get("folder")
     if isinstance(tfolder, str) and tfolder.strip().strip("/"):
         settings.templates_folder = tfolder.strip().strip("/")
+    settings.has_obsidian = (root / ".obsidian").is_dir()
+    plugins = root / ".obsidian" / "community-plugins.json"
+    if plugins.is_file():
+        # Only a list that could be read says which plugins are on; anything else leaves it unknown.
+        before = len(settings.problems)
+        listed = _read_json(plugins, settings.problems, object)
+        if isinstance(listed, list) and len(settings.problems) == before:
+            settings.enabled_plugins = [p for p in listed if isinstance(p, str)]
+    settings.dataview = _read_json(root / ".obsidian" / "plugins" / "dataview" / "data.json", settings.problems)
     return settings
