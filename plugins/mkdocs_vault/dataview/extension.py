@@ -36,6 +36,7 @@ from markdown.preprocessors import Preprocessor
 from ..markdown.searchmarks import hidden
 from .blocks import find_blocks, inline_query_pattern
 from .engine import QueryContext, Result, run_query
+from .fields import BracketFieldProcessor, LineFieldProcessor
 from .parser import DQLError, parse_expression
 from .render import LinkHtml, render_result, render_unsupported
 from .settings import DataviewSettings
@@ -71,6 +72,7 @@ class DataviewRunner:
     # `SHARED_LINK` prefix of the link, which the host makes relative to each page). 0: show it whole.
     inline_rows: int = 0
     settings: DataviewSettings | None = None
+    zone: Callable[[], dt.tzinfo] = lambda: dt.UTC  # the build's time zone (for inline field values)
 
     def __post_init__(self) -> None:
         self.shared_pages: dict[str, str] = {}  # name -> the whole result's HTML, to write once
@@ -261,6 +263,13 @@ class DataviewExtension(Extension):
         md.preprocessors.register(DataviewBlockPreprocessor(md, runner), "vault-dataview", 27)
         if runner.settings.inline_enabled:
             md.inlinePatterns.register(InlineQueryProcessor(md, runner), "vault-dataview-inline", 191)
+        if runner.settings.pretty_fields:
+
+            def formats() -> tuple[str, str, dt.tzinfo]:
+                return runner.date_format, runner.datetime_format, runner.zone()
+
+            md.inlinePatterns.register(BracketFieldProcessor(md, formats), "vault-dataview-field", 179)
+            md.inlinePatterns.register(LineFieldProcessor(md, formats), "vault-dataview-line-field", 178)
 
 
 def makeExtension(**kwargs: Any) -> DataviewExtension:

@@ -40,6 +40,7 @@ KEYS: dict[str, tuple[str, type]] = {
     "taskCompletionUseEmojiShorthand": ("task_completion_emoji", bool),
     "recursiveSubTaskCompletion": ("recursive_subtask_completion", bool),
     "maxRecursiveRenderDepth": ("max_render_depth", int),
+    "prettyRenderInlineFields": ("pretty_fields", bool),
 }
 
 
@@ -64,6 +65,7 @@ class DataviewSettings:
     task_completion_emoji: bool = False
     recursive_subtask_completion: bool = False
     max_render_depth: int = 4
+    pretty_fields: bool = True  # inline fields in notes shown as Dataview's reading view shows them
     # Where Dataview is on but the vault has no `.obsidian` at all, nobody chose Dataview for it: an
     # inline code span that merely starts with the prefix and does not parse stays code.
     lenient_inline: bool = False

@@ -25,6 +25,7 @@ from markdown import Extension, Markdown, util
 from markdown.treeprocessors import InlineProcessor
 
 from mkdocs_vault.dataview.blocks import INLINE_QUERY
+from mkdocs_vault.dataview.fields import BRACKET_FIELD_RE, LINE_FIELD_RE
 from mkdocs_vault.links.extension import WIKILINK_RE
 from mkdocs_vault.markdown.highlight import HIGHLIGHT_RE
 from mkdocs_vault.markdown.tags import TAG_RE
@@ -58,6 +59,8 @@ GATES: dict[str, tuple[str, ...]] = {
     r"\~": ("~",),
     # ours: Dataview inline queries, wikilinks and embeds, highlights, tags
     INLINE_QUERY.pattern: ("`",),
+    BRACKET_FIELD_RE: ("::",),
+    LINE_FIELD_RE: ("::",),
     WIKILINK_RE: ("[[",),
     HIGHLIGHT_RE: ("==",),
     TAG_RE: ("#",),

@@ -150,6 +150,7 @@ def _dataview_runner(site: RenderingSite, links: LinkContext) -> DataviewRunner:
         source=lambda: (links.current.body, links.current.body_line),
         as_of=state.clock.today if options.show_query_date else None,
         settings=settings,
+        zone=lambda: state.clock.tz,
     )
     runner.timings = state.timings
     runner.inline_rows = SHARED_INLINE_ROWS
