@@ -57,3 +57,28 @@ def test_the_date_format_is_the_sites() -> None:
     html = render("Bought:: 2024-03-05\n", DataviewSettings(date_format="yyyy-MM-dd"))
     assert '<span class="dataview inline-field-value">2024-03-05</span>' in html
     assert dt.date(2024, 3, 5)  # (the value is a date, shown in the format given)
+
+
+def test_the_tasks_page_and_previews_agree_with_the_note(tmp_path: Path) -> None:
+    """A real build: a task's fields look the same on its note (and so in the note's hover preview,
+    which shows the note's own page) and on the open-tasks page."""
+    import re
+
+    from ..conftest import build_site, site_config, write_vault
+
+    docs = write_vault(tmp_path / "vault", {
+        "Trip.md": "# Trip\n\n- [ ] call the ferry [owner:: [[Rope]]] (energy:: low) \U0001f4c5 2025-11-20\n",
+        "Rope.md": "A rope.\n",
+    })
+    result = build_site(site_config(tmp_path, docs), tmp_path / "site", "--strict")
+    assert result.returncode == 0, result.stderr
+    note = (tmp_path / "site" / "trip" / "index.html").read_text(encoding="utf-8")
+    tasks = (tmp_path / "site" / "tasks" / "index.html").read_text(encoding="utf-8")
+    field = re.compile(r'<span class="dataview inline-field">.*?</span></span>')
+    in_note, on_page = field.findall(note), field.findall(tasks)
+    assert len(in_note) == 2 and in_note == on_page
+    assert 'data-dv-key="owner"' in in_note[0] and 'href="../rope/"' in in_note[0]
+    assert in_note[1] == (
+        '<span class="dataview inline-field"><span class="dataview inline-field-standalone-value">low</span></span>'
+    )
+    assert "::" not in tasks.split('<table', 1)[1].split("</table>")[0]

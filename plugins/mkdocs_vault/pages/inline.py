@@ -15,8 +15,10 @@ import html
 import re
 from collections.abc import Callable, Iterable
 
+from ..dataview.values import canonical_key
 from ..links.anchors import heading_slug, shown_text
 from ..links.resolve import decode_markdown_target, parse_wikilink
+from ..vault.scan import _closing_index, bracket_fields
 from .addresses import relative
 
 LinkState = Callable[[str, str], tuple[str | None, str]]  # (target as written, source) -> (path, state)
@@ -297,6 +299,37 @@ def readable_fields(text: str) -> str:
     if "::" not in text:
         return text
     return _INLINE_FIELD.sub(r"\1: \2", text)
+
+
+_FIELD_TOKEN = re.compile("\ue000(\\d+)\ue001")  # private-use marks: never in a note's own text
+
+
+def with_field_spans(text: str, render: Callable[[str], str]) -> str:
+    """`render(text)` with its `[key:: value]` and `(key:: value)` fields in Dataview's reading-view
+    markup (as a note shows them, `dataview.fields`), each value rendered by `render` too."""
+    if "::" not in text or "\ue000" in text:
+        return render(text)
+    spans: list[str] = []
+    out, pos = [], 0
+    for col, key, value, wrapper in bracket_fields(text):
+        if col < pos:
+            continue
+        end = _closing_index(text, text.find("::", col + 1) + 2, wrapper)
+        key_html = html.escape(key, quote=True)
+        shown = render(value)
+        if wrapper == "[":
+            inner = (
+                f'<span class="dataview inline-field-key" data-dv-key="{key_html}" '
+                f'data-dv-norm-key="{html.escape(canonical_key(key), quote=True)}">{key_html}</span>'
+                f'<span class="dataview inline-field-value">{shown}</span>'
+            )
+        else:
+            inner = f'<span class="dataview inline-field-standalone-value">{shown}</span>'
+        out.append(text[pos:col] + f"\ue000{len(spans)}\ue001")
+        spans.append(f'<span class="dataview inline-field">{inner}</span>')
+        pos = end + 1
+    out.append(text[pos:])
+    return _FIELD_TOKEN.sub(lambda m: spans[int(m.group(1))], render("".join(out)))
 
 
 def external(href: str, label: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from .addresses import TASKS_URL, relative
 from .data import RowCache, SiteData, TaskRow
-from .inline import InlineRenderer, readable_fields, strip_html
+from .inline import InlineRenderer, strip_html, with_field_spans
 from .listing import listing_page, sortable_table, table_row
 
 MakeInline = Callable[[str, str], InlineRenderer]
@@ -29,7 +29,8 @@ _DATE_MARKS = re.compile(
 
 def task_text(task: TaskRow, inline: InlineRenderer) -> str:
     first = task.text.split("\n", 1)[0]
-    return inline.text(readable_fields(_DATE_MARKS.sub("", inline.clean(first))))
+    # Its fields as the note shows them (Dataview's reading view), so the page and the note agree.
+    return with_field_spans(_DATE_MARKS.sub("", inline.clean(first)), inline.text)
 
 
 def tasks_page(data: SiteData, make_inline: MakeInline, cache: RowCache | None = None) -> tuple[str, str]:
