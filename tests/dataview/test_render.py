@@ -15,12 +15,14 @@ from pathlib import Path
 import pytest
 from mkdocs_vault.dataview.batch import load_pages
 from mkdocs_vault.dataview.engine import QueryContext, run_query
+from mkdocs_vault.dataview.markup import MarkdownText
 from mkdocs_vault.dataview.render import render_result, render_unsupported
 from mkdocs_vault.dataview.values import UTC
 
 GOLDEN = Path(__file__).with_name("golden")
 NOW = dt.datetime(2025, 11, 1, tzinfo=UTC)
 CASES = sorted(p.stem for p in GOLDEN.glob("*.dql"))
+MARKUP = MarkdownText()  # string values as Dataview shows them: Markdown, sanitized
 
 
 def link_html(path: str, subpath: str | None, display: str) -> str:
@@ -37,7 +39,7 @@ def render_case(pages, name: str) -> str:
     header, _, query = (GOLDEN / f"{name}.dql").read_text(encoding="utf-8").partition("\n\n")
     origin = header.removeprefix("origin:").strip()
     result = run_query(query.strip("\n"), origin, QueryContext(pages, NOW, UTC))
-    html = render_result(result, link_html, lambda t: pages.builder.resolve_path(t, origin))
+    html = render_result(result, link_html, lambda t: pages.builder.resolve_path(t, origin), markup=MARKUP)
     # One element per line keeps the golden files reviewable.
     return html.replace("><", ">\n<") + "\n"
 

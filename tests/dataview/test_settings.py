@@ -103,13 +103,13 @@ def test_no_obsidian_folder_leaves_non_queries_as_code(tmp_path: Path) -> None:
 
 def test_the_vaults_settings_and_the_sites_overrides_apply(tmp_path: Path) -> None:
     obsidian(tmp_path / "vault", ["dataview"], {
-        "renderNullAs": "\\*none\\*", "tableIdColumnName": "Note", "showResultCount": False,
+        "renderNullAs": "**none**", "tableIdColumnName": "Note", "showResultCount": False,
         "warnOnEmptyResult": False, "inlineQueryPrefix": "dv:",
     })
     note = NOTE.replace("`= this.file.name`", "`dv: this.file.name` and `= this.file.name`")
     page, _ = build(
         tmp_path,
-        {"Gear.md": note, "Rope.md": "weight:: 2\n"},
+        {"Gear.md": note, "Rope.md": "weight:: **2 kg** #gear/rope\n"},
         "      dataview_settings:\n        tableIdColumnName: Page",
     )
     assert '<span class="dataview dataview-inline-query">Gear</span>' in page  # the vault's prefix
@@ -117,4 +117,6 @@ def test_the_vaults_settings_and_the_sites_overrides_apply(tmp_path: Path) -> No
     assert "<span>Page</span>" in page and "<span>Note</span>" not in page  # the site's override wins
     assert "small-text" not in page  # showResultCount: false
     assert "No results to show" not in page  # warnOnEmptyResult: false
-    assert '<span class="dataview-null">*none*</span>' in page  # renderNullAs, Markdown escapes undone
+    # Strings, renderNullAs too, are Markdown as in Dataview; a tag is a link to its page.
+    assert '<span class="dataview-null"><strong>none</strong></span>' in page
+    assert '<td><strong>2 kg</strong> <a class="md-tag vault-tag" href="../tags/gear/rope/">#gear/rope</a></td>' in page

@@ -37,6 +37,7 @@ from ..markdown.searchmarks import hidden
 from .blocks import find_blocks, inline_query_pattern
 from .engine import QueryContext, Result, run_query
 from .fields import BracketFieldProcessor, LineFieldProcessor
+from .markup import MarkdownText
 from .parser import DQLError, parse_expression
 from .render import LinkHtml, render_result, render_unsupported
 from .settings import DataviewSettings
@@ -73,6 +74,7 @@ class DataviewRunner:
     inline_rows: int = 0
     settings: DataviewSettings | None = None
     zone: Callable[[], dt.tzinfo] = lambda: dt.UTC  # the build's time zone (for inline field values)
+    markup: MarkdownText | None = None  # how string values render; one per build (it keeps their HTML)
 
     def __post_init__(self) -> None:
         self.shared_pages: dict[str, str] = {}  # name -> the whole result's HTML, to write once
@@ -83,6 +85,8 @@ class DataviewRunner:
         else:
             self.settings = DataviewSettings()
         self.inline_pattern = inline_query_pattern(self.settings.inline_prefix, self.settings.inline_js_prefix)
+        if self.markup is None:
+            self.markup = MarkdownText()
 
     def begin(self) -> None:
         """A new render starts: locate the page's queries in its source, for line numbers."""
@@ -154,7 +158,14 @@ class DataviewRunner:
     def _render(self, result: Result, resolve_text: Callable[[str], str]) -> str:
         """The HTML of one result, with this build's settings."""
         return render_result(
-            result, self.link_html, resolve_text, self.date_format, self.datetime_format, self.as_of, self.settings
+            result,
+            self.link_html,
+            resolve_text,
+            self.date_format,
+            self.datetime_format,
+            self.as_of,
+            self.settings,
+            self.markup,
         )
 
     def _render_shared(self, result: Result, resolve_text: Callable[[str], str]) -> str:

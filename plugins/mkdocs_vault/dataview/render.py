@@ -17,6 +17,7 @@ from typing import Any
 
 from .dateformat import format_date
 from .engine import QueryContext, Result, run_query
+from .markup import MarkdownText
 from .settings import DataviewSettings
 from .values import (
     DEFAULT_DATE_FORMAT,
@@ -35,6 +36,7 @@ ResolveText = Callable[[str], str]
 _WIKI = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 _MDLINK = re.compile(r"\[([^\[\]\n]*)\]\(((?:https?://|mailto:)[^()\s]+)\)")
 _SAFE_URL = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
+_LINK_TOKEN = re.compile("\ue000(\\d+)\ue001")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation
 
 
@@ -53,13 +55,18 @@ class Renderer:
         date_format: str = DEFAULT_DATE_FORMAT,
         datetime_format: str = DEFAULT_DATETIME_FORMAT,
         settings: DataviewSettings | None = None,
+        markup: MarkdownText | None = None,
     ) -> None:
         self.link_html = link_html
         self.resolve_text = resolve_text or (lambda target: target)
         self.date_format = date_format
         self.datetime_format = datetime_format
         self.settings = settings = settings or DataviewSettings()
-        self.null_as = null_text(settings.render_null_as)
+        self.markup = markup
+        if markup is not None:  # Dataview renders renderNullAs as Markdown too
+            self.null_html = markup.render(settings.render_null_as, [])
+        else:
+            self.null_html = escape(null_text(settings.render_null_as))
 
     # ------------------------------------------------------------------------------------- values
     def link(self, lk: Link) -> str:
@@ -67,7 +74,10 @@ class Renderer:
         return self.link_html(lk.path, lk.subpath, display)
 
     def text(self, s: str) -> str:
-        """A string value: escaped, with wikilinks and web links made into links."""
+        """A string value. With a `MarkdownText`, as Dataview shows it: Markdown, its wikilinks made
+        into the caller's links; without one, escaped, with wikilinks and web links made into links."""
+        if self.markup is not None:
+            return self._markdown(s)
         out = []
         pos = 0
         for m in _WIKI.finditer(s):
@@ -78,6 +88,24 @@ class Renderer:
             pos = m.end()
         out.append(self._text_links(s[pos:]))
         return "".join(out)
+
+    def _markdown(self, s: str) -> str:
+        links: list[str] = []
+        if "\ue000" in s or "\ue001" in s:
+            s = s.replace("\ue000", "").replace("\ue001", "")  # the marks stand for links below
+        if "[[" in s:
+
+            def token(m: re.Match[str]) -> str:
+                lk = parse_inner_link(m.group(2))
+                links.append(self.link(lk.with_path(self.resolve_text(lk.path))))
+                return f"\ue000{len(links) - 1}\ue001"
+
+            s = _WIKI.sub(token, s)
+        assert self.markup is not None
+        if not self.markup.needs_markdown(s):
+            html = escape(s)
+            return _LINK_TOKEN.sub(lambda m: links[int(m.group(1))], html) if links else html
+        return self.markup.render(s, links)
 
     def _text_links(self, s: str) -> str:
         out = []
@@ -96,7 +124,7 @@ class Renderer:
             return "..."  # Dataview's maxRecursiveRenderDepth
         t = type_of(v)
         if t == "null":
-            return f'<span class="dataview-null">{escape(self.null_as)}</span>'
+            return f'<span class="dataview-null">{self.null_html}</span>'
         if t == "string":
             return self.text(v)
         if t == "number":
@@ -299,9 +327,11 @@ def render_result(
     datetime_format: str = DEFAULT_DATETIME_FORMAT,
     as_of: dt.date | None = None,
     settings: DataviewSettings | None = None,
+    markup: MarkdownText | None = None,
 ) -> str:
-    """HTML for one query block (or inline query) result; `as_of` adds an "as of <date>" line."""
-    html = Renderer(link_html, resolve_text, date_format, datetime_format, settings).result(result)
+    """HTML for one query block (or inline query) result; `as_of` adds an "as of <date>" line. With
+    `markup`, strings show as Dataview shows them (Markdown, sanitized)."""
+    html = Renderer(link_html, resolve_text, date_format, datetime_format, settings, markup).result(result)
     if as_of is not None and result.type not in ("inline", "error"):
         day = dt.datetime(as_of.year, as_of.month, as_of.day)
         html += f'<p class="dataview dataview-as-of">as of {escape(format_date(day, date_format))}</p>'

@@ -22,6 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from ..bases.extension import BasesExtension, BasesRunner
 from ..dataview.batch import context_for_state
 from ..dataview.extension import SHARED_LINK, DataviewExtension, DataviewRunner, placeholder_link_html
+from ..dataview.markup import MarkdownText
 from ..dataview.settings import resolve_settings
 from ..diagnostics import WARNING
 from ..incremental import BaseUse
@@ -151,6 +152,7 @@ def _dataview_runner(site: RenderingSite, links: LinkContext) -> DataviewRunner:
         as_of=state.clock.today if options.show_query_date else None,
         settings=settings,
         zone=lambda: state.clock.tz,
+        markup=MarkdownText(tag_url, deferred=True),
     )
     runner.timings = state.timings
     runner.inline_rows = SHARED_INLINE_ROWS
