@@ -42,6 +42,7 @@ NOTES = {
         "Run it as [usage:: `grep -rn`] (alias:: `g`) or [note:: plain] %%aside%%\n"
         "- [ ] alias it [shortcut:: `gr`]\n"
     ),
+    "Misc/Escapes.md": "Type \\` to quote a tick, then see [[Rope]] and `[[Tarp]]` in code.\n",
     "Chores/House.md": "# House\n- [ ] Fix the gate \U0001f4c5 2025-11-05\n- [ ] Paint the shed\n",
 }
 
@@ -191,3 +192,11 @@ def test_code_span_values_are_kept(context: QueryContext) -> None:
     assert result["rows"] == [["`C`", "`grep -rn`", "`g`", "plain"]]
     tasks = run(context, 'TASK FROM "Tools" WHERE shortcut = "`gr`"')
     assert [t["text"] for t in tasks["tasks"]] == ["alias it [shortcut:: `gr`]"]
+
+
+# --- 1. a backslash-escaped backtick opens no code span -------------------------------------------------
+# CommonMark (and so Obsidian's metadata cache, which Dataview reads): `\`` is a literal backtick, so the
+# link after it is a real link, in file.outlinks, while the one inside the real code span is not.
+def test_links_after_an_escaped_backtick_count(context: QueryContext) -> None:
+    out = run(context, "=this.file.outlinks", "Misc/Escapes.md")["value"]
+    assert [lk["link"] for lk in out] == ["Kit/Rope.md"]

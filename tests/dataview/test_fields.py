@@ -82,3 +82,9 @@ def test_the_tasks_page_and_previews_agree_with_the_note(tmp_path: Path) -> None
         '<span class="dataview inline-field"><span class="dataview inline-field-standalone-value">low</span></span>'
     )
     assert "::" not in tasks.split('<table', 1)[1].split("</table>")[0]
+
+
+def test_an_escaped_backtick_starts_no_inline_query() -> None:
+    # The runner here has no query context: running a query would fail the test.
+    html = render("A price of \\`= 1 + 1` is text, as in Obsidian.\n")
+    assert "dataview-inline-query" not in html and "`= 1 + 1`" in html

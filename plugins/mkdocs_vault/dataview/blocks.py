@@ -14,7 +14,8 @@ from typing import Any
 _FENCE_OPEN = re.compile(
     r"^(?P<prefix>[ \t]{0,3}(?:>[ \t]?)*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*?)[ \t]*$"
 )
-INLINE_QUERY = re.compile(r"(?<!`)`(?P<js>\$?)=(?P<expr>[^`\n]+)`(?!`)")
+# Not after a backslash: an escaped backtick starts no code span, so no query (CommonMark, Obsidian).
+INLINE_QUERY = re.compile(r"(?<![`\\])`(?P<js>\$?)=(?P<expr>[^`\n]+)`(?!`)")
 
 
 def inline_query_pattern(prefix: str = "=", js_prefix: str = "$=") -> re.Pattern[str]:
@@ -25,7 +26,7 @@ def inline_query_pattern(prefix: str = "=", js_prefix: str = "$=") -> re.Pattern
     if (prefix, js_prefix) == ("=", "$="):
         return INLINE_QUERY
     js = re.escape(js_prefix)
-    return re.compile(rf"(?<!`)`(?:(?P<js>{js})(?P<jsexpr>[^`\n]+)|{re.escape(prefix)}(?P<expr>[^`\n]+))`(?!`)")
+    return re.compile(rf"(?<![`\\])`(?:(?P<js>{js})(?P<jsexpr>[^`\n]+)|{re.escape(prefix)}(?P<expr>[^`\n]+))`(?!`)")
 
 
 @dataclass(slots=True)

@@ -34,11 +34,12 @@ _MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]+>|[^()
 # The '#' comes first so the regex engine can search for it; the look-behind then checks the character
 # before it (none, or whitespace or an opening bracket or comma).
 _TAG = re.compile(r"#(?<![^\s(\[{,]#)([^\s#!\"$%&'()*+,.:;<=>?@\[\\\]^`{|}~]+)")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# A backslash-escaped backtick opens no code span (CommonMark): what follows it still counts.
+_CODE_SPAN = re.compile(r"(?<!\\)(`+)(?:(?!\1).)+?\1")
 # A code span, or a wikilink that holds backticks (`[[Filters#`wikilink`|wikilink]]`): whichever starts
 # first wins, as in Obsidian, so backticks inside a link's target are part of it (and a `[[...]]` inside
 # a code span stays code).
-_CODE_OR_LINK = re.compile(r"\[\[[^\[\]\n]*`[^\[\]\n]*\]\]|(`+)(?:(?!\1).)+?\1")
+_CODE_OR_LINK = re.compile(r"\[\[[^\[\]\n]*`[^\[\]\n]*\]\]|(?<!\\)(`+)(?:(?!\1).)+?\1")
 _INLINE_COMMENT = re.compile(r"%%.*?%%")
 # (key, the emoji that start its pattern, pattern)
 _EMOJI_DATES = (
