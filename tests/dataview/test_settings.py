@@ -120,3 +120,22 @@ def test_the_vaults_settings_and_the_sites_overrides_apply(tmp_path: Path) -> No
     # Strings, renderNullAs too, are Markdown as in Dataview; a tag is a link to its page.
     assert '<span class="dataview-null"><strong>none</strong></span>' in page
     assert '<td><strong>2 kg</strong> <a class="md-tag vault-tag" href="../tags/gear/rope/">#gear/rope</a></td>' in page
+
+
+def test_check_follows_the_vaults_settings(tmp_path: Path) -> None:
+    """`mkdocs-vault check` runs what the site runs: nothing when Dataview is off; with no `.obsidian`,
+    inline code that is no query is a notice, not a failure."""
+    from mkdocs_vault.dataview.blocks import check_queries
+    from mkdocs_vault.pipeline import Options, VaultState
+
+    write_vault(tmp_path, {"Gear.md": NOTE + "\n```dataview\nLIST WHERE nosuch(1)\n```\n"})
+    state = VaultState(tmp_path, Options(today="2025-11-01", timezone="UTC")).refresh()
+    assert check_queries(state) == 1  # the failing block; `==Highlight==` only a notice
+    notices = [d for d in state.diagnostics if d.kind == "query" and d.level == "info"]
+    assert [d.line for d in notices] == [3] and "==Highlight==" in notices[0].message
+    obsidian(tmp_path, ["calendar"])
+    state = VaultState(tmp_path, Options(today="2025-11-01", timezone="UTC")).refresh()
+    assert check_queries(state) == 0
+    # Forced on in a vault with `.obsidian`: `==Highlight==` is an inline query that fails, as in Obsidian.
+    state = VaultState(tmp_path, Options(today="2025-11-01", timezone="UTC", dataview="on")).refresh()
+    assert check_queries(state) == 2
