@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from .engine import QueryContext, Result, run_query
 from .fields import BracketFieldProcessor, LineFieldProcessor
 from .markup import MarkdownText
 from .parser import DQLError, parse_expression
-from .render import LinkHtml, render_result, render_unsupported
+from .render import ImageHtml, LinkHtml, render_result, render_unsupported
 from .settings import DataviewSettings
 from .values import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT
 
@@ -75,6 +76,7 @@ class DataviewRunner:
     settings: DataviewSettings | None = None
     zone: Callable[[], dt.tzinfo] = lambda: dt.UTC  # the build's time zone (for inline field values)
     markup: MarkdownText | None = None  # how string values render; one per build (it keeps their HTML)
+    image_html: ImageHtml | None = None  # an embedded image in a result; None: shown as a link
 
     def __post_init__(self) -> None:
         self.shared_pages: dict[str, str] = {}  # name -> the whole result's HTML, to write once
@@ -166,6 +168,7 @@ class DataviewRunner:
             self.as_of,
             self.settings,
             self.markup,
+            self.image_html,
         )
 
     def _render_shared(self, result: Result, resolve_text: Callable[[str], str]) -> str:
@@ -301,3 +304,30 @@ def placeholder_link_html(is_published: Callable[[str], bool]) -> LinkHtml:
         return to_html_string(el)
 
     return link_html
+
+
+_IMAGE_SIZE = re.compile(r"^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$")  # `|300` or `|300x200`, as Obsidian sizes
+
+
+def placeholder_image_html(is_published: Callable[[str], bool]) -> ImageHtml:
+    """`image_html` for the site: an `<img>` whose `src` `links.extension.fix_links` fills in, for a
+    published attachment; for anything else the same visible non-link as a link to it gets."""
+    from markdown.serializers import to_html_string
+
+    from ..links.extension import unresolved_element
+
+    def image_html(path: str, display: str | None) -> str:
+        name = path.rpartition("/")[2]
+        if not is_published(path):
+            return to_html_string(unresolved_element(name, "not published or not found"))
+        el = etree.Element("img", {"src": "", "data-vault-src": path, "alt": name, "loading": "lazy"})
+        size = _IMAGE_SIZE.match(display or "")
+        if size:  # `![[pic.png|300]]`, `![[pic.png|300x200]]`
+            el.set("width", size.group(1))
+            if size.group(2):
+                el.set("height", size.group(2))
+        elif display and display.strip():
+            el.set("alt", display.strip())
+        return to_html_string(el)
+
+    return image_html

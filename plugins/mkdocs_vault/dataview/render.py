@@ -31,6 +31,8 @@ from .values import (
 )
 
 LinkHtml = Callable[[str, str | None, str], str]
+ImageHtml = Callable[[str, str | None], str]  # (vault path, display as written) -> an image, or a notice
+IMAGE_EXTS = frozenset({"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "ico", "tif", "tiff"})
 ResolveText = Callable[[str], str]
 
 _WIKI = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
@@ -56,8 +58,10 @@ class Renderer:
         datetime_format: str = DEFAULT_DATETIME_FORMAT,
         settings: DataviewSettings | None = None,
         markup: MarkdownText | None = None,
+        image_html: ImageHtml | None = None,
     ) -> None:
         self.link_html = link_html
+        self.image_html = image_html
         self.resolve_text = resolve_text or (lambda target: target)
         self.date_format = date_format
         self.datetime_format = datetime_format
@@ -70,6 +74,8 @@ class Renderer:
 
     # ------------------------------------------------------------------------------------- values
     def link(self, lk: Link) -> str:
+        if lk.embed and self.image_html is not None and lk.path.rpartition(".")[2].lower() in IMAGE_EXTS:
+            return self.image_html(lk.path, lk.display)  # Dataview shows an embedded image as the image
         display = lk.display_text()
         return self.link_html(lk.path, lk.subpath, display)
 
@@ -96,7 +102,7 @@ class Renderer:
         if "[[" in s:
 
             def token(m: re.Match[str]) -> str:
-                lk = parse_inner_link(m.group(2))
+                lk = parse_inner_link(m.group(2), bool(m.group(1)))
                 links.append(self.link(lk.with_path(self.resolve_text(lk.path))))
                 return f"\ue000{len(links) - 1}\ue001"
 
@@ -328,10 +334,13 @@ def render_result(
     as_of: dt.date | None = None,
     settings: DataviewSettings | None = None,
     markup: MarkdownText | None = None,
+    image_html: ImageHtml | None = None,
 ) -> str:
     """HTML for one query block (or inline query) result; `as_of` adds an "as of <date>" line. With
     `markup`, strings show as Dataview shows them (Markdown, sanitized)."""
-    html = Renderer(link_html, resolve_text, date_format, datetime_format, settings, markup).result(result)
+    html = Renderer(link_html, resolve_text, date_format, datetime_format, settings, markup, image_html).result(
+        result
+    )
     if as_of is not None and result.type not in ("inline", "error"):
         day = dt.datetime(as_of.year, as_of.month, as_of.day)
         html += f'<p class="dataview dataview-as-of">as of {escape(format_date(day, date_format))}</p>'

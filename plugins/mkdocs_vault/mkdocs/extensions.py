@@ -21,7 +21,13 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from ..bases.extension import BasesExtension, BasesRunner
 from ..dataview.batch import context_for_state
-from ..dataview.extension import SHARED_LINK, DataviewExtension, DataviewRunner, placeholder_link_html
+from ..dataview.extension import (
+    SHARED_LINK,
+    DataviewExtension,
+    DataviewRunner,
+    placeholder_image_html,
+    placeholder_link_html,
+)
 from ..dataview.markup import MarkdownText
 from ..dataview.settings import resolve_settings
 from ..diagnostics import WARNING
@@ -153,6 +159,7 @@ def _dataview_runner(site: RenderingSite, links: LinkContext) -> DataviewRunner:
         settings=settings,
         zone=lambda: state.clock.tz,
         markup=MarkdownText(tag_url, deferred=True),
+        image_html=placeholder_image_html(state.is_published),
     )
     runner.timings = state.timings
     runner.inline_rows = SHARED_INLINE_ROWS
