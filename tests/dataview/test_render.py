@@ -17,12 +17,14 @@ from mkdocs_vault.dataview.batch import load_pages
 from mkdocs_vault.dataview.engine import QueryContext, run_query
 from mkdocs_vault.dataview.markup import MarkdownText
 from mkdocs_vault.dataview.render import render_result, render_unsupported
-from mkdocs_vault.dataview.values import UTC
+from mkdocs_vault.dataview.values import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT, UTC
 
 GOLDEN = Path(__file__).with_name("golden")
 NOW = dt.datetime(2025, 11, 1, tzinfo=UTC)
 CASES = sorted(p.stem for p in GOLDEN.glob("*.dql"))
-MARKUP = MarkdownText()  # string values as Dataview shows them: Markdown, sanitized
+# String values as Dataview shows them: Markdown (inline fields in it too, as its reading view shows
+# them), sanitized.
+MARKUP = MarkdownText(fields=lambda: (DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT, UTC))
 
 
 def link_html(path: str, subpath: str | None, display: str) -> str:

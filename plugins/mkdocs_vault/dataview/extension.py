@@ -88,7 +88,7 @@ class DataviewRunner:
             self.settings = DataviewSettings()
         self.inline_pattern = inline_query_pattern(self.settings.inline_prefix, self.settings.inline_js_prefix)
         if self.markup is None:
-            self.markup = MarkdownText()
+            self.markup = MarkdownText(fields=self.field_formats if self.settings.pretty_fields else None)
 
     def begin(self) -> None:
         """A new render starts: locate the page's queries in its source, for line numbers."""
@@ -148,6 +148,10 @@ class DataviewRunner:
             # (What the reader sees too: the result is not all the query would have listed.)
             html += f'<p class="vault-notice"><em>{escape(notice)}</em></p>'
         return html, result
+
+    def field_formats(self) -> tuple[str, str, dt.tzinfo]:
+        """How inline fields' values show: the date formats and the build's zone."""
+        return self.date_format, self.datetime_format, self.zone()
 
     def parses(self, expr: str) -> bool:
         """Does `expr` (an inline query without its prefix) parse as an expression?"""
@@ -278,10 +282,7 @@ class DataviewExtension(Extension):
         if runner.settings.inline_enabled:
             md.inlinePatterns.register(InlineQueryProcessor(md, runner), "vault-dataview-inline", 191)
         if runner.settings.pretty_fields:
-
-            def formats() -> tuple[str, str, dt.tzinfo]:
-                return runner.date_format, runner.datetime_format, runner.zone()
-
+            formats = runner.field_formats
             md.inlinePatterns.register(BracketFieldProcessor(md, formats), "vault-dataview-field", 179)
             md.inlinePatterns.register(LineFieldProcessor(md, formats), "vault-dataview-line-field", 178)
 

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import nh3
 from markdown import Markdown
 
 from ..markdown.highlight import HighlightExtension
 from ..markdown.tags import TagsExtension
+from .fields import BracketFieldProcessor, Formats, LineFieldProcessor
 
 # Characters (and the web-link start) without which Markdown leaves text as it is.
-_MARKUP = re.compile(r"[*_=~`<>#\\&!\[\]]|https?:|mailto:", re.IGNORECASE)
+_MARKUP = re.compile(r"[*_=~`<>#\\&!\[\]]|::|https?:|mailto:", re.IGNORECASE)
 _TOKEN = re.compile("\ue000(\\d+)\ue001")  # private-use marks standing for the caller's links
 _PARAGRAPH = re.compile(r"</?p>")
 _WEB_LINK = re.compile(r'<a href="(https?:|mailto:)')  # in sanitized HTML: exactly this form
@@ -35,7 +37,7 @@ TAGS = {
 ATTRIBUTES = {
     "a": {"href", "title", "class", "data-vault-url"},
     "img": {"src", "alt", "title", "width", "height"},
-    "span": {"class"},
+    "span": {"class", "data-dv-key", "data-dv-norm-key"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -51,13 +53,23 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 class MarkdownText:
     """Renders string values; one per build (it keeps each distinct value's HTML)."""
 
-    def __init__(self, tag_url: Callable[[str], str | None] | None = None, deferred: bool = False) -> None:
-        extensions = [HighlightExtension(), "pymdownx.tilde", "sane_lists"]
+    def __init__(
+        self,
+        tag_url: Callable[[str], str | None] | None = None,
+        deferred: bool = False,
+        fields: Formats | None = None,
+    ) -> None:
+        """`fields`: the date formats and zone inline fields in the text are shown with (as a note
+        shows them, `dataview.fields`); None leaves them as written."""
+        extensions: list[Any] = [HighlightExtension(), "pymdownx.tilde", "sane_lists"]
         if tag_url is not None:
             extensions.append(TagsExtension(tag_url=tag_url, deferred=deferred))
         else:
             extensions.append(TagsExtension())
         self.md = Markdown(extensions=extensions, extension_configs={"pymdownx.tilde": {"subscript": False}})
+        if fields is not None:  # Dataview's reading view shows fields in a result's Markdown too
+            self.md.inlinePatterns.register(BracketFieldProcessor(self.md, fields), "vault-dataview-field", 179)
+            self.md.inlinePatterns.register(LineFieldProcessor(self.md, fields), "vault-dataview-line-field", 178)
         self._html: dict[str, str] = {}
 
     def needs_markdown(self, text: str) -> bool:

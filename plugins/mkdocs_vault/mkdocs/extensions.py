@@ -158,9 +158,10 @@ def _dataview_runner(site: RenderingSite, links: LinkContext) -> DataviewRunner:
         as_of=state.clock.today if options.show_query_date else None,
         settings=settings,
         zone=lambda: state.clock.tz,
-        markup=MarkdownText(tag_url, deferred=True),
         image_html=placeholder_image_html(state.is_published),
     )
+    # Tags in result strings link to their pages (made page-relative by fix_links).
+    runner.markup = MarkdownText(tag_url, deferred=True, fields=runner.field_formats if settings.pretty_fields else None)
     runner.timings = state.timings
     runner.inline_rows = SHARED_INLINE_ROWS
     runner.forget = contexts.clear  # type: ignore[attr-defined]  # site.SiteBuilder.release
