@@ -40,7 +40,7 @@ from .engine import QueryContext, Result, run_query
 from .fields import BracketFieldProcessor, LineFieldProcessor
 from .markup import MarkdownText
 from .parser import DQLError, parse_expression
-from .render import ImageHtml, LinkHtml, render_result, render_unsupported
+from .render import EmbedHtml, ImageHtml, LinkHtml, render_result, render_unsupported
 from .settings import DataviewSettings
 from .values import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT
 
@@ -77,6 +77,7 @@ class DataviewRunner:
     zone: Callable[[], dt.tzinfo] = lambda: dt.UTC  # the build's time zone (for inline field values)
     markup: MarkdownText | None = None  # how string values render; one per build (it keeps their HTML)
     image_html: ImageHtml | None = None  # an embedded image in a result; None: shown as a link
+    embed_html: EmbedHtml | None = None  # an embedded note in a result; None: shown as a link
 
     def __post_init__(self) -> None:
         self.shared_pages: dict[str, str] = {}  # name -> the whole result's HTML, to write once
@@ -173,6 +174,7 @@ class DataviewRunner:
             self.settings,
             self.markup,
             self.image_html,
+            self.embed_html,
         )
 
     def _render_shared(self, result: Result, resolve_text: Callable[[str], str]) -> str:

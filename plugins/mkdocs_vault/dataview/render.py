@@ -32,6 +32,7 @@ from .values import (
 
 LinkHtml = Callable[[str, str | None, str], str]
 ImageHtml = Callable[[str, str | None], str]  # (vault path, display as written) -> an image, or a notice
+EmbedHtml = Callable[[str, str | None], str]  # (note path, subpath) -> the note embedded, or a notice
 IMAGE_EXTS = frozenset({"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "ico", "tif", "tiff"})
 ResolveText = Callable[[str], str]
 
@@ -59,9 +60,11 @@ class Renderer:
         settings: DataviewSettings | None = None,
         markup: MarkdownText | None = None,
         image_html: ImageHtml | None = None,
+        embed_html: EmbedHtml | None = None,
     ) -> None:
         self.link_html = link_html
         self.image_html = image_html
+        self.embed_html = embed_html
         self.resolve_text = resolve_text or (lambda target: target)
         self.date_format = date_format
         self.datetime_format = datetime_format
@@ -74,8 +77,12 @@ class Renderer:
 
     # ------------------------------------------------------------------------------------- values
     def link(self, lk: Link) -> str:
-        if lk.embed and self.image_html is not None and lk.path.rpartition(".")[2].lower() in IMAGE_EXTS:
-            return self.image_html(lk.path, lk.display)  # Dataview shows an embedded image as the image
+        if lk.embed:  # Dataview shows an embed as Obsidian does: the image, the note
+            ext = lk.path.rpartition(".")[2].lower()
+            if self.image_html is not None and ext in IMAGE_EXTS:
+                return self.image_html(lk.path, lk.display)
+            if self.embed_html is not None and ext == "md":
+                return self.embed_html(lk.path, lk.subpath)
         display = lk.display_text()
         return self.link_html(lk.path, lk.subpath, display)
 
@@ -335,12 +342,13 @@ def render_result(
     settings: DataviewSettings | None = None,
     markup: MarkdownText | None = None,
     image_html: ImageHtml | None = None,
+    embed_html: EmbedHtml | None = None,
 ) -> str:
     """HTML for one query block (or inline query) result; `as_of` adds an "as of <date>" line. With
     `markup`, strings show as Dataview shows them (Markdown, sanitized)."""
-    html = Renderer(link_html, resolve_text, date_format, datetime_format, settings, markup, image_html).result(
-        result
-    )
+    html = Renderer(
+        link_html, resolve_text, date_format, datetime_format, settings, markup, image_html, embed_html
+    ).result(result)
     if as_of is not None and result.type not in ("inline", "error"):
         day = dt.datetime(as_of.year, as_of.month, as_of.day)
         html += f'<p class="dataview dataview-as-of">as of {escape(format_date(day, date_format))}</p>'

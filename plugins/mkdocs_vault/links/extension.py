@@ -259,6 +259,29 @@ class LinkContext:
         return out, frame.selection_found
 
 
+    def embed_note_html(self, path: str, subpath: str | None) -> str:
+        """The published note `path` (or its section) embedded, for renderers that are not Markdown
+        (Dataview's results): what `![[...]]` shows, under the same publish filter and caps (a note
+        already shown above, or embeds nested deeper than `max_embed_depth`, stop with a notice)."""
+        target = path + (f"#{subpath}" if subpath else "")
+        note = self.get_note(path) if self.is_published(path) else None
+        if note is None:
+            return to_html_string(notice_element("This embedded content is not published.", "unpublished"))
+        link = to_html_string(link_placeholder(path, subpath, "↗", source=self.current.path))
+        if path in [f.path for f in self._stack]:
+            notice = notice_element(f"Embed stopped: ![[{target}]] would show a note that is already shown above. ", "cycle")
+            return to_html_string(notice).replace("</div>", link + "</div>")
+        if self.depth >= self.max_embed_depth:
+            return to_html_string(notice_element("Embed stopped: embeds are nested too deeply.", "depth"))
+        body_html, found = self.render_embed(note, subpath)
+        if not found:
+            return to_html_string(notice_element(f"Embedded section not found: {target}", "missing"))
+        return (
+            f'<div class="vault-embed"><div class="vault-embed-content">{body_html}</div>'
+            f'<div class="vault-embed-link">{link}</div></div>'
+        )
+
+
 def _default_markdown(ctx: LinkContext) -> Markdown:
     # Used only when the host gave no factory: enough for links, tables and footnotes in embeds.
     return Markdown(

@@ -159,6 +159,7 @@ def _dataview_runner(site: RenderingSite, links: LinkContext) -> DataviewRunner:
         settings=settings,
         zone=lambda: state.clock.tz,
         image_html=placeholder_image_html(state.is_published),
+        embed_html=links.embed_note_html,
     )
     # Tags in result strings link to their pages (made page-relative by fix_links).
     runner.markup = MarkdownText(tag_url, deferred=True, fields=runner.field_formats if settings.pretty_fields else None)
