@@ -22,6 +22,7 @@ them. Fields are found with the scanner's own rules (`vault.scan`), as the index
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 import xml.etree.ElementTree as etree
@@ -69,7 +70,11 @@ def formatted(value: str, formats: Formats) -> str | None:
     """The text Dataview shows for a date, duration, number or boolean value; None for anything else."""
     if not value.strip():
         return None
-    date_format, datetime_format, tz = formats()
+    return _formatted(value, *formats())
+
+
+@functools.lru_cache(maxsize=8192)  # a vault repeats the same few hundred dates and statuses
+def _formatted(value: str, date_format: str, datetime_format: str, tz: dt.tzinfo) -> str | None:
     typed = from_inline(value, tz)
     if isinstance(typed, bool):
         return "true" if typed else "false"
