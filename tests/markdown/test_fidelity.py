@@ -38,10 +38,6 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
         "box, a <pre> (Dataview's inline renderer writes its errors with renderErrorPre too), where "
         "cmark-gfm sees a code span"
     ),
-    ("golden", "highlight.md"): (
-        "`` `==not in code==` `` starts with Dataview's inline-query prefix `=`, so it is a query, as in "
-        "Obsidian with Dataview on, and its error box is a <pre>"
-    ),
 }
 # Markers that are text in Obsidian too.
 TEXT_MARKERS: dict[tuple[str, str, str], str] = {
