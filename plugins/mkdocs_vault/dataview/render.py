@@ -282,10 +282,10 @@ class Renderer:
 
     def task(self, result: Result) -> str:
         if result.groups:
-            return f'<div class="dataview dataview-container">{self._task_groups(result.groups)}</div>'
+            return f'<div class="dataview dataview-container task-view">{self._task_groups(result.groups)}</div>'
         if not result.tasks:
             return self.empty("task")
-        return f'<div class="dataview dataview-container">{self._task_list(result.tasks)}</div>'
+        return f'<div class="dataview dataview-container task-view">{self._task_list(result.tasks)}</div>'
 
     def calendar(self, result: Result) -> str:
         """One month grid (weeks from Sunday, as en-US) per month that has entries."""
