@@ -3,7 +3,8 @@
 The note's text is rewritten line by line, code left alone:
 
 - `%%comments%%`, `<!-- comments -->` and private inline fields are removed with the same functions the
-  site's Markdown extensions use (`markdown.comments`, `markdown.private_fields`);
+  site's Markdown extensions use (`markdown.comments`, `markdown.private_fields`); private frontmatter
+  keys are already gone (`privacy.redact` runs right after loading);
 - `[[wikilinks]]` and Markdown links to notes become relative Markdown links to the exported files
   (`[Shown text](../Projects/Apollo%20Rollout.md#status)`), heading anchors made by Python-Markdown's
   default `toc` slugify, which MkDocs and Zensical both use; a link to a note that is not published, or
@@ -49,7 +50,6 @@ UNPUBLISHED_NOTICE = "*This embedded content is not published.*"
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
 
 _FENCE = re.compile(r"^(?P<prefix>[ \t]{0,3}(?:>[ \t]?)*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*?)[ \t]*$")
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _WIKI = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 _MDLINK = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*|<[^<>\n]*>)(\s+\"[^\"\n]*\")?\)")
 _LINKS = re.compile(f"{_WIKI.pattern}|{_MDLINK.pattern}")
@@ -242,7 +242,6 @@ class ExportNotes:
 
     def body_lines(self, lines: list[str], source: str, here: str, depth: int, chain: tuple[str, ...]) -> list[str]:
         lines = strip_private_fields(strip_comments(lines), self.private_keys)
-        lines = _HTML_COMMENT_FREE(lines)
         out: list[str] = []
         i = 0
         while i < len(lines):
@@ -278,34 +277,6 @@ class ExportNotes:
                 out.append(self.text(_BLOCK_ID_TAIL.sub("", line), source, here))
             i += 1
         return out
-
-
-def _HTML_COMMENT_FREE(lines: list[str]) -> list[str]:
-    """The lines without `<!-- ... -->` comments outside fenced code (a comment may span lines)."""
-    out: list[str] = []
-    buffer: list[str] = []
-    fence: re.Pattern[str] | None = None
-    for line in lines:
-        if fence is not None:
-            out.append(line)
-            if fence.match(line):
-                fence = None
-            continue
-        m = _FENCE.match(line)
-        if m and not buffer:
-            out.append(line)
-            fence = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)*" + re.escape(m.group("fence")[0]) + "{" + str(len(m.group("fence"))) + r",}[ \t]*$")
-            continue
-        buffer.append(line)
-        joined = "\n".join(buffer)
-        if joined.count("<!--") > joined.count("-->"):
-            continue  # a comment still open: wait for its end
-        cleaned = _HTML_COMMENT.sub("", joined)
-        out += cleaned.split("\n") if cleaned.strip() or len(buffer) == 1 else []
-        buffer = []
-    if buffer:
-        out += _HTML_COMMENT.sub("", "\n".join(buffer)).split("\n")
-    return out
 
 
 def _unquote(line: str, depth: int) -> str:

@@ -4,7 +4,8 @@ The output keeps the vault's folders and file names (so a link between two expor
 relative path between them), and holds only what the site would publish:
 
 - each published note, with its frontmatter reduced to public keys (private keys removed at any depth,
-  in mappings and in lists of mappings) and its body rewritten by `export.notes`;
+  in mappings and in lists of mappings, by `privacy.redact` right after loading) and its body rewritten
+  by `export.notes`;
 - the attachments the exported text links to or embeds, when the site publishes them too;
 - each published `.base` file's views as Markdown at `X.base.md` (its YAML is never copied);
 - the generated pages, as Markdown, under `vault-pages/` (`-2`, `-3` ... when the vault has a folder of
@@ -48,15 +49,6 @@ class ExportSummary:
     attachments: int = 0
     pages: list[str] = field(default_factory=list)
     warnings: list[tuple[str, int | None, str]] = field(default_factory=list)
-
-
-def public_frontmatter(value: Any, private: frozenset[str]) -> Any:
-    """`value` without the keys named in `private` (case-insensitive), at any depth."""
-    if isinstance(value, Mapping):
-        return {k: public_frontmatter(v, private) for k, v in value.items() if str(k).lower() not in private}
-    if isinstance(value, list):
-        return [public_frontmatter(v, private) for v in value]
-    return value
 
 
 def _frontmatter_links(value: Any, source: str, link_state: Any) -> Any:
@@ -143,7 +135,8 @@ def export_vault(state: Any, out: Path, date_format: str | None = None) -> Expor
     out.mkdir(parents=True, exist_ok=True)
     for path in published:
         note = notes[path]
-        front = public_frontmatter(note.frontmatter, private) if note.frontmatter_valid else {}
+        # Private keys were taken out at any depth right after loading (`privacy.redact`).
+        front = dict(note.frontmatter) if note.frontmatter_valid else {}
         front = _frontmatter_links(front, path, link_state)
         text = _yaml_block(front) + exporter.body(note) + "\n"
         target = out / path
