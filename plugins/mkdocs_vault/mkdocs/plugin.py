@@ -16,7 +16,8 @@ Event plan (MkDocs 1.6 order):
 - on_page_read_source: supplies each note's body (decoded by our loader; MkDocs' reader never runs).
 - on_page_markdown: tells the Markdown extensions which note is rendering.
 - on_env: the second rendering phase: every page is rendered, so link placeholders become links.
-- on_post_build: logs the diagnostics and the timings, writes the optional report and index file.
+- on_post_build: logs the diagnostics and the timings, writes the optional report and index file,
+  minifies our script and stylesheet in the site (theme.py).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from .config import VaultConfig
 from .navcache import OVERRIDES, add_theme_loader
 from .site import NoteFiles, SiteBuilder
 from .templatecache import TemplateCodeCache
-from .theme import supply_theme
+from .theme import minify_own_assets, supply_theme
 
 log = get_plugin_logger(__name__)
 
@@ -173,6 +174,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         assert self.state is not None and self.site is not None
         self.site.finish_build()
         self.site.post_build()
+        minify_own_assets(config)
         state = self.state
         state.diagnostics.log_to(log)
         warnings = state.diagnostics.count("warning") + state.diagnostics.count("error")

@@ -4,17 +4,29 @@ palette when `mkdocs.yml` sets none.
 Material draws only a light page unless `theme.palette` is configured. A vault's readers read it at any
 hour, so a site without a palette gets Material's own three-way toggle (the reader's system setting,
 light, dark), starting from the system setting; a palette the site configures is left as it is.
+
+Our own script and stylesheet are kept readable in the repository (comments say why things are done)
+and minified in the built site (rjsmin, rcssmin): issue 18 counts a first visit's bytes as served.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import rcssmin
+import rjsmin
 from mkdocs.config.defaults import MkDocsConfig
 
 from .navcache import OVERRIDES
 
 STYLESHEETS = ("assets/stylesheets/vault.css",)
+# Our files among the theme's, as the built site holds them; the vendored libraries come minified.
+OWN_ASSETS = (
+    "assets/javascripts/vault.js",
+    "assets/javascripts/vault-search.js",
+    "assets/stylesheets/vault.css",
+)
 
 # Material's documented automatic light/dark palette: the first entry follows the system setting.
 SYSTEM_PALETTE: list[dict[str, Any]] = [
@@ -47,3 +59,19 @@ def supply_theme(config: MkDocsConfig) -> None:
             config.extra_css.append(css)
     if config.theme.name == "material" and not config.theme.get("palette"):
         config.theme["palette"] = [dict(option) for option in SYSTEM_PALETTE]
+
+
+def minify_own_assets(config: MkDocsConfig) -> None:
+    """Minify our script and stylesheet where the build copied them into the site (a site whose
+    `custom_dir` replaces one of them gets its own file minified too; minifying twice changes nothing,
+    so a `serve` rebuild that did not copy the file again is no harm)."""
+    site_dir = Path(config.site_dir)
+    for name in OWN_ASSETS:
+        out = site_dir / name
+        try:
+            text = out.read_text(encoding="utf-8")
+        except (FileNotFoundError, UnicodeDecodeError):
+            continue
+        small = rcssmin.cssmin(text) if name.endswith(".css") else rjsmin.jsmin(text)
+        if small != text:
+            out.write_text(small, encoding="utf-8")
