@@ -518,3 +518,53 @@ def test_search_from_the_phone_button(browser, site_url: str) -> None:
         page.locator(".md-search-result__item", has_text="Quarry Lane").first.wait_for(timeout=10000)
         assert_clean(page)
 
+
+# -- graph labels ------------------------------------------------------------------------------------------
+
+BEST_LINKED = """(el) => {
+  const graph = el.vaultGraph, data = graph.graphData(), degree = {};
+  data.links.forEach(l => { degree[l.source.id] = (degree[l.source.id] || 0) + 1;
+                            degree[l.target.id] = (degree[l.target.id] || 0) + 1; });
+  const best = data.nodes.reduce((a, b) => ((degree[b.id] || 0) > (degree[a.id] || 0) ? b : a));
+  return {at: graph.graph2ScreenCoords(best.x, best.y), neighbours: degree[best.id]};
+}"""
+
+
+def labels_after(page, graph) -> int:
+    page.wait_for_timeout(400)
+    return int(graph.get_attribute("data-vault-labels") or 0)
+
+
+def test_global_graph_names_notes_on_hover_and_when_zoomed_in(browser, site_url: str, shots: Path) -> None:
+    with opened(browser, site_url, "graph/", DESKTOP) as page:
+        graph = page.locator(".vault-graph--global")
+        graph.locator("canvas").first.wait_for(timeout=10000)
+        page.wait_for_selector(".vault-graph[data-vault-fitted]", timeout=20000)
+        label_zoom = float(graph.get_attribute("data-vault-label-zoom") or 0)
+        assert label_zoom > 0
+        # Zoomed out below that level: no names at all.
+        graph.evaluate(f"(el) => el.vaultGraph.zoom({label_zoom / 2})")
+        assert labels_after(page, graph) == 0
+        # Pointing at a note names it and its neighbours (those that find room).
+        best = graph.evaluate(BEST_LINKED)
+        canvas = graph.locator("canvas").first.bounding_box()
+        assert canvas is not None
+        page.mouse.move(best["at"]["x"] + canvas["x"], best["at"]["y"] + canvas["y"])
+        hovered = labels_after(page, graph)
+        assert 2 <= hovered <= best["neighbours"] + 1
+        page.screenshot(path=str(shots / "graph-hover.png"))
+        # Zoomed in past it: names without pointing at anything.
+        page.mouse.move(2, 2)
+        graph.evaluate(f"(el) => el.vaultGraph.zoom({label_zoom * 1.5})")
+        assert labels_after(page, graph) > 3
+        assert_clean(page)
+
+
+def test_local_graph_names_the_current_note(browser, site_url: str) -> None:
+    with opened(browser, site_url, "projects/quarry-lane-data-warehouse/", DESKTOP) as page:
+        graph = page.locator(".vault-graph--local")
+        graph.scroll_into_view_if_needed()
+        page.wait_for_selector(".vault-graph--local[data-vault-fitted]", timeout=20000)
+        graph.evaluate("(el) => el.vaultGraph.zoom(0.05)")  # far out: only the current note is named
+        assert labels_after(page, graph) == 1
+        assert_clean(page)

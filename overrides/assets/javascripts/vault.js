@@ -3,7 +3,8 @@
  *
  * - sortable tables (directory and task pages): click a column header to sort by it;
  * - graphs (a note's local graph, the global graph page), drawn with the vendored force-graph library,
- *   loaded from this site only when a page has a graph;
+ *   loaded from this site only when a page has a graph; names show for the pointed-at note and its
+ *   neighbours, the current note, and every note once zoomed in far enough, never one over another;
  * - hover previews of internal links: the linked page's title, properties and first paragraphs.
  *   Material's own instant previews need `site_url` and a sitemap whose host and port match the page;
  *   this works from any host, port and sub-path;
@@ -165,6 +166,53 @@
     });
   }
 
+  /* Dots that keep their distance: pairs closer than their radii (plus a gap) are pushed apart. Nodes
+     are binned into a grid first, so a step costs about the number of nodes, not its square; d3's own
+     forceCollide is inside the graph library's bundle but not exported from it. */
+  function collision(nodes, radius, gap) {
+    return function (alpha) {
+      var size = 2 * (radius.max + gap), grid = {};
+      nodes.forEach(function (n) {
+        var key = Math.floor(n.x / size) + "," + Math.floor(n.y / size);
+        (grid[key] = grid[key] || []).push(n);
+      });
+      nodes.forEach(function (a) {
+        var gx = Math.floor(a.x / size), gy = Math.floor(a.y / size);
+        for (var dx = -1; dx <= 1; dx++) {
+          for (var dy = -1; dy <= 1; dy++) {
+            (grid[(gx + dx) + "," + (gy + dy)] || []).forEach(function (b) {
+              if (b.id <= a.id) return;
+              var x = a.x - b.x, y = a.y - b.y, d = Math.sqrt(x * x + y * y) || 0.01;
+              var min = radius(a) + radius(b) + gap;
+              if (d >= min) return;
+              var push = (min - d) / d * 0.5 * Math.min(1, alpha * 4);
+              a.x += x * push; a.y += y * push; b.x -= x * push; b.y -= y * push;
+            });
+          }
+        }
+      });
+    };
+  }
+
+  /* The zoom from which every label may show: where dots sit about 36 px apart on screen (the median
+     distance from a dot to its nearest neighbour, over a sample), so a name mostly finds room. A local
+     graph of a dozen notes is named at once; the global graph of a thousand as one zooms in. */
+  function labelZoom(nodes) {
+    var step = Math.max(1, Math.floor(nodes.length / 250)), nearest = [];
+    for (var i = 0; i < nodes.length; i += step) {
+      var a = nodes[i], best = Infinity;
+      for (var j = 0; j < nodes.length; j++) {
+        if (j === i) continue;
+        var x = a.x - nodes[j].x, y = a.y - nodes[j].y, d = x * x + y * y;
+        if (d < best) best = d;
+      }
+      if (best < Infinity) nearest.push(Math.sqrt(best));
+    }
+    if (!nearest.length) return 0;
+    nearest.sort(function (p, q) { return p - q; });
+    return 36 / Math.max(nearest[Math.floor(nearest.length / 2)], 1);
+  }
+
   function drawGraph(el) {
     if (el.dataset.vaultDrawn) return;
     el.dataset.vaultDrawn = "1";
@@ -176,11 +224,15 @@
         return { id: i, title: n.t, href: base + n.u, group: n.g || "", centre: !!n.c };
       });
       var links = raw.links.map(function (l) { return { source: l[0], target: l[1] }; });
-      var degree = {};
+      var degree = {}, neighbours = nodes.map(function () { return []; });
       links.forEach(function (l) {
         degree[l.source] = (degree[l.source] || 0) + 1;
         degree[l.target] = (degree[l.target] || 0) + 1;
+        neighbours[l.source].push(l.target);
+        neighbours[l.target].push(l.source);
       });
+      function radius(n) { return Math.sqrt(n.centre ? 6 : 1 + Math.min(degree[n.id] || 0, 12) / 3) * 3; }
+      radius.max = Math.sqrt(6) * 3;
       var width = el.clientWidth || 600;
       var height = local ? 320 : Math.max(480, Math.min(window.innerHeight - 200, 800));
       var dark = document.body.getAttribute("data-md-color-scheme") === "slate";
@@ -189,60 +241,114 @@
       // Fainter links the more there are: at a thousand notes full-strength links hide the dots.
       var alpha = links.length > 1500 ? 0.5 : links.length > 400 ? 0.75 : 1;
       var linkInk = dark ? "rgba(255,255,255," + 0.2 * alpha + ")" : "rgba(0,0,0," + 0.15 * alpha + ")";
-      var showLabels = local && nodes.length <= 40;
-      // On big graphs only the hubs are named until one zooms in.
-      var ranked = nodes.map(function (n) { return degree[n.id] || 0; }).sort(function (a, b) { return b - a; });
-      var hub = ranked.length > 12 ? Math.max(ranked[12], 3) : 0;
+      var linkLit = dark ? "rgba(255,255,255,0.7)" : "rgba(0,0,0,0.55)";
+      var linkDim = dark ? "rgba(255,255,255,0.04)" : "rgba(0,0,0,0.03)";
+      // Pointing at a note lights it and its neighbours (named, their links drawn) and dims the rest.
+      var hovered = null, lit = {};
+      var showFrom = Infinity;  // the zoom from which every label may show (labelZoom), once laid out
+      function endId(end) { return typeof end === "object" ? end.id : end; }
       var graph = ForceGraph()(el)
         .width(width)
         .height(height)
         .backgroundColor("rgba(0,0,0,0)")
         .graphData({ nodes: nodes, links: links })
         .nodeId("id")
-        .nodeLabel(function (n) { return ""; })
+        .nodeLabel(function () { return ""; })
         .nodeVal(function (n) { return n.centre ? 6 : 1 + Math.min(degree[n.id] || 0, 12) / 3; })
-        .linkColor(function () { return linkInk; })
-        .nodeCanvasObject(function (n, ctx, scale) {
-          var r = Math.sqrt(n.centre ? 6 : 1 + Math.min(degree[n.id] || 0, 12) / 3) * 3;
+        .linkColor(function (l) {
+          if (!hovered) return linkInk;
+          return endId(l.source) === hovered.id || endId(l.target) === hovered.id ? linkLit : linkDim;
+        })
+        .linkWidth(function (l) {
+          return hovered && (endId(l.source) === hovered.id || endId(l.target) === hovered.id) ? 1.5 : 1;
+        })
+        .nodeCanvasObject(function (n, ctx) {
+          ctx.globalAlpha = hovered && !lit[n.id] ? 0.2 : 1;
           ctx.beginPath();
-          ctx.arc(n.x, n.y, r, 0, 2 * Math.PI);
+          ctx.arc(n.x, n.y, radius(n), 0, 2 * Math.PI);
           ctx.fillStyle = colourOf(n.group);
           ctx.fill();
           if (n.centre) { ctx.lineWidth = 1.5; ctx.strokeStyle = ink; ctx.stroke(); }
-          if (showLabels || n.centre || (degree[n.id] || 0) > hub || scale > (local ? 1.5 : 2.2) ||
-              n === graph._vaultHover) {
-            ctx.font = (n.centre ? "bold " : "") + 11 / Math.max(scale, 0.8) + "px sans-serif";
-            ctx.textAlign = "center";
-            ctx.textBaseline = "top";
+          ctx.globalAlpha = 1;
+        })
+        // Labels after every dot, most wanted first, each only where it overlaps no label drawn before
+        // it: the pointed-at note, the current note, their neighbours, then (zoomed in) the best linked.
+        .onRenderFramePost(function (ctx, scale) {
+          var all = scale >= showFrom;
+          var topLeft = graph.screen2GraphCoords(0, 0);
+          var bottomRight = graph.screen2GraphCoords(graph.width(), graph.height());
+          var wanted = [];
+          nodes.forEach(function (n) {
+            var rank = n === hovered ? 4 : n.centre ? 3 : hovered && lit[n.id] ? 2 : all ? 1 : 0;
+            if (!rank || n.x < topLeft.x || n.x > bottomRight.x || n.y < topLeft.y || n.y > bottomRight.y) return;
+            wanted.push([rank, degree[n.id] || 0, n]);
+          });
+          wanted.sort(function (p, q) { return q[0] - p[0] || q[1] - p[1] || p[2].id - q[2].id; });
+          var size = 11 / Math.max(scale, 0.8), placed = [];
+          ctx.textAlign = "center";
+          ctx.textBaseline = "top";
+          ctx.lineWidth = 3 / Math.max(scale, 0.8);
+          for (var i = 0; i < wanted.length && placed.length < 300; i++) {
+            var n = wanted[i][2];
+            ctx.font = (n.centre || n === hovered ? "bold " : "") + size + "px sans-serif";
+            var w = ctx.measureText(n.title).width, top = n.y + radius(n) + 1;
+            var box = [n.x - w / 2 - 2 / scale, top, n.x + w / 2 + 2 / scale, top + size * 1.2];
+            var clash = wanted[i][0] < 4 && placed.some(function (b) {
+              return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
+            });
+            if (clash) continue;
+            placed.push(box);
             // A halo in the page's colour keeps a name legible over the links and dots behind it.
-            ctx.lineWidth = 3 / Math.max(scale, 0.8);
             ctx.strokeStyle = halo;
-            ctx.strokeText(n.title, n.x, n.y + r + 1);
+            ctx.strokeText(n.title, n.x, top);
             ctx.fillStyle = ink;
-            ctx.fillText(n.title, n.x, n.y + r + 1);
+            ctx.fillText(n.title, n.x, top);
           }
+          el.dataset.vaultLabels = String(placed.length);
         })
         .nodePointerAreaPaint(function (n, colour, ctx) {
           ctx.fillStyle = colour;
           ctx.beginPath();
-          ctx.arc(n.x, n.y, 8, 0, 2 * Math.PI);
+          ctx.arc(n.x, n.y, Math.max(radius(n), 6), 0, 2 * Math.PI);
           ctx.fill();
         })
         .onNodeHover(function (n) {
-          graph._vaultHover = n;
+          hovered = n || null;
+          lit = {};
+          if (n) { lit[n.id] = true; neighbours[n.id].forEach(function (id) { lit[id] = true; }); }
           el.style.cursor = n ? "pointer" : "";
           el.title = n ? n.title : "";
+          redraw();
         })
         .onNodeClick(function (n) { if (!n.centre) location.href = n.href; })
-        .warmupTicks(local ? 60 : 100)
-        .cooldownTicks(local ? 80 : 150);
-      // A weak pull to the centre: notes without links would otherwise drift out of view.
+        .warmupTicks(local ? 60 : 120)
+        .cooldownTicks(local ? 80 : 200);
+      // The library draws again only while the layout moves or the view changes: a new pointed-at note
+      // needs one more frame.
+      function redraw() {
+        graph.autoPauseRedraw(false);
+        requestAnimationFrame(function () { requestAnimationFrame(function () { graph.autoPauseRedraw(true); }); });
+      }
+      // Spread for reading: stronger repulsion reaching a limited distance (far clusters stop pushing),
+      // longer links between well linked notes, dots that do not overlap, and a weak pull to the centre
+      // (notes without links would otherwise drift out of view).
+      var big = nodes.length > 200;
+      graph.d3Force("charge").strength(big ? -70 : -60).distanceMax(big ? 320 : 240);
+      graph.d3Force("link").distance(function (l) {
+        return 26 + 4 * Math.min(Math.sqrt(Math.min(degree[endId(l.source)] || 0, degree[endId(l.target)] || 0)), 4);
+      });
+      graph.d3Force("collide", collision(nodes, radius, 3));
       graph.d3Force("gravity", function (alpha) {
-        nodes.forEach(function (n) { n.vx -= (n.x || 0) * 0.04 * alpha; n.vy -= (n.y || 0) * 0.04 * alpha; });
+        var pull = (big ? 0.03 : 0.04) * alpha;
+        nodes.forEach(function (n) { n.vx -= (n.x || 0) * pull; n.vy -= (n.y || 0) * pull; });
       });
       graph.onEngineStop(function () {
+        showFrom = labelZoom(nodes);
+        el.dataset.vaultLabelZoom = showFrom.toFixed(3);
         if (!el.dataset.vaultFitted) { el.dataset.vaultFitted = "1"; graph.zoomToFit(300, 30); }
+        redraw();
       });
+      el.vaultGraph = graph;  // for the browser tests: where a note is drawn
       legend(el, nodes);
       fullScreenButton(el, graph, width, height);
       el.dataset.vaultNodes = String(nodes.length);
