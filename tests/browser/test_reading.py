@@ -475,7 +475,9 @@ def first_visit_bytes(browser, url: str) -> dict[str, int]:
         got = request.sizes()
         response = request.response()
         # A worker's script is reported without its body: its Content-Length says what came.
-        body = max(got["responseBodySize"], int((response.headers.get("content-length") if response else 0) or 0))
+        body = max(
+            got["responseBodySize"], int((response.headers.get("content-length") if response else 0) or 0)
+        )
         sizes[request.url] = got["responseHeadersSize"] + body
 
     page.on("requestfinished", finished)
@@ -567,4 +569,67 @@ def test_local_graph_names_the_current_note(browser, site_url: str) -> None:
         page.wait_for_selector(".vault-graph--local[data-vault-fitted]", timeout=20000)
         graph.evaluate("(el) => el.vaultGraph.zoom(0.05)")  # far out: only the current note is named
         assert labels_after(page, graph) == 1
+        assert_clean(page)
+
+
+# -- long listings shown in part -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def long_site_url(tmp_path_factory) -> Iterator[str]:
+    """A vault whose open-tasks page lists 1,200 tasks (about 200 KB of rows)."""
+    root = tmp_path_factory.mktemp("long")
+    vault = root / "vault"
+    (vault / "Projects").mkdir(parents=True)
+    (vault / "index.md").write_text("# Home\n", encoding="utf-8")
+    for p in range(12):
+        tasks = "\n".join(
+            f"- [ ] Task {p}-{t:03d}: follow up with the vendor about the invoice 📅 2026-{1 + t % 12:02d}-{1 + t % 28:02d}"
+            for t in range(100)
+        )
+        (vault / "Projects" / f"Project {p:02d}.md").write_text(
+            f"# Project {p:02d}\n\n{tasks}\n", encoding="utf-8"
+        )
+    config = root / "mkdocs.yml"
+    config.write_text(
+        f"site_name: Long\ndocs_dir: {vault}\ntheme:\n  name: material\n  font: false\n"
+        'plugins:\n  - search\n  - vault:\n      today: "2026-06-01"\n',
+        encoding="utf-8",
+    )
+    result = build_site(config, root / "site")
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_long_listing_shows_its_first_rows_and_the_rest_on_request(browser, long_site_url: str) -> None:
+    assert sum(first_visit_bytes(browser, long_site_url + "tasks/").values()) < WEIGHT_LIMIT
+    with opened(browser, long_site_url, "tasks/", DESKTOP) as page:
+        rows = page.locator(".vault-long tbody tr")
+        shown = rows.count()
+        assert 50 < shown < 1200
+        assert not [u for u in page.requested if "/assets/vault/listings/" in u]
+        page.locator(".vault-long__button", has_text=f"Show all ({1200 - shown} more)").click()
+        page.wait_for_function("document.querySelectorAll('.vault-long tbody tr').length === 1200")
+        assert page.locator(".vault-long__more").count() == 0
+        assert_clean(page)
+
+
+def test_sorting_a_long_listing_sorts_every_row(browser, long_site_url: str) -> None:
+    with opened(browser, long_site_url, "tasks/", DESKTOP) as page:
+        page.locator(".vault-long th").nth(1).click()  # the task's text
+        page.wait_for_function("document.querySelectorAll('.vault-long tbody tr').length === 1200")
+        page.wait_for_function(
+            "document.querySelectorAll('.vault-long th')[1].getAttribute('aria-sort') === 'ascending'"
+        )
+        keys = page.evaluate(
+            "Array.from(document.querySelectorAll('.vault-long tbody tr')).map(r => r.cells[1].dataset.sort)"
+        )
+        assert keys == sorted(keys) and len(keys) == 1200
         assert_clean(page)

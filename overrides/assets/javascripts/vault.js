@@ -2,6 +2,7 @@
  * mkdocs-vault: the browser side of the generated pages.
  *
  * - sortable tables (directory and task pages): click a column header to sort by it;
+ * - long listings shown in part (pages/long_listing.py): the whole listing fetched on request;
  * - graphs (a note's local graph, the global graph page), drawn with the vendored force-graph library,
  *   loaded from this site only when a page has a graph; names show for the pointed-at note and its
  *   neighbours, the current note, and every note once zoomed in far enough, never one over another;
@@ -51,6 +52,15 @@
       th.tabIndex = 0;
       th.classList.add("vault-sort");
       function sort() {
+        // A long listing shows its first rows (pages/long_listing.py): a sort is over all of them.
+        var part = table.closest(".vault-long[data-vault-whole]");
+        if (part) {
+          wholeListing(part).then(function (box) {
+            var again = box.querySelector("table.vault-sortable");
+            if (again && again.tHead) again.tHead.rows[0].cells[column].click();
+          });
+          return;
+        }
         var ascending = th.getAttribute("aria-sort") !== "ascending";
         Array.prototype.forEach.call(headers, function (h) { h.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
@@ -74,6 +84,53 @@
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (e) {
         if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); }
+      });
+    });
+  }
+
+  /* -- long listings ---------------------------------------------------------------------------- */
+  /* A long generated listing (the open tasks, a big directory or tag) comes with its first rows and
+     the address of the whole listing, fetched when the reader asks for it: the button under it, a sort,
+     or an in-page link (the timeline's months) to a part not shown yet. */
+  function wholeListing(box) {
+    if (!box.vaultWhole) {
+      var url = new URL(box.getAttribute("data-vault-whole"), location.href).href;
+      box.vaultWhole = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.text();
+      }).then(function (text) {
+        box.innerHTML = text;
+        box.removeAttribute("data-vault-whole");
+        var more = box.nextElementSibling;
+        if (more && more.classList.contains("vault-long__more")) more.remove();
+        Array.prototype.forEach.call(box.querySelectorAll("table.vault-sortable"), makeSortable);
+        return box;
+      });
+      box.vaultWhole.catch(function (error) {
+        box.vaultWhole = null;
+        var button = box.nextElementSibling && box.nextElementSibling.querySelector("button");
+        if (button) button.textContent = "The rest could not be loaded (" + error.message + "): try again";
+      });
+    }
+    return box.vaultWhole;
+  }
+
+  function longListings() {
+    Array.prototype.forEach.call(document.querySelectorAll(".vault-long[data-vault-whole]"), function (box) {
+      var more = box.nextElementSibling;
+      var button = more && more.querySelector(".vault-long__button");
+      if (!button || button.dataset.vaultBound) return;
+      button.dataset.vaultBound = "1";
+      button.addEventListener("click", function () { wholeListing(box); });
+      box.addEventListener("click", function (e) {
+        var a = e.target.closest && e.target.closest('a[href^="#"]');
+        var id = a && decodeURIComponent(a.getAttribute("href").slice(1));
+        if (!id || document.getElementById(id)) return;
+        e.preventDefault();
+        wholeListing(box).then(function () {
+          var target = document.getElementById(id);
+          if (target) { history.pushState(null, "", "#" + id); target.scrollIntoView(); }
+        });
       });
     });
   }
@@ -675,6 +732,7 @@
   function init() {
     hidePreview();
     Array.prototype.forEach.call(document.querySelectorAll("table.vault-sortable"), makeSortable);
+    longListings();
     watchGraphs();
     renderMath();
     contentsInMenu();

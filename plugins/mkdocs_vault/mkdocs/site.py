@@ -22,6 +22,7 @@ from mkdocs.utils import get_relative_url
 
 from ..dataview.values import DEFAULT_DATE_FORMAT as DATE
 from ..pages.addresses import relative
+from ..pages.long_listing import split_listing, whole_listing_uri
 from ..pipeline import VaultState
 from ..publish import is_base_file
 from .config import VaultConfig
@@ -209,6 +210,11 @@ class SiteBuilder:
             file.vault_path, file.vault_root, file.diagnostics = path, root, state.diagnostics
             files.append(file)
         for uri, (title, markdown) in self._listings().items():
+            # A long listing shows its first rows; the whole of it is a file fetched on request.
+            split = split_listing(uri, markdown)
+            if split is not None:
+                markdown = split.page
+                files.append(File.generated(self.config, whole_listing_uri(uri), content=split.whole))
             self.generated[uri] = (title, markdown)
             files.append(File.generated(self.config, uri, content=markdown))
         self._generated_files(files)  # pages/: non-page files the generated pages read (graph JSON)
