@@ -324,6 +324,22 @@ def test_diagram_renders_after_instant_navigation(browser, instant_site_url: str
         assert_clean(page)
 
 
+def test_search_works_after_instant_navigation(browser, instant_site_url: str) -> None:
+    """The search held back on the first page is still Material's one search after a page change
+    without a reload."""
+    with opened(browser, instant_site_url, "", DESKTOP) as page:
+        page.evaluate("window.__stillHere = true")
+        page.locator("article a", has_text="Glossary").first.click()
+        page.wait_for_url("**/reference/glossary/", timeout=10000)
+        assert not [u for u in page.requested if "search_index.json" in u]
+        page.locator(".md-search__input").click()
+        page.locator("input.md-search__input").press_sequentially("Quarry", delay=60)
+        page.locator(".md-search-result__item", has_text="Quarry Lane").first.wait_for(timeout=10000)
+        assert page.evaluate("window.__stillHere === true")
+        assert len([u for u in page.requested if "search_index.json" in u]) == 1
+        assert_clean(page)
+
+
 # -- every page type, looked at ---------------------------------------------------------------------------
 
 

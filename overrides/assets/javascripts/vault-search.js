@@ -34,6 +34,9 @@
   };
   function HeldWorker(url, options) {
     var self = this, listeners = [], messages = [];
+    // Resolved now, as the browser would: by the time the worker starts, instant navigation may have
+    // moved the page's address, and a relative script URL would then miss.
+    url = new URL(String(url), document.baseURI).href;
     this.addEventListener = function (type, fn, opts) {
       if (self.real) self.real.addEventListener(type, fn, opts); else listeners.push([type, fn, opts]);
     };
