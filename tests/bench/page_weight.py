@@ -9,7 +9,10 @@ The site is served by Python's http.server, which sends files as they are (as `m
 Static hosts (GitHub Pages, Netlify, nginx with `gzip on`) compress text; the second figure is what the
 same requests weigh gzipped (level 6, each body compressed here, headers as received).
 
-    .venv/bin/python tests/bench/page_weight.py [--site DIR]
+    .venv/bin/python tests/bench/page_weight.py [--site DIR] [--sample N]
+
+`--sample N` weighs N pages spread evenly over the site plus the 10 largest by HTML (a 1,000-note site
+has 1,300 pages; each visit takes about a second), and says so.
 """
 
 from __future__ import annotations
@@ -80,6 +83,16 @@ def page_urls(site: Path) -> dict[str, bool]:
     return urls
 
 
+def sampled(site: Path, urls: dict[str, bool], n: int) -> dict[str, bool]:
+    """`n` of `urls` evenly spread, and the 10 whose HTML is largest."""
+    ordered = list(urls)
+    step = len(ordered) / n
+    chosen = {ordered[int(i * step)] for i in range(n)}
+    by_size = sorted(ordered, key=lambda u: -(site / u / "index.html").stat().st_size)
+    chosen |= set(by_size[:10])
+    return {u: urls[u] for u in ordered if u in chosen}
+
+
 def gzipped_size(site: Path, url: str, body: int) -> int:
     path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
     file = site / path.lstrip("/")
@@ -138,6 +151,7 @@ def report(name: str, weights: dict[str, int], needs: dict[str, bool]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, help="a built site (default: build the sample vault)")
+    parser.add_argument("--sample", type=int, help="weigh this many pages, evenly spread, plus the 10 largest")
     args = parser.parse_args()
     chromium = find_chromium()
     if chromium is None:
@@ -150,6 +164,9 @@ def main() -> int:
             build = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(REPO / "mkdocs.yml")]
             subprocess.run([*build, "-d", str(site)], check=True)
         urls = page_urls(site)
+        if args.sample and args.sample < len(urls):
+            urls = sampled(site, urls, args.sample)
+            print(f"a sample of {len(urls)} pages: {args.sample} evenly spread and the 10 largest by HTML")
         with sync_playwright() as p, serve(site) as base:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             try:
