@@ -24,6 +24,7 @@ STYLESHEETS = ("assets/stylesheets/vault.css",)
 # Our files among the theme's, as the built site holds them; the vendored libraries come minified.
 OWN_ASSETS = (
     "assets/javascripts/vault.js",
+    "assets/javascripts/vault-graph.js",
     "assets/javascripts/vault-search.js",
     "assets/stylesheets/vault.css",
 )
