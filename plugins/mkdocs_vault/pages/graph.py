@@ -200,8 +200,9 @@ def graph_page(data: SiteData) -> tuple[str, str]:
     base = html.escape(relative("", GRAPH_URL), quote=True)
     links = sum(len(t) for t in data.outlinks.values())
     body = (
-        f'<p class="vault-lead">{len(data.notes)} notes and {links} links. Drag to move, scroll to zoom, '
-        "click a note to open it.</p>"
+        f'<p class="vault-lead">{len(data.notes)} notes and {links} links. Point at a note to see its name '
+        "and its neighbours; zoom in (scroll or pinch) to see every name; drag to move; click a note to open "
+        "it.</p>"
         f'<div class="vault-graph vault-graph--global" data-graph-src="{src}" data-base="{base}" '
         f'role="img" aria-label="Graph of all {len(data.notes)} published notes"></div>'
     )
