@@ -18,28 +18,24 @@ has 1,300 pages; each visit takes about a second), and says so.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests"))
-from browser.conftest import CHROMIUM_ARGS, find_chromium
+from browser.conftest import CHROMIUM_ARGS, find_chromium, served
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 LIMIT = 400 * 1024  # issue 18: a page without a diagram, a formula or a graph stays under this
 LEFT_OUT = ("font", "image", "media")
+LIBRARIES = ("mermaid", "katex", "force-graph")  # under assets/vendor/ and assets/javascripts/vendor/
 COMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt")  # what hosts gzip
 
 
@@ -52,21 +48,7 @@ class Response:
     gzipped: int  # the body's size gzipped, for what a compressing host would send
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+serve = served  # the site as http.server sends it: nothing compressed
 
 
 def page_urls(site: Path) -> dict[str, bool]:
@@ -130,19 +112,27 @@ def weigh(browser, site: Path, base: str, path: str) -> list[Response]:
     return seen
 
 
-def report(name: str, weights: dict[str, int], needs: dict[str, bool]) -> None:
+def report(name: str, weights: dict[str, int], needs: dict[str, bool], fetched: dict[str, bool]) -> None:
+    """The median and largest page; the same for the pages without a diagram, formula or graph (issue
+    18's 400 KB), and for the pages that fetched none of their libraries on a first visit (a note whose
+    local graph is below the fold)."""
     ordered = sorted((w, u) for u, w in weights.items())
     largest, where = ordered[-1]
     print(
         f"{name}: {len(ordered)} pages, median {statistics.median(weights.values()) / 1024:.0f} KB, "
         f"largest {largest / 1024:.0f} KB ({where or 'home'})"
     )
-    plain = [(w, u) for w, u in ordered if not needs[u]]
-    if plain:
+    for label, keep in (
+        ("without a diagram, formula or graph", lambda u: not needs[u]),
+        ("that fetched no library on a first visit", lambda u: not fetched[u]),
+    ):
+        plain = [(w, u) for w, u in ordered if keep(u)]
+        if not plain:
+            continue
         over = [u or "home" for w, u in plain if w >= LIMIT]
         listed = f": {', '.join(over[:5])}{' ...' if len(over) > 5 else ''}" if over else ""
         print(
-            f"  {len(plain)} pages without a diagram, formula or graph: median "
+            f"  {len(plain)} pages {label}: median "
             f"{statistics.median(w for w, _u in plain) / 1024:.0f} KB, largest {plain[-1][0] / 1024:.0f} KB "
             f"({plain[-1][1] or 'home'}); {len(over)} of {LIMIT // 1024} KB or more{listed}"
         )
@@ -151,7 +141,9 @@ def report(name: str, weights: dict[str, int], needs: dict[str, bool]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, help="a built site (default: build the sample vault)")
-    parser.add_argument("--sample", type=int, help="weigh this many pages, evenly spread, plus the 10 largest")
+    parser.add_argument(
+        "--sample", type=int, help="weigh this many pages, evenly spread, plus the 10 largest"
+    )
     args = parser.parse_args()
     chromium = find_chromium()
     if chromium is None:
@@ -173,10 +165,10 @@ def main() -> int:
                 visits = {u: weigh(browser, site, base, u) for u in urls}
             finally:
                 browser.close()
-    report(
-        "as served (uncompressed)", {u: sum(r.headers + r.body for r in v) for u, v in visits.items()}, urls
-    )
-    report("gzipped", {u: sum(r.headers + r.gzipped for r in v) for u, v in visits.items()}, urls)
+    fetched = {u: any(f"/{lib}/" in r.url for r in v for lib in LIBRARIES) for u, v in visits.items()}
+    served_bytes = {u: sum(r.headers + r.body for r in v) for u, v in visits.items()}
+    report("as served (uncompressed)", served_bytes, urls, fetched)
+    report("gzipped", {u: sum(r.headers + r.gzipped for r in v) for u, v in visits.items()}, urls, fetched)
     heaviest = max(visits, key=lambda u: sum(r.body for r in visits[u]))
     print(f"biggest requests of the largest page ({heaviest or 'home'}), uncompressed / gzipped:")
     for r in sorted(visits[heaviest], key=lambda r: -r.body)[:6]:

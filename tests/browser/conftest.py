@@ -10,8 +10,10 @@ import functools
 import http.server
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,18 +56,33 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(sample_site: Path) -> Iterator[str]:
-    """The sample site served by Python's http.server on 127.0.0.1 (port chosen by the OS)."""
-    handler = functools.partial(_QuietHandler, directory=str(sample_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        # A page closed while a response was on its way (a graph starting to load as a test or the
+        # weight benchmark closes the page) is no error of the site's.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@contextmanager
+def served(directory: Path, port: int = 0) -> Iterator[str]:
+    """`directory` served by Python's http.server on 127.0.0.1 (at `port`, or one the OS chooses), as
+    files are: nothing compressed. Yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = _QuietServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(sample_site: Path) -> Iterator[str]:
+    """The sample site served by Python's http.server on 127.0.0.1 (port chosen by the OS)."""
+    with served(sample_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,7 @@ go to tests/artifacts/reading/."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +15,7 @@ import pytest
 
 from tests.conftest import ROOT, build_site
 
-from .conftest import ConsoleLog, _QuietHandler
+from .conftest import ConsoleLog, served
 
 pytestmark = pytest.mark.browser
 
@@ -298,14 +295,8 @@ def instant_site_url(tmp_path_factory) -> Iterator[str]:
     )
     result = build_site(config, root / "site", env={"SOURCE_DATE_EPOCH": "1795000000"})
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(root / "site", port) as url:
+        yield url
 
 
 def test_diagram_renders_after_instant_navigation(browser, instant_site_url: str) -> None:
@@ -614,14 +605,8 @@ def long_site_url(tmp_path_factory) -> Iterator[str]:
     )
     result = build_site(config, root / "site")
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(root / "site") as url:
+        yield url
 
 
 def test_a_long_listing_shows_its_first_rows_and_the_rest_on_request(browser, long_site_url: str) -> None:
