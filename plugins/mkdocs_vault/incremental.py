@@ -11,7 +11,10 @@ which the plugin keeps), what the last build read, and answers which pages a cha
 * `QueryLog`: per page, what each Dataview query read: its FROM clause, the rows its leading WHEREs
   kept, and every page a link was followed to. A page is re-rendered when a changed note was among
   those rows or pages, or when it could now pass the FROM and the leading WHEREs (re-evaluated for
-  the changed note only, with the page as `this`).
+  the changed note only, with the page as `this`). A page-independent query is recorded once, under
+  its shared origin (`dataview.engine.shared_origin`), and each page showing it as showing it: a long
+  one is shown only as a placeholder (its rows are in a results file of its own), so a change to it
+  rewrites that file and re-renders none of the pages (`DependencyTracker.plan`).
 * `DependencyTracker`: the above plus the last build's generated pages' Markdown and output files, so an
   unchanged listing is not rewritten and the pages of deleted or unpublished notes are removed.
 
@@ -128,6 +131,8 @@ class QueryLog:
     def __init__(self) -> None:
         self.records: dict[str, list[QueryRecord]] = {}
         self.derefs: dict[str, set[str]] = {}  # origin -> pages a link was followed to
+        # Page -> the page-independent results it shows (their shared origins, which hold the records).
+        self.shown: dict[str, set[str]] = {}
         self._fresh: set[str] = set()  # origins that recorded something in the current build
 
     def start_build(self) -> None:
@@ -154,17 +159,38 @@ class QueryLog:
         self._begin(origin)
         self.derefs.setdefault(origin, set()).add(path)
 
+    def shows(self, origin: str, shared: str) -> None:
+        """The page `origin` shows the result of the page-independent query run as `shared`."""
+        self._begin(origin)
+        self.shown.setdefault(origin, set()).add(shared)
+
     # -- upkeep -------------------------------------------------------------------------------------------
     def forget(self, origins: Iterable[str]) -> None:
         """Drop what `origins` read: they are about to render again and record it anew."""
         for origin in origins:
             self.derefs.pop(origin, None)
             self.records.pop(origin, None)
+            self.shown.pop(origin, None)
 
     def clear(self) -> None:
         self._fresh.clear()
         self.records.clear()
         self.derefs.clear()
+        self.shown.clear()
+
+    def showing(self, shared: set[str]) -> set[str]:
+        """The pages showing one of the page-independent results `shared` (shared origins)."""
+        if not shared:
+            return set()
+        return {page for page, seen in self.shown.items() if not seen.isdisjoint(shared)}
+
+    def reads(self, origin: str) -> tuple[list[QueryRecord], set[str]]:
+        """What the queries of `origin` read, its shared results' included: (records, derefs)."""
+        records, derefs = list(self.records.get(origin, ())), set(self.derefs.get(origin, ()))
+        for shared in sorted(self.shown.get(origin, ())):
+            records += self.records.get(shared, [])
+            derefs |= self.derefs.get(shared, set())
+        return records, derefs
 
     # -- the question ---------------------------------------------------------------------------------------
     def affected(self, changed: set[str], ctx: Any) -> set[str]:
@@ -172,7 +198,9 @@ class QueryLog:
 
         `ctx` is the new build's `QueryContext`. A page is affected when a changed path was among the
         rows or followed links it recorded, or when a changed note now passes a query's FROM and its
-        leading WHEREs (evaluated for that note only, with the page as `this`).
+        leading WHEREs (evaluated for that note only, with the page as `this`). The answer names the
+        shared origins of page-independent results that may differ too, not the pages showing them
+        (`showing`): whether those render again depends on how they show them.
         """
         from .dataview.engine import leading_wheres, row_context
         from .dataview.narrowing import candidates
@@ -352,6 +380,10 @@ class BuildPlan:
     full: bool
     notes: set[str] = field(default_factory=set)
     reason: str = ""
+    # Page-independent results shown as placeholders whose rows may differ (their shared origins): run
+    # again and their results files rewritten; their pages render again only if the result is now
+    # short enough to be shown inline (`DependencyTracker.placeholders`).
+    results: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -428,6 +460,9 @@ class DependencyTracker:
     # Page src_uri -> (its output file, the shared query results it links to): a rebuild keeps the
     # results files that pages not rendered again still link to, and no other.
     shared_links: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+    # Shared origin -> query text of each page-independent result the pages show only as a placeholder
+    # (its rows in a results file): a change to its rows rewrites that file, not the pages.
+    placeholders: dict[str, str] = field(default_factory=dict)
     # Set by `VaultState.refresh` for the pages' planning:
     changed: set[str] = field(default_factory=set)  # notes and files read again, added or removed
     link_changes: dict[str, frozenset[str]] = field(default_factory=dict)  # source -> old | new targets
@@ -610,13 +645,21 @@ class DependencyTracker:
                         dirty.add(target)
         # Query results that can differ (needs this build's page objects).
         dv_changed = changed | linked
+        results: set[str] = set()
         if dv_changed and self.queries.records:
-            dirty |= self.queries.affected(dv_changed, ctx_factory())
+            from .dataview.engine import is_shared_origin
+
+            hit = self.queries.affected(dv_changed, ctx_factory())
+            shared = {origin for origin in hit if is_shared_origin(origin)}
+            # A long result shown as a placeholder: its file is rewritten; a short one shown inline:
+            # every page showing it renders again.
+            results = {origin for origin in shared if origin in self.placeholders}
+            dirty |= (hit - shared) | self.queries.showing(shared - results)
         if self.bases.uses and (changed or linked):
             # A note that moved or was (un)published changes the links a base shows to it, wherever.
             dirty |= set(self.bases.uses) if self.moved or self.flipped else self.bases.affected(changed)
         dirty |= self.links.embedders(dirty)
-        return BuildPlan(False, {p for p in dirty if p in published})
+        return BuildPlan(False, {p for p in dirty if p in published}, results=results)
 
 
 def remove_outputs(paths: Iterable[str], site_dir: str) -> list[str]:

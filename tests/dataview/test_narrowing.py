@@ -204,6 +204,7 @@ SHARED = {
     "link-by-folder": "LIST FROM [[Dan]]",  # resolves by the linking page's folder
     "link-literal": "LIST WHERE contains(rel, [[Ada]]) OR rel = [[Dan]]",
     "deref": 'TABLE rel.status FROM "" WHERE rel',
+    "fails": 'LIST FROM "" WHERE file.name - 1 > 0',  # every row fails: the query fails on every page
 }
 
 
@@ -212,7 +213,8 @@ SHARED = {
 @given(vault=vaults())
 def test_shared_results_equal_one_run_per_page(shape: str, vault: dict[str, str]) -> None:
     """A query that reads no `this` is run once per folder and build: every page gets what its own run
-    gives, and the query log records the same for every page."""
+    gives, and what the query log holds for every page (its own records and those of the shared
+    results it shows) is what it records of its own run; a shared query's reads are kept once."""
     query = SHARED[shape]
     with tempfile.TemporaryDirectory() as tmp:
         for rel, text in vault.items():
@@ -227,8 +229,12 @@ def test_shared_results_equal_one_run_per_page(shape: str, vault: dict[str, str]
             for origin in pages.pages:
                 ctx = QueryContext(pages, NOW, UTC, recorder=log, share=share)
                 out[origin] = to_expect(run_query(query, origin, ctx))
-            records = {o: [(r.rows, r.cutoff) for r in recs] for o, recs in log.records.items()}
-            results[share] = (out, records, {o: sorted(d) for o, d in log.derefs.items()})
+            reads = {o: log.reads(o) for o in pages.pages}
+            records = {o: [(r.rows, r.cutoff) for r in recs] for o, (recs, _) in reads.items()}
+            results[share] = (out, records, {o: sorted(d) for o, (_, d) in reads.items()})
+            if share:
+                assert all(len(recs) == 1 for recs in log.records.values()), "one record per folder"
+                assert len(log.records) == len({o.rpartition("/")[0] for o in pages.pages})
     assert results[True] == results[False]
 
 

@@ -41,6 +41,11 @@ def _build(config_file: Path, site: Path, first: bool = False) -> None:
     config = load_config(config_file=str(config_file), site_dir=str(site))
     if first:
         config.plugins.on_startup(command="serve", dirty=True)
+        # MkDocs keeps a plugin with on_startup for the whole process: Material's search would merge
+        # the index of another test's last build into this one's.
+        for plugin in config.plugins.values():
+            if hasattr(plugin, "search_index_prev"):
+                plugin.search_index_prev = None
     build(config, serve_url=SERVE_URL, dirty=True)
 
 

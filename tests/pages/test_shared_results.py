@@ -1,6 +1,7 @@
-"""Page-independent query results in a real build: a long one is written once into the site, each page
-showing it keeps its first rows, the count and a plain link to the whole result, and every link works
-from where it is."""
+"""Page-independent query results in a real build: a long one is written once per folder into the site,
+whole and as its first rows with the count, and each page showing it keeps only a placeholder that
+stays the same whatever the rows (a link to the whole result, and the address of the first rows that
+the site's script puts in its place); every link works from where it is."""
 
 from __future__ import annotations
 
@@ -20,7 +21,18 @@ def _target(site: Path, page_dir: str, href: str) -> Path:
     return out / "index.html" if href.endswith("/") or out.is_dir() else out
 
 
-def test_a_long_shared_result_is_written_once_and_linked(tmp_path: Path) -> None:
+def _placeholder(page: str) -> tuple[str, str]:
+    """(the first rows' address, the whole result's link) of the one placeholder on a page."""
+    found = re.findall(
+        r'<div class="vault-shared-result" data-vault-result="([^"]+)"><p class="vault-dataview-more">'
+        r'[^<]*<a href="([^"]+)">',
+        page,
+    )
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_a_long_shared_result_is_written_once_per_folder_and_shown_as_a_placeholder(tmp_path: Path) -> None:
     tasks = "".join(f"- [ ] call number {n:02d} with [[Ada]] 📅 2026-01-{1 + n % 28:02d}\n" for n in range(60))
     files = {
         "Calls.md": "# Calls\n\n" + tasks,
@@ -32,22 +44,32 @@ def test_a_long_shared_result_is_written_once_and_linked(tmp_path: Path) -> None
     site = tmp_path / "site"
     proc = build_site(site_config(tmp_path, vault), site)
     assert proc.returncode == 0, proc.stderr
-    shared = sorted((site / "vault-results").glob("*.html"))
-    assert len(shared) == 1  # one whole result for four pages in two folders (the same text)
-    whole = shared[0].read_text(encoding="utf-8")
-    assert whole.count("call number") == 60
-    hrefs = re.findall(r'href="([^"]+)"', whole)
-    assert any("people/ada/" in h for h in hrefs)
-    for href in hrefs:
-        assert _target(site, "vault-results", href).exists(), href
-    for page_dir in ("projects/p0", "projects/p2", "deep/er/q"):
+    folder = site / "vault-results"
+    wholes = sorted(p for p in folder.glob("*.html") if not p.name.endswith(".first.html"))
+    assert len(wholes) == 2  # one for the three pages of Projects/, one for Deep/Er/
+    shown = {}
+    for page_dir in ("projects/p0", "projects/p1", "projects/p2", "deep/er/q"):
         page = (site / page_dir / "index.html").read_text(encoding="utf-8")
-        assert page.count("call number") == 50, page_dir  # the first 50 inline, not all 60
-        assert "The first 50 of 60" in page
-        link = re.search(r'vault-dataview-more">[^<]*<a href="([^"]+)"', page)
-        assert link is not None and _target(site, page_dir, link.group(1)) == shared[0]
-        ada = re.search(r'href="([^"]*people/ada/)"', page)
-        assert ada is not None and _target(site, page_dir, ada.group(1)).exists()
-    # A short result (the people list) is shown whole, with no link of its own.
+        assert "call number" not in page, page_dir  # no row on the page itself
+        first, whole = _placeholder(page)
+        shown[page_dir] = first, whole
+        assert _target(site, page_dir, whole) in wholes
+        assert _target(site, page_dir, first) == _target(site, page_dir, whole).with_suffix(".first.html")
+        if page_dir.startswith("projects/"):  # the short result: the people list
+            ada = re.search(r'href="([^"]*people/ada/)"', page)
+            assert ada is not None and _target(site, page_dir, ada.group(1)).exists()
+    assert shown["projects/p0"] == shown["projects/p2"] != shown["deep/er/q"]
+    for whole_file in wholes:
+        whole = whole_file.read_text(encoding="utf-8")
+        assert whole.count("call number") == 60
+        first = whole_file.with_suffix(".first.html").read_text(encoding="utf-8")
+        assert first.count("call number") == 50 and "The first 50 of 60" in first
+        more = re.search(r'vault-dataview-more">[^<]*<a href="([^"]+)"', first)
+        assert more is not None and _target(site, "vault-results", more.group(1)) == whole_file
+        hrefs = re.findall(r'href="([^"]+)"', whole) + re.findall(r'href="([^"]+)"', first)
+        assert any("people/ada/" in h for h in hrefs)
+        for href in hrefs:
+            assert _target(site, "vault-results", href).exists(), href
+    # A short result (the people list) is shown whole, with no placeholder of its own.
     p0 = (site / "projects/p0/index.html").read_text(encoding="utf-8")
-    assert p0.count("vault-dataview-more") == 1
+    assert p0.count("vault-shared-result") == 1

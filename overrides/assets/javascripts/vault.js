@@ -12,7 +12,10 @@
  *   0.3 MB download that most pages never need);
  * - a file explorer at the foot of the left-hand navigation: every published note by folder, from one
  *   JSON file per site fetched when the reader opens it; the current note's folder opens, the note is
- *   marked.
+ *   marked;
+ * - long query results that read nothing of their page (a whole vault's open tasks) are a placeholder
+ *   on every page showing them, the same whatever the rows: their first rows and count are fetched
+ *   from the result's own file and put in its place (without JavaScript its link stays).
  *
  * Runs on every page load, including Material's instant navigation (its `document$` observable).
  */
@@ -474,11 +477,44 @@
     if (wasOpen) box.open = true;  // fills it (toggle)
   }
 
+  /* -- long shared query results ----------------------------------------------------------- */
+  function fillSharedResults() {
+    Array.prototype.forEach.call(document.querySelectorAll(".vault-shared-result[data-vault-result]"), function (box) {
+      if (box.dataset.filled) return;
+      box.dataset.filled = "1";
+      var url = new URL(box.getAttribute("data-vault-result"), location.href).href;
+      // "no-cache": asked again every time (a 304 when unchanged), as the file changes with every edit.
+      fetch(url, { cache: "no-cache" }).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.text();
+      }).then(function (text) {
+        var template = document.createElement("template");
+        template.innerHTML = text;
+        var part = template.content;
+        Array.prototype.forEach.call(part.querySelectorAll("script"), function (n) { n.remove(); });
+        // Its links are relative to the results file, which is shown on pages anywhere in the site.
+        Array.prototype.forEach.call(part.querySelectorAll("[href], [src]"), function (n) {
+          ["href", "src"].forEach(function (attr) {
+            var v = n.getAttribute(attr);
+            if (v && !/^#/.test(v)) n.setAttribute(attr, new URL(v, url).href);
+          });
+        });
+        box.textContent = "";
+        box.appendChild(part);
+        box.classList.add("vault-shared-result--filled");
+      }).catch(function (error) {
+        delete box.dataset.filled;  // the link to the whole result stays
+        console.warn("mkdocs-vault: query result not loaded: " + error.message);
+      });
+    });
+  }
+
   /* -- wiring -------------------------------------------------------------------------------- */
   function init() {
     hidePreview();
     Array.prototype.forEach.call(document.querySelectorAll("table.vault-sortable"), makeSortable);
     longListings();
+    fillSharedResults();
     watchGraphs();
     renderMath();
     contentsInMenu();

@@ -36,9 +36,9 @@ What runs where, and why:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import heapq
 from collections import ChainMap
 from collections.abc import Set as AbstractSet
@@ -114,8 +114,9 @@ class Result:
     show_id: bool = True
     count: int = 0
     notices: list[str] = field(default_factory=list)  # to report with the result (a warning each)
-    # The same object on every page of a folder (`page_independent`): never change it; render it once.
-    shared: bool = False
+    # For a page-independent query (`page_independent`), the origin it ran as (`shared_origin`): the
+    # same object on every page of a folder. Never change it; render it once. "" for any other result.
+    shared: str = ""
 
 
 @dataclass
@@ -713,50 +714,46 @@ def _value_ok(value: Any) -> bool:
     return True
 
 
-class _Capture:
-    """Records what a shared query's first run reported to the recorder, to report it again for every
-    other page showing the same result (serve re-renders a page by what its queries read)."""
+def shared_origin(text: str, folder: str) -> str:
+    """The origin a page-independent query runs as, one per query text and folder: a name in the
+    folder that no note can have (no `.md`), so links resolve as from any page of the folder and the
+    query log keeps what the query read once, under this name, for every page showing it."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    name = f"<shared {digest}>"
+    return f"{folder}/{name}" if folder else name
 
-    def __init__(self, recorder: Any) -> None:
-        self.recorder = recorder
-        self.calls: list[tuple[str, tuple]] = []
 
-    def query(self, origin: str, *args: Any) -> None:
-        self.calls.append(("query", args))
-        self.recorder.query(origin, *args)
-
-    def narrow(self, origin: str, paths: Any, *args: Any) -> None:
-        # Frozen once: the log keeps a frozenset per page, and a frozenset of a frozenset is the same
-        # object, so hundreds of pages share one set of thousands of rows instead of a copy each.
-        paths = frozenset(paths)
-        self.calls.append(("narrow", (paths, *args)))
-        self.recorder.narrow(origin, paths, *args)
-
-    def deref(self, origin: str, *args: Any) -> None:
-        self.calls.append(("deref", args))
-        self.recorder.deref(origin, *args)
-
-    def replay(self, recorder: Any, origin: str) -> None:
-        for method, args in self.calls:
-            getattr(recorder, method)(origin, *args)
+def is_shared_origin(origin: str) -> bool:
+    """Is `origin` a `shared_origin` (rather than a note's path)?"""
+    return origin.endswith(">") and origin.rpartition("/")[2].startswith("<shared ")
 
 
 def _run_shared(query: Query, origin: str, ctx: QueryContext) -> Result:
     """`run_parsed`, once per build for each page-independent query text and folder: every other page
-    gets the same `Result` object (`Result.shared`), which the renderer turns into HTML once too."""
+    gets the same `Result` object (`Result.shared`), which the renderer turns into HTML once too.
+
+    It runs as its `shared_origin`, so the recorder keeps what it read once; each page showing it is
+    recorded as showing it (`recorder.shows`)."""
     cache = ctx.pages.__dict__.setdefault("_shared_results", {})
-    key = (query.text, origin.rpartition("/")[0], ctx.now, ctx.tz)
+    folder = origin.rpartition("/")[0]
+    key = (query.text, folder, ctx.now, ctx.tz, ctx.narrow)
     found = cache.get(key)
-    if found is not None:
-        result, capture = found
-        if ctx.recorder is not None and capture is not None:
-            capture.replay(ctx.recorder, origin)
-        return result
-    capture = _Capture(ctx.recorder) if ctx.recorder is not None else None
-    run_ctx = ctx if capture is None else dataclasses.replace(ctx, recorder=capture)
-    result = run_parsed(query, origin, run_ctx)
-    result.shared = True
-    cache[key] = (result, capture)
+    shared = shared_origin(query.text, folder)
+    recorder = ctx.recorder
+    if recorder is not None and origin != shared:
+        recorder.shows(origin, shared)  # first: a query that fails still tells its pages
+    # (Run again for another recorder than the one that keeps what its run read.)
+    if found is not None and (recorder is None or found[1] is recorder):
+        if isinstance(found[0], Exception):
+            raise found[0].with_traceback(None)
+        return found[0]
+    try:
+        result = run_parsed(query, shared, ctx)
+    except Exception as e:  # a query that fails, fails alike on every page: once, with one record
+        cache[key] = (e, recorder)
+        raise
+    result.shared = shared
+    cache[key] = (result, recorder)
     return result
 
 

@@ -69,9 +69,10 @@ class DataviewRunner:
     date_format: str = DEFAULT_DATE_FORMAT
     datetime_format: str = DEFAULT_DATETIME_FORMAT
     as_of: dt.date | None = None
-    # A page-independent result (`Result.shared`) longer than this shows its first rows, its count and
-    # a link to the whole result, written once into the site by the host (`shared_pages`, and the
-    # `SHARED_LINK` prefix of the link, which the host makes relative to each page). 0: show it whole.
+    # A page-independent result (`Result.shared`) longer than this is shown as a placeholder: a link to
+    # the whole result and the address of its first rows with its count, both written by the host into
+    # results files of their own (`shared_pages`, and the `SHARED_LINK` prefix of the addresses, which
+    # the host makes relative to each page). 0: show it whole.
     inline_rows: int = 0
     settings: DataviewSettings | None = None
     zone: Callable[[], dt.tzinfo] = lambda: dt.UTC  # the build's time zone (for inline field values)
@@ -80,7 +81,10 @@ class DataviewRunner:
     embed_html: EmbedHtml | None = None  # an embedded note in a result; None: shown as a link
 
     def __post_init__(self) -> None:
-        self.shared_pages: dict[str, str] = {}  # name -> the whole result's HTML, to write once
+        # Results file name -> (result, whole HTML, first rows' HTML), to write once (`results_files`).
+        self.shared_pages: dict[str, tuple[Result, str, str]] = {}
+        # Shared origin -> (query text, shown as a placeholder?) of every shared result of this build.
+        self.shared_shown: dict[str, tuple[str, bool]] = {}
         self._shared_html: dict[int, tuple[Result, str]] = {}  # id(result) -> (result, its HTML)
         if self.settings is not None:
             self.date_format = self.settings.date_format
@@ -134,7 +138,7 @@ class DataviewRunner:
             if found is None or found[0] is not result:
                 if len(self._shared_html) >= 256:
                     self._shared_html.clear()  # serve rebuilds: let earlier builds' results go
-                found = self._shared_html[id(result)] = (result, self._render_shared(result, resolve_text))
+                found = self._shared_html[id(result)] = (result, self._render_shared(query, result))
             html = found[1]
         else:
             html = self._render(result, resolve_text)
@@ -177,22 +181,45 @@ class DataviewRunner:
             self.embed_html,
         )
 
-    def _render_shared(self, result: Result, resolve_text: Callable[[str], str]) -> str:
-        def render(r: Result) -> str:
-            return self._render(r, resolve_text)
+    def shared_result(self, query: str, shared: str) -> bool:
+        """Run the page-independent `query` as its shared origin `shared` again (a serve rebuild whose
+        edit may change it, when no page showing it renders): True when it is still shown as a
+        placeholder, its results files then written with this build's (`shared_pages`)."""
+        result = run_query(query, shared, self.context())
+        if not result.shared:
+            return False  # it fails now: the pages show the error
+        found = self._shared_html.get(id(result))
+        if found is None or found[0] is not result:
+            self._shared_html[id(result)] = (result, self._render_shared(query, result))
+        return self.shared_shown[shared][1]
+
+    def _render_shared(self, query: str, result: Result) -> str:
+        """A shared result's HTML on every page showing it: the result itself, or for a long one a
+        placeholder that stays the same whatever its rows (so that a change to them renders no page
+        again): a link to the whole result and the address of its first rows, which the site's script
+        puts in its place. Both results files are rendered here, for the host to write."""
+        ctx = self.context()
+
+        def resolve_text(target: str) -> str:
+            return ctx.pages.builder.resolve_path(target, result.shared)
 
         first = _first_rows(result, self.inline_rows) if self.inline_rows else None
+        self.shared_shown[result.shared] = (query, first is not None)
         if first is None:
-            return render(result)
-        whole = render(result)
-        name = hashlib.sha256(whole.encode("utf-8")).hexdigest()[:20]
-        self.shared_pages[name] = whole
+            return self._render(result, resolve_text)
+        name = results_name(result.shared)
         total = f"{result.count:,}"
+        # The first rows' file lives beside the whole result's: its link to it is just the name.
         more = (
             f'<p class="vault-dataview-more">The first {self.inline_rows:,} of {total} · '
-            f'<a href="{SHARED_LINK}{name}.html">all {total}</a></p>'
+            f'<a href="{name}.html">all {total}</a></p>'
         )
-        return render(first) + more
+        self.shared_pages[name] = (result, self._render(result, resolve_text), self._render(first, resolve_text) + more)
+        return (
+            f'<div class="vault-shared-result" data-vault-result="{SHARED_LINK}{name}.first.html">'
+            f'<p class="vault-dataview-more">A long result, on <a href="{SHARED_LINK}{name}.html">a page of '
+            "its own</a>.</p></div>"
+        )
 
 
 # The link to a whole shared result, as the runner writes it: the host replaces this prefix with the
@@ -200,15 +227,21 @@ class DataviewRunner:
 SHARED_LINK = "vault-shared-result:"
 
 
+def results_name(shared: str) -> str:
+    """The results files' name of a page-independent result (its shared origin: the query text and
+    the folder), the same whatever its rows, so that the pages linking to it stay the same."""
+    return hashlib.sha256(shared.encode("utf-8")).hexdigest()[:20]
+
+
 def _first_rows(result: Result, k: int) -> Result | None:
     """The result cut to its first `k` rows, when it is a table, a list or an ungrouped task list that
     has more (None otherwise)."""
     if result.type == "table" and len(result.rows) > k:
-        return dataclasses.replace(result, rows=result.rows[:k], shared=False)
+        return dataclasses.replace(result, rows=result.rows[:k], shared="")
     if result.type == "list" and len(result.items) > k:
-        return dataclasses.replace(result, items=result.items[:k], shared=False)
+        return dataclasses.replace(result, items=result.items[:k], shared="")
     if result.type == "task" and result.groups is None and len(result.tasks) > k:
-        return dataclasses.replace(result, tasks=result.tasks[:k], shared=False)
+        return dataclasses.replace(result, tasks=result.tasks[:k], shared="")
     return None
 
 

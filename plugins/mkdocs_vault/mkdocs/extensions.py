@@ -27,6 +27,7 @@ from ..dataview.extension import (
     DataviewRunner,
     placeholder_image_html,
     placeholder_link_html,
+    results_name,
 )
 from ..dataview.markup import MarkdownText
 from ..dataview.settings import resolve_settings
@@ -236,35 +237,49 @@ def finish(site: RenderingSite, page: Page, note_path: str | None) -> str:
     return html
 
 
-# A page-independent query result longer than this many rows shows them, its count and a link to the
-# whole result, written once into `SHARED_RESULTS` (`write_shared_results`): a task list of a whole
-# vault on every project page made the site grow with projects x tasks.
+# A page-independent query result longer than this many rows is shown on its pages as a placeholder
+# (`DataviewRunner._render_shared`): the whole result and its first rows with the count are written
+# into `SHARED_RESULTS` (`write_shared_results`), which the site's script fills the placeholder from.
+# A task list of a whole vault on every project page made the site grow with projects x tasks, and
+# every edit render all those pages again under `mkdocs serve --dirty`.
 SHARED_INLINE_ROWS = 50
 SHARED_RESULTS = "vault-results/"
 _SHARED_NAME = re.compile(re.escape(SHARED_LINK) + r"([0-9a-f]+)\.html")
 
 
 def write_shared_results(site: RenderingSite, site_dir: str, outputs: set[str]) -> set[str]:
-    """Write the whole shared results the pages of this build link to (`DataviewRunner.shared_pages`),
-    each a small HTML document whose links work from where it is; returns the paths of every results
-    file a page of the site links to (those of pages a `--dirty` rebuild did not render included)."""
+    """Write the results files of the long shared results this build ran (`DataviewRunner.shared_pages`):
+    the whole result, a small HTML document whose links work from where it is, and its first rows with
+    the count (`<name>.first.html`, an HTML fragment). Returns the paths of every results file a page
+    of the site links to (those of pages a `--dirty` rebuild did not render included)."""
     runner = site.dataview_runner
     written: set[str] = set()
     if runner is None:
         return written
     folder = os.path.join(site_dir, SHARED_RESULTS)
-    links = site.state.tracker.shared_links
+    tracker = site.state.tracker
+    links = tracker.shared_links
     for uri, (dest, _names) in list(links.items()):
         if dest not in outputs:  # the page is gone (`outputs`: this build's output files)
             del links[uri]
     needed = set().union(*(names for _dest, names in links.values())) if links else set()
-    written |= {os.path.abspath(os.path.join(folder, f"{name}.html")) for name in needed}
-    for name, body in runner.shared_pages.items():
+    # How the pages show each shared result this build ran, for the next rebuild's plan; a result no
+    # page links to any more is shown by none (a page showing it inline would have told us so).
+    for shared, (query, placeholder) in runner.shared_shown.items():
+        if placeholder:
+            tracker.placeholders[shared] = query
+        else:
+            tracker.placeholders.pop(shared, None)
+    for shared in [s for s in tracker.placeholders if results_name(s) not in needed]:
+        del tracker.placeholders[shared]
+        tracker.queries.forget([shared])
+    for name in needed:
+        written |= {os.path.abspath(os.path.join(folder, f"{name}{end}")) for end in (".html", ".first.html")}
+    for name, (_result, whole, first) in runner.shared_pages.items():
+        if name not in needed:
+            continue  # (run again for a rebuild that removed every page showing it)
         url = f"{SHARED_RESULTS}{name}.html"
-        out = os.path.join(folder, f"{name}.html")
-        written.add(os.path.abspath(out))
-        os.makedirs(folder, exist_ok=True)
-        content = fix_links(body, "", site.link_context, page_url=url)
+        content = fix_links(whole, "", site.link_context, page_url=url)
         css = relative_url("assets/stylesheets/vault.css", url)
         document = (
             '<!doctype html>\n<html><head><meta charset="utf-8">'
@@ -272,13 +287,23 @@ def write_shared_results(site: RenderingSite, site_dir: str, outputs: set[str]) 
             f'<title>Query result</title><link rel="stylesheet" href="{css}"></head>\n'
             f'<body><div class="vault-dataview">{content}</div></body></html>\n'
         )
-        try:
-            with open(out, encoding="utf-8") as f:
-                if f.read() == document:
-                    continue  # unchanged (a serve rebuild): leave the file as it is
-        except OSError:
-            pass
-        with open(out, "w", encoding="utf-8") as f:
-            f.write(document)
+        # The fragment's links are relative to the folder too: the script makes them absolute.
+        fragment = fix_links(first, "", site.link_context, page_url=url) + "\n"
+        os.makedirs(folder, exist_ok=True)
+        _write_if_changed(os.path.join(folder, f"{name}.html"), document)
+        _write_if_changed(os.path.join(folder, f"{name}.first.html"), fragment)
     runner.shared_pages.clear()
+    runner.shared_shown.clear()
     return written
+
+
+def _write_if_changed(path: str, text: str) -> None:
+    """Write `text` to `path` unless it holds that already (a serve rebuild: left as it is)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            if f.read() == text:
+                return
+    except OSError:
+        pass
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)

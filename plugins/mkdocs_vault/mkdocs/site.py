@@ -367,6 +367,8 @@ class SiteBuilder:
             tracker.queries.clear()
             tracker.bases.clear()
         else:
+            if plan.results:
+                plan.notes |= self._shared_results_again(plan.results, set(state.decision.notes))
             tracker.queries.forget(plan.notes)
         sources: dict[str, str] = {}  # generated src_uri -> its Markdown
         listing_notes = {uri for _folder, uri in self.sections if uri in self.note_of_uri}
@@ -394,6 +396,18 @@ class SiteBuilder:
                 if not plan.full and tracker.graph_json == graph:
                     file.is_modified = _OutputMissing(file.abs_dest_path)  # type: ignore[method-assign]
         self._pending = (site_key, sources, {f.abs_dest_path for f in files if f.abs_dest_path}, plan)
+
+    def _shared_results_again(self, results: set[str], published: set[str]) -> set[str]:
+        """Run again the long shared results an edit may have changed (`BuildPlan.results`), for their
+        results files; returns the pages to render again: those showing a result that is now short
+        enough to be shown inline (or fails), and the notes embedding them."""
+        runner, tracker = self.dataview_runner, self.state.tracker
+        if runner is None:
+            return set()
+        inline = {shared for shared in results if not runner.shared_result(tracker.placeholders[shared], shared)}
+        pages = tracker.queries.showing(inline)
+        pages |= tracker.links.embedders(pages)
+        return {page for page in pages if page in published}
 
     def finish_build(self) -> None:
         """The build completed: write the alias redirects, remove the outputs of pages and files that
