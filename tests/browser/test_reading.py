@@ -633,4 +633,67 @@ def test_sorting_a_long_listing_sorts_every_row(browser, long_site_url: str) -> 
             "Array.from(document.querySelectorAll('.vault-long tbody tr')).map(r => r.cells[1].dataset.sort)"
         )
         assert keys == sorted(keys) and len(keys) == 1200
+# -- long shared query results ---------------------------------------------------------------------------
+
+SHARED_RESULT_PAGE = "projects/saltmarsh-route-optimisation/"  # the vault's open tasks: more than 50
+
+
+def _filled_result(page):
+    """The page's long shared result, once vault.js has put its first rows in the placeholder."""
+    box = page.locator(".vault-shared-result.vault-shared-result--filled").first
+    box.wait_for(timeout=10000)
+    return box
+
+
+def test_a_long_shared_result_shows_its_first_rows_from_its_file(browser, site_url: str, shots: Path) -> None:
+    """The page holds a placeholder; the script fetches the result's first rows and count and puts them
+    in its place, their links made to work from this page (they are written relative to the file)."""
+    with opened(browser, site_url, SHARED_RESULT_PAGE, DESKTOP) as page:
+        box = _filled_result(page)
+        assert box.locator(":scope > .dataview > ul > li.task-list-item").count() == 50
+        more = box.locator(".vault-dataview-more")
+        total = more.inner_text().split(" of ")[1].split(" ")[0]
+        assert more.inner_text().startswith("The first 50 of ") and int(total) > 50
+        hrefs = box.locator("a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        assert hrefs and all(h.startswith(site_url) for h in hrefs), hrefs[:5]
+        box.locator(".vault-dataview-more").scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "shared-result-first-rows.png"))
+        assert_clean(page)
+        # A note linked from a row, and the whole result, open from here.
+        note = box.locator("li.task-list-item a.vault-link").first.get_attribute("href")
+        assert page.request.get(note).ok
+        more.locator("a").click()
+        page.wait_for_url("**/vault-results/*.html")
+        assert page.locator("li.task-list-item").count() >= int(total)
+
+
+def test_a_long_shared_result_is_a_link_without_javascript(browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(site_url + SHARED_RESULT_PAGE)
+        link = page.locator(".vault-shared-result a")
+        assert link.count() == 1 and link.inner_text() == "a page of its own"
+        assert page.locator(".vault-shared-result li").count() == 0
+        link.click()
+        page.wait_for_url("**/vault-results/*.html")
+        assert page.locator("li.task-list-item").count() > 50
+    finally:
+        context.close()
+
+
+def test_a_long_shared_result_is_filled_after_instant_navigation(browser, instant_site_url: str) -> None:
+    site_url = instant_site_url
+    with opened(browser, site_url, "projects/", DESKTOP) as page:
+        page.evaluate("window.__stillHere = true")
+        page.locator(".md-content a", has_text="Saltmarsh Route Optimisation").first.click()
+        page.wait_for_url("**/" + SHARED_RESULT_PAGE, timeout=10000)
+        box = _filled_result(page)
+        assert page.evaluate("window.__stillHere === true")  # the same document: instant navigation
+        # Its links work from this page, and instant navigation follows them too.
+        link = box.locator("li.task-list-item a.vault-link").first
+        target = link.get_attribute("href")
+        link.click()
+        page.wait_for_url(target, timeout=10000)
+        assert page.evaluate("window.__stillHere === true")
         assert_clean(page)
