@@ -658,7 +658,10 @@ class DependencyTracker:
         if self.bases.uses and (changed or linked):
             # A note that moved or was (un)published changes the links a base shows to it, wherever.
             dirty |= set(self.bases.uses) if self.moved or self.flipped else self.bases.affected(changed)
-        dirty |= self.links.embedders(dirty)
+        # A note embedding one that renders again shows what it shows. Not so for a file that is only
+        # linked from a changed note (a base every project embeds, an image): what an embed of it
+        # shows changes only when the file does (a base's rows: `self.bases`, above).
+        dirty |= self.links.embedders({p for p in dirty if p.endswith(".md")} | changed)
         return BuildPlan(False, {p for p in dirty if p in published}, results=results)
 
 

@@ -249,3 +249,40 @@ def test_a_rebuild_leaves_the_tables_no_page_reads_for_their_first_use(served) -
     # ...and the first read still sees the edit.
     rows = state.con.execute("SELECT value FROM fields WHERE path = 'People/Bob.md' AND key = 'company'")
     assert "Acme" in rows.fetchone()[0]
+
+
+def test_a_file_linked_from_an_edited_note_renders_its_embedders_again_only_when_it_changes(tmp_path: Path) -> None:
+    """P1 and P2 embed the same base and image. Editing P1 renders P1 again, not P2: what P2's embeds
+    show changes only when the base, the image or the notes the base lists do."""
+    from tests.incremental.test_shared_placeholder import _same_as_full_build
+
+    base = "filters: file.inFolder(\"People\")\nviews:\n  - type: table\n    name: Everyone\n    order: [file.name, role]\n"
+    files = {
+        "Bases/Team.base": base,
+        "pic.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 16,
+        "People/Ada.md": "---\nrole: lead\n---\n# Ada\n",
+        "Projects/P1.md": "---\nstatus: active\n---\n# P1\n\n![[Team.base]]\n\n![[pic.png]]\n",
+        "Projects/P2.md": "---\nstatus: active\n---\n# P2\n\n![[Team.base]]\n\n![[pic.png]]\n",
+    }
+    vault = write_vault(tmp_path / "vault", files)
+    config, site = _config(tmp_path, vault), tmp_path / "site"
+    _build(config, site, first=True)
+    p1, p2 = _page(site, "projects/p1"), _page(site, "projects/p2")
+    assert "lead" in p2.read_text(encoding="utf-8")
+
+    written = p1.stat().st_mtime_ns, p2.stat().st_mtime_ns
+    _edit(vault, "Projects/P1.md", files["Projects/P1.md"].replace("status: active", "status: done"))
+    _build(config, site)
+    assert p1.stat().st_mtime_ns != written[0] and p2.stat().st_mtime_ns == written[1]
+    _same_as_full_build(tmp_path, config, site, "the embedding note edited")
+
+    _edit(vault, "Bases/Team.base", base.replace("role]", "role, file.folder]"))
+    _build(config, site)
+    assert "People" in p2.read_text(encoding="utf-8") and p2.stat().st_mtime_ns != written[1]
+    _same_as_full_build(tmp_path, config, site, "the base edited")
+
+    written = p2.stat().st_mtime_ns
+    _edit(vault, "People/Ada.md", "---\nrole: director\n---\n# Ada\n")
+    _build(config, site)
+    assert "director" in p2.read_text(encoding="utf-8") and p2.stat().st_mtime_ns != written
+    _same_as_full_build(tmp_path, config, site, "a listed note edited")

@@ -81,8 +81,24 @@ def _offset(d: dt.datetime, colon: bool) -> str:
     return f"{sign}{h:02d}:{m:02d}" if colon else f"{sign}{h:02d}{m:02d}"
 
 
+# Formatted dates, kept across builds (a result of 10,000 file times is rendered again after each edit
+# under `mkdocs serve`): keyed by the instant as written in its own zone, and the zone, since datetimes
+# equal as instants in two zones are equal keys.
+_FORMATTED: dict[tuple[str, str, str], str] = {}
+
+
 def format_date(d: dt.datetime, fmt: str) -> str:
     """Luxon's `DateTime.toFormat(fmt)` in en-US."""
+    key = (d.isoformat(), str(getattr(d, "tzinfo", None)), fmt)
+    found = _FORMATTED.get(key)
+    if found is None:
+        if len(_FORMATTED) >= 200_000:
+            _FORMATTED.clear()
+        found = _FORMATTED[key] = _format_date(d, fmt)
+    return found
+
+
+def _format_date(d: dt.datetime, fmt: str) -> str:
     out = []
     iso_year, iso_week, iso_wd = d.isocalendar()
     for literal, tok in _tokenize(fmt):

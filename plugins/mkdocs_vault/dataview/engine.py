@@ -723,6 +723,19 @@ def shared_origin(text: str, folder: str) -> str:
     return f"{folder}/{name}" if folder else name
 
 
+def shared_origin_of(text: str, origin: str, context: QueryContext) -> str | None:
+    """The shared origin the query `text` written in `origin` runs as (`shared_origin`), when it is
+    page-independent and shared; None otherwise (or when it does not parse)."""
+    stripped = text.strip()
+    if not context.share or stripped.startswith("="):
+        return None
+    try:
+        query = _parse(text, context.tz)
+    except DQLError:
+        return None
+    return shared_origin(query.text, origin.rpartition("/")[0]) if page_independent(query) else None
+
+
 def is_shared_origin(origin: str) -> bool:
     """Is `origin` a `shared_origin` (rather than a note's path)?"""
     return origin.endswith(">") and origin.rpartition("/")[2].startswith("<shared ")

@@ -36,7 +36,7 @@ from markdown.preprocessors import Preprocessor
 
 from ..markdown.searchmarks import hidden
 from .blocks import find_blocks, inline_query_pattern
-from .engine import QueryContext, Result, run_query
+from .engine import QueryContext, Result, run_query, shared_origin_of
 from .fields import BracketFieldProcessor, LineFieldProcessor
 from .markup import MarkdownText
 from .parser import DQLError, parse_expression
@@ -85,6 +85,9 @@ class DataviewRunner:
         self.shared_pages: dict[str, tuple[Result, str, str]] = {}
         # Shared origin -> (query text, shown as a placeholder?) of every shared result of this build.
         self.shared_shown: dict[str, tuple[str, bool]] = {}
+        # Shared origins of the long results whose rows no edit since the last build can have changed
+        # (the host's, from its query log): a page showing one gets its placeholder without running it.
+        self.kept_placeholders: set[str] = set()
         self._shared_html: dict[int, tuple[Result, str]] = {}  # id(result) -> (result, its HTML)
         if self.settings is not None:
             self.date_format = self.settings.date_format
@@ -127,6 +130,12 @@ class DataviewRunner:
         returns its HTML and the result. Errors are reported with the line the error is on."""
         ctx = self.context()
         origin = self.page()
+        if self.kept_placeholders:
+            shared = shared_origin_of(query, origin, ctx)
+            if shared in self.kept_placeholders:
+                if ctx.recorder is not None:
+                    ctx.recorder.shows(origin, shared)
+                return _placeholder(results_name(shared)), Result("table", shared=shared)
         result = run_query(query, origin, ctx)
 
         def resolve_text(target: str) -> str:
@@ -148,10 +157,12 @@ class DataviewRunner:
             if line and err.line and not query.startswith("="):
                 line += err.line
             self.report(origin, line, "query", f"Dataview query failed: {err.message}")
+        placeholder = bool(result.shared) and self.shared_shown.get(result.shared, ("", False))[1]
         for notice in result.notices:
             self.report(origin, line, "query", f"Dataview query: {notice}")
             # (What the reader sees too: the result is not all the query would have listed.)
-            html += f'<p class="vault-notice"><em>{escape(notice)}</em></p>'
+            if not placeholder:
+                html += f'<p class="vault-notice"><em>{escape(notice)}</em></p>'
         return html, result
 
     def field_formats(self) -> tuple[str, str, dt.tzinfo]:
@@ -214,17 +225,26 @@ class DataviewRunner:
             f'<p class="vault-dataview-more">The first {self.inline_rows:,} of {total} · '
             f'<a href="{name}.html">all {total}</a></p>'
         )
-        self.shared_pages[name] = (result, self._render(result, resolve_text), self._render(first, resolve_text) + more)
-        return (
-            f'<div class="vault-shared-result" data-vault-result="{SHARED_LINK}{name}.first.html">'
-            f'<p class="vault-dataview-more">A long result, on <a href="{SHARED_LINK}{name}.html">a page of '
-            "its own</a>.</p></div>"
-        )
+        # Its notices go with its rows: the placeholder stays the same.
+        notices = "".join(f'<p class="vault-notice"><em>{escape(n)}</em></p>' for n in result.notices)
+        whole, first_html = self._render(result, resolve_text), self._render(first, resolve_text) + more
+        self.shared_pages[name] = (result, whole + notices, first_html + notices)
+        return _placeholder(name)
 
 
 # The link to a whole shared result, as the runner writes it: the host replaces this prefix with the
 # URL of the folder it writes `DataviewRunner.shared_pages` to, relative to each page.
 SHARED_LINK = "vault-shared-result:"
+
+
+def _placeholder(name: str) -> str:
+    """A long shared result on a page: the same whatever its rows. The link works without JavaScript;
+    the site's script puts the first rows and the count (`<name>.first.html`) in its place."""
+    return (
+        f'<div class="vault-shared-result" data-vault-result="{SHARED_LINK}{name}.first.html">'
+        f'<p class="vault-dataview-more">A long result, on <a href="{SHARED_LINK}{name}.html">a page of '
+        "its own</a>.</p></div>"
+    )
 
 
 def results_name(shared: str) -> str:

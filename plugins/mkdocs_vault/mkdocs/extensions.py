@@ -13,6 +13,7 @@ import html
 import os
 import re
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -162,8 +163,16 @@ def _dataview_runner(site: RenderingSite, links: LinkContext) -> DataviewRunner:
         image_html=placeholder_image_html(state.is_published),
         embed_html=links.embed_note_html,
     )
-    # Tags in result strings link to their pages (made page-relative by fix_links).
-    runner.markup = MarkdownText(tag_url, deferred=True, fields=runner.field_formats if settings.pretty_fields else None)
+    # Tags in result strings link to their pages (made page-relative by fix_links). Kept across serve
+    # rebuilds with the same settings: it keeps each distinct string's HTML, and a long shared result
+    # (thousands of task texts) is rendered again after every edit that can change it.
+    key = (runner.date_format, runner.datetime_format, settings.pretty_fields, str(state.clock.tz))
+    kept = _KEPT_MARKUP.get(state)
+    if kept is None or kept[0] != key:
+        formats = (runner.date_format, runner.datetime_format, state.clock.tz)  # (not the state: a weak key)
+        fields = (lambda: formats) if settings.pretty_fields else None
+        kept = _KEPT_MARKUP[state] = (key, MarkdownText(tag_url, deferred=True, fields=fields))
+    runner.markup = kept[1]
     runner.timings = state.timings
     runner.inline_rows = SHARED_INLINE_ROWS
     runner.forget = contexts.clear  # type: ignore[attr-defined]  # site.SiteBuilder.release
@@ -198,6 +207,9 @@ def _bases_runner(site: RenderingSite, links: LinkContext) -> BasesRunner:
         shown=shown,
         timings=state.timings,
     )
+
+
+_KEPT_MARKUP: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # VaultState -> (settings, MarkdownText)
 
 
 class TimedRunner(DataviewRunner):

@@ -367,6 +367,9 @@ class SiteBuilder:
             tracker.queries.clear()
             tracker.bases.clear()
         else:
+            if self.dataview_runner is not None:
+                # Long shared results no edit can have changed: their pages' placeholders, unrun.
+                self.dataview_runner.kept_placeholders = set(tracker.placeholders) - plan.results
             if plan.results:
                 plan.notes |= self._shared_results_again(plan.results, set(state.decision.notes))
             tracker.queries.forget(plan.notes)
