@@ -393,6 +393,7 @@ class BaseUse:
 
     seen: frozenset[str] | None
     probe: Callable[[], frozenset[str] | None]
+    makes_links: bool = False  # can make links other than its rows' (`bases.extension.makes_links`)
 
 
 class BaseLog:
@@ -418,6 +419,10 @@ class BaseLog:
     def clear(self) -> None:
         self.uses.clear()
         self._fresh.clear()
+
+    def making_links(self) -> set[str]:
+        """The pages showing a base that can make links other than those its rows hold."""
+        return {page for page, uses in self.uses.items() if any(use.makes_links for use in uses)}
 
     def affected(self, changed: set[str]) -> set[str]:
         out: set[str] = set()
@@ -656,8 +661,15 @@ class DependencyTracker:
             results = {origin for origin in shared if origin in self.placeholders}
             dirty |= (hit - shared) | self.queries.showing(shared - results)
         if self.bases.uses and (changed or linked):
-            # A note that moved or was (un)published changes the links a base shows to it, wherever.
-            dirty |= set(self.bases.uses) if self.moved or self.flipped else self.bases.affected(changed)
+            if self.moved or self.flipped:
+                # A note that moved or was (un)published changes the links a base shows to it: in the
+                # rows of the notes linking to it (a property holding the link), in its own row, or
+                # wherever a base makes links of its own (`link("Name")`).
+                moved = self.flipped | self.moved
+                reach = changed | {src for path in moved for src in self.links.linking_to(path)}
+                dirty |= self.bases.affected(reach) | self.bases.making_links()
+            else:
+                dirty |= self.bases.affected(changed)
         # A note embedding one that renders again shows what it shows. Not so for a file that is only
         # linked from a changed note (a base every project embeds, an image): what an embed of it
         # shows changes only when the file does (a base's rows: `self.bases`, above).

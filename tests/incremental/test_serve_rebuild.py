@@ -286,3 +286,41 @@ def test_a_file_linked_from_an_edited_note_renders_its_embedders_again_only_when
     _build(config, site)
     assert "director" in p2.read_text(encoding="utf-8") and p2.stat().st_mtime_ns != written
     _same_as_full_build(tmp_path, config, site, "a listed note edited")
+
+
+def test_a_note_unpublished_renders_again_the_bases_showing_a_link_to_it_only(tmp_path: Path) -> None:
+    """Acme is unpublished: the page whose base lists Ada, whose `company` links to Acme, shows that
+    link as text now; the page whose base lists only projects, none linking to Acme, stays; a base
+    making links of its own (`link()`) could show one to Acme, and renders again."""
+    from tests.incremental.test_shared_placeholder import _same_as_full_build
+
+    people = 'filters: file.inFolder("People")\nviews:\n  - type: table\n    name: P\n    order: [file.name, company]\n'
+    projects = 'filters: file.inFolder("Projects")\nviews:\n  - type: table\n    name: J\n    order: [file.name]\n'
+    made = (
+        'filters: file.inFolder("Projects")\nformulas:\n  who: link(owner)\nviews:\n  - type: table\n'
+        "    name: M\n    order: [file.name, formula.who]\n"
+    )
+    files = {
+        "Bases/People.base": people,
+        "Bases/Projects.base": projects,
+        "Bases/Made.base": made,
+        "Customers/Acme.md": "# Acme\n",
+        "Customers/Beta.md": "# Beta\n",  # (the folder stays: the navigation is the same)
+        "People/Ada.md": '---\ncompany: "[[Acme]]"\n---\n# Ada\n',
+        "Projects/Alpha.md": "---\nowner: Acme\n---\n# Alpha\n",
+        "Notes/Team.md": "# Team\n\n![[People.base]]\n",
+        "Notes/Work.md": "# Work\n\n![[Projects.base]]\n",
+        "Notes/Made.md": "# Made\n\n![[Made.base]]\n",
+    }
+    vault = write_vault(tmp_path / "vault", files)
+    config, site = _config(tmp_path, vault), tmp_path / "site"
+    _build(config, site, first=True)
+    pages = {url: _page(site, url) for url in ("notes/team", "notes/work", "notes/made")}
+    assert 'href="../../customers/acme/"' in pages["notes/team"].read_text(encoding="utf-8")
+    written = {url: page.stat().st_mtime_ns for url, page in pages.items()}
+    _edit(vault, "Customers/Acme.md", "---\npublish: false\n---\n# Acme\n")
+    _build(config, site)
+    again = {url for url, page in pages.items() if page.stat().st_mtime_ns != written[url]}
+    assert again == {"notes/team", "notes/made"}
+    assert "customers/acme/" not in pages["notes/team"].read_text(encoding="utf-8")
+    _same_as_full_build(tmp_path, config, site, "a linked note unpublished")

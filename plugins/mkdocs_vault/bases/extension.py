@@ -57,6 +57,20 @@ def _own_file(node: Any) -> bool:
     return isinstance(node, Member) and node.name == "file" and isinstance(node.obj, Name) and node.obj.name == "this"
 
 
+def makes_links(spec: BaseSpec) -> bool:
+    """Can an expression of the base make a link to a note from something other than a link the row
+    holds (`link("Name")`, `x.asLink()`)? If so, a note published, unpublished or moved anywhere may
+    change how it shows."""
+    for node in _nodes(spec):
+        if isinstance(node, Call):
+            callee = node.callee
+            if (isinstance(callee, Name) and callee.name == "link") or (
+                isinstance(callee, Member) and callee.name == "asLink"
+            ):
+                return True
+    return False
+
+
 def reads_other_files(spec: BaseSpec) -> bool:
     """Can an expression of the base read a note other than the row and `this`? (`file()`,
     `asFile()`, `linksTo()`, `backlinks`, or a file field of a link, such as `director.name`.) If so,
@@ -108,10 +122,10 @@ class BasesRunner:
     - `source()`: that note's body and the 0-based file line it starts on (for reports' lines);
     - `link_html` / `media_html`: HTML for links and attachments in results;
     - `report(path, line, kind, message)`: the diagnostics sink (warnings);
-    - `shown(page, seen, probe)`: told of every note page showing a base, with the notes its views
-      could list (`seen`, None for any) and a `probe()` answering the same later, after edits
+    - `shown(page, seen, probe, links)`: told of every note page showing a base, with the notes its
+      views could list (`seen`, None for any) and a `probe()` answering the same later, after edits
       (`bases.state.listable`), so that `mkdocs serve` renders the page again when an edit can
-      change what it shows.
+      change what it shows; `links`: can it make links other than those its rows hold (`makes_links`).
     """
 
     state: Callable[[], Any]
@@ -120,8 +134,8 @@ class BasesRunner:
     media_html: MediaHtml = _no_media
     report: Report = lambda path, line, kind, message: None
     source: Callable[[], tuple[str, int]] = lambda: ("", 0)
-    shown: Callable[[str, frozenset[str] | None, Callable[[], frozenset[str] | None]], None] = (
-        lambda page, seen, probe: None
+    shown: Callable[[str, frozenset[str] | None, Callable[[], frozenset[str] | None], bool], None] = (
+        lambda page, seen, probe, links: None
     )
     _specs: dict[str, BaseSpec | BaseError] = field(default_factory=dict)
     _results: dict[tuple[str, str | None], list[ViewResult]] = field(default_factory=dict)
@@ -200,7 +214,8 @@ class BasesRunner:
                     seen = None
                 else:
                     seen |= result.candidates
-            self.shown(page, frozenset(seen) if seen is not None else None, self._probe(spec, view, this))
+            seen_now = frozenset(seen) if seen is not None else None
+            self.shown(page, seen_now, self._probe(spec, view, this), makes_links(spec))
         uid = hashlib.sha1(f"{where}\0{this}\0{view}\0{first_line}".encode()).hexdigest()[:8]
         renderer = BaseRenderer(self.link_html, self.media_html, state.clock.tz)
         html = renderer.base(results, uid)

@@ -192,10 +192,10 @@ def _bases_runner(site: RenderingSite, links: LinkContext) -> BasesRunner:
     def report(path: str, line: int | None, kind: str, message: str) -> None:
         state.diagnostics.report(path, line or None, kind, message)
 
-    def shown(page: str, seen: frozenset[str] | None, probe: Callable[[], frozenset[str] | None]) -> None:
+    def shown(page: str, seen: frozenset[str] | None, probe: Callable[[], frozenset[str] | None], makes: bool) -> None:
         tracker = state.tracker
         if tracker.recording:  # only a build that another may follow (`mkdocs serve`) keeps them
-            tracker.bases.record(page, BaseUse(seen, probe))
+            tracker.bases.record(page, BaseUse(seen, probe, makes))
 
     return BasesRunner(
         state=lambda: state,
