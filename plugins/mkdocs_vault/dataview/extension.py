@@ -81,8 +81,8 @@ class DataviewRunner:
     embed_html: EmbedHtml | None = None  # an embedded note in a result; None: shown as a link
 
     def __post_init__(self) -> None:
-        # Results file name -> (result, whole HTML, first rows' HTML), to write once (`results_files`).
-        self.shared_pages: dict[str, tuple[Result, str, str]] = {}
+        # Results file name -> (whole result's HTML, first rows' HTML), for the host to write.
+        self.shared_pages: dict[str, tuple[str, str]] = {}
         # Shared origin -> (query text, shown as a placeholder?) of every shared result of this build.
         self.shared_shown: dict[str, tuple[str, bool]] = {}
         # Shared origins of the long results whose rows no edit since the last build can have changed
@@ -228,7 +228,7 @@ class DataviewRunner:
         # Its notices go with its rows: the placeholder stays the same.
         notices = "".join(f'<p class="vault-notice"><em>{escape(n)}</em></p>' for n in result.notices)
         whole, first_html = self._render(result, resolve_text), self._render(first, resolve_text) + more
-        self.shared_pages[name] = (result, whole + notices, first_html + notices)
+        self.shared_pages[name] = (whole + notices, first_html + notices)
         return _placeholder(name)
 
 

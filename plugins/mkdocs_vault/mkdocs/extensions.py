@@ -287,7 +287,7 @@ def write_shared_results(site: RenderingSite, site_dir: str, outputs: set[str]) 
         tracker.queries.forget([shared])
     for name in needed:
         written |= {os.path.abspath(os.path.join(folder, f"{name}{end}")) for end in (".html", ".first.html")}
-    for name, (_result, whole, first) in runner.shared_pages.items():
+    for name, (whole, first) in runner.shared_pages.items():
         if name not in needed:
             continue  # (run again for a rebuild that removed every page showing it)
         url = f"{SHARED_RESULTS}{name}.html"
