@@ -251,6 +251,14 @@ def test_a_rebuild_leaves_the_tables_no_page_reads_for_their_first_use(served) -
     assert "Acme" in rows.fetchone()[0]
 
 
+def _served_vault(tmp_path: Path, files: dict[str, str | bytes]) -> tuple[Path, Path, Path]:
+    """(vault, mkdocs.yml, site) of `files`, after the first build of a serve session."""
+    vault = write_vault(tmp_path / "vault", files)
+    config, site = _config(tmp_path, vault), tmp_path / "site"
+    _build(config, site, first=True)
+    return vault, config, site
+
+
 def test_a_file_linked_from_an_edited_note_renders_its_embedders_again_only_when_it_changes(tmp_path: Path) -> None:
     """P1 and P2 embed the same base and image. Editing P1 renders P1 again, not P2: what P2's embeds
     show changes only when the base, the image or the notes the base lists do."""
@@ -264,9 +272,7 @@ def test_a_file_linked_from_an_edited_note_renders_its_embedders_again_only_when
         "Projects/P1.md": "---\nstatus: active\n---\n# P1\n\n![[Team.base]]\n\n![[pic.png]]\n",
         "Projects/P2.md": "---\nstatus: active\n---\n# P2\n\n![[Team.base]]\n\n![[pic.png]]\n",
     }
-    vault = write_vault(tmp_path / "vault", files)
-    config, site = _config(tmp_path, vault), tmp_path / "site"
-    _build(config, site, first=True)
+    vault, config, site = _served_vault(tmp_path, files)
     p1, p2 = _page(site, "projects/p1"), _page(site, "projects/p2")
     assert "lead" in p2.read_text(encoding="utf-8")
 
@@ -312,9 +318,7 @@ def test_a_note_unpublished_renders_again_the_bases_showing_a_link_to_it_only(tm
         "Notes/Work.md": "# Work\n\n![[Projects.base]]\n",
         "Notes/Made.md": "# Made\n\n![[Made.base]]\n",
     }
-    vault = write_vault(tmp_path / "vault", files)
-    config, site = _config(tmp_path, vault), tmp_path / "site"
-    _build(config, site, first=True)
+    vault, config, site = _served_vault(tmp_path, files)
     pages = {url: _page(site, url) for url in ("notes/team", "notes/work", "notes/made")}
     assert 'href="../../customers/acme/"' in pages["notes/team"].read_text(encoding="utf-8")
     written = {url: page.stat().st_mtime_ns for url, page in pages.items()}
