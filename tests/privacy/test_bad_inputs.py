@@ -159,7 +159,12 @@ def test_a_huge_note_is_cut_with_a_notice(bad_build) -> None:
 def test_sql_in_query_strings_and_field_names_is_data(bad_build) -> None:
     site, result = bad_build
     for name in ("Sql string", "Sql field"):
-        html = page_of(site, f"{BAD}/{name}.md").read_text(encoding="utf-8")
+        page = page_of(site, f"{BAD}/{name}.md")
+        html = page.read_text(encoding="utf-8")
+        # A whole-vault result over 50 rows is in a results file of its own (the page: a placeholder).
+        placeholder = re.search(r'data-vault-result="([^"]+)"', html)
+        if placeholder is not None:
+            html += (page.parent / placeholder.group(1)).read_text(encoding="utf-8")
         assert (
             "DROP TABLE" not in re.sub(r"<code.*?</code>", "", html, flags=re.DOTALL) or "<table" in html
         ), name
