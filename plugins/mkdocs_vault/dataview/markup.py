@@ -20,6 +20,7 @@ from typing import Any
 import nh3
 from markdown import Markdown
 
+from ..markdown import inline_gate  # the module: it imports dataview.fields, which may be loading us
 from ..markdown.highlight import HighlightExtension
 from ..markdown.tags import TagsExtension
 from .fields import BracketFieldProcessor, Formats, LineFieldProcessor
@@ -61,7 +62,9 @@ class MarkdownText:
     ) -> None:
         """`fields`: the date formats and zone inline fields in the text are shown with (as a note
         shows them, `dataview.fields`); None leaves them as written."""
-        extensions: list[Any] = [HighlightExtension(), "pymdownx.tilde", "sane_lists"]
+        # The gate: most values hold the marker of one or two of the ~15 inline patterns (a task's
+        # `[owner:: [[…]]]`), and trying every pattern on every text node was most of a value's cost.
+        extensions: list[Any] = [HighlightExtension(), "pymdownx.tilde", "sane_lists", inline_gate.GateExtension()]
         if tag_url is not None:
             extensions.append(TagsExtension(tag_url=tag_url, deferred=deferred))
         else:

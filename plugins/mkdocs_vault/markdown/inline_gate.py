@@ -24,11 +24,14 @@ from typing import Any
 from markdown import Extension, Markdown, util
 from markdown.treeprocessors import InlineProcessor
 
-from mkdocs_vault.dataview.blocks import INLINE_QUERY
 from mkdocs_vault.dataview.fields import BRACKET_FIELD_RE, LINE_FIELD_RE
 from mkdocs_vault.links.extension import WIKILINK_RE
 from mkdocs_vault.markdown.highlight import HIGHLIGHT_RE
 from mkdocs_vault.markdown.tags import TAG_RE
+
+# `dataview.blocks.INLINE_QUERY`, written out: importing blocks would make `dataview.markup`, which gates
+# its own Markdown, import itself back (blocks -> batch -> render -> markup). A test checks they agree.
+_INLINE_QUERY = r"(?<![`\\])`(?P<js>\$?)=(?P<expr>[^`\n]+)`(?!`)"
 
 # Regular expression (as its pattern string) -> the strings one of which every match contains.
 # Python-Markdown's own patterns, the footnote, arithmatex and tilde extensions', and ours.
@@ -58,7 +61,7 @@ GATES: dict[str, tuple[str, ...]] = {
     # pymdownx.tilde
     r"\~": ("~",),
     # ours: Dataview inline queries, wikilinks and embeds, highlights, tags
-    INLINE_QUERY.pattern: ("`",),
+    _INLINE_QUERY: ("`",),
     BRACKET_FIELD_RE: ("::",),
     LINE_FIELD_RE: ("::",),
     WIKILINK_RE: ("[[",),
