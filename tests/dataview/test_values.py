@@ -137,3 +137,15 @@ def test_luxon_formats() -> None:
 def test_canonical_key() -> None:
     assert canonical_key("Related Page") == "related-page"
     assert canonical_key("What went **well**") == "what-went-well"
+
+
+def test_format_date_tells_apart_the_same_instant_in_two_zones():
+    # format_date keeps each distinct date's text: equal datetimes of different zones must not share it.
+    from zoneinfo import ZoneInfo
+
+    utc = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+    paris = utc.astimezone(ZoneInfo("Europe/Paris"))
+    assert utc == paris
+    assert format_date(utc, "HH:mm z") == "12:00 UTC"
+    assert format_date(paris, "HH:mm z") == "13:00 Europe/Paris"
+    assert format_date(utc, "HH:mm z") == "12:00 UTC"
