@@ -356,6 +356,18 @@ def canonical_key(name: str) -> str:
 
 def type_of(v: Any) -> str:
     """Dataview's `Values.typeOf` names."""
+    # The name depends on the value's type alone (`callable` asks the type too): looked up by type,
+    # since sorting and filtering ask it millions of times in a build.
+    name = _TYPE_NAMES.get(type(v))
+    if name is None:
+        name = _TYPE_NAMES[type(v)] = _type_of(v)
+    return name
+
+
+_TYPE_NAMES: dict[type, str] = {}
+
+
+def _type_of(v: Any) -> str:
     if v is None:
         return "null"
     if isinstance(v, bool):
