@@ -209,6 +209,9 @@ class SqlSources:
     def __init__(self) -> None:
         self.base: dict[str, tuple[str, list[Any], frozenset[str]]] = {}  # repr(source) -> sql, params, paths
         self.adjacency: dict[str, dict[str, frozenset[str]]] = {}
+        # id(source) -> (source, its paths, or None when it names a link and so depends on the page):
+        # `#tag AND "folder"` and `-"folder"` are the same sets on every page of a template.
+        self.combined: dict[int, tuple[Source, AbstractSet[str] | None]] = {}
 
     def base_paths(
         self, source: FolderSource | TagSource | EmptySource, con: Any, visible: AbstractSet[str]
@@ -283,13 +286,34 @@ def _sql_sources(source: Source, ctx: QueryContext, origin: str) -> AbstractSet[
     if isinstance(source, LinkSource):
         target = ctx.pages.builder.resolve_path(source.target, origin)
         return cache.links(source.incoming, ctx.con, ctx.pages.pages.keys()).get(target, frozenset())
+    if isinstance(source, (NegatedSource, BinarySource)):
+        found = cache.combined.get(id(source))
+        if found is not None and found[0] is source:
+            if found[1] is not None:
+                return found[1]
+            return _combined_sources(source, ctx, origin)
+        paths = _combined_sources(source, ctx, origin)
+        cache.combined[id(source)] = (source, None if _names_link(source) else paths)
+        return paths
+    return cache.base_paths(source, ctx.con, ctx.pages.pages.keys())
+
+
+def _combined_sources(source: NegatedSource | BinarySource, ctx: QueryContext, origin: str) -> AbstractSet[str]:
     if isinstance(source, NegatedSource):
         return _sql_sources(EmptySource(), ctx, origin) - _sql_sources(source.child, ctx, origin)
+    left = _sql_sources(source.left, ctx, origin)
+    right = _sql_sources(source.right, ctx, origin)
+    return left & right if source.op == "&" else left | right
+
+
+def _names_link(source: Source) -> bool:
+    if isinstance(source, LinkSource):
+        return True
+    if isinstance(source, NegatedSource):
+        return _names_link(source.child)
     if isinstance(source, BinarySource):
-        left = _sql_sources(source.left, ctx, origin)
-        right = _sql_sources(source.right, ctx, origin)
-        return left & right if source.op == "&" else left | right
-    return cache.base_paths(source, ctx.con, ctx.pages.pages.keys())
+        return _names_link(source.left) or _names_link(source.right)
+    return False
 
 
 def _vault_order(ctx: QueryContext) -> dict[str, int]:
