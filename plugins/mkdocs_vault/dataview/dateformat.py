@@ -7,7 +7,9 @@ Written by hand because no Python library speaks Luxon's token language (`yyyy-M
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 
 MONTHS = [
     "January",
@@ -100,79 +102,91 @@ def format_date(d: dt.datetime, fmt: str) -> str:
 
 def _format_date(d: dt.datetime, fmt: str) -> str:
     out = []
-    iso_year, iso_week, iso_wd = d.isocalendar()
-    for literal, tok in _tokenize(fmt):
+    iso = d.isocalendar()
+    for literal, tok in _tokenized(fmt):
         if literal:
             out.append(tok)
             continue
-        out.append(_format_token(d, tok, iso_year, iso_week, iso_wd))
+        text = _TOKEN_TEXT.get(tok)
+        # Unknown letter runs: Luxon emits them as they are.
+        out.append(tok if text is None else text(d, iso))
     return "".join(out)
 
 
-def _format_token(d: dt.datetime, tok: str, iso_year: int, iso_week: int, iso_wd: int) -> str:
-    h12 = d.hour % 12 or 12
-    table = {
-        "y": str(d.year),
-        "yy": f"{d.year % 100:02d}",
-        "yyyy": f"{d.year:04d}",
-        "yyyyyy": f"{d.year:06d}",
-        "kk": f"{iso_year % 100:02d}",
-        "kkkk": f"{iso_year:04d}",
-        "W": str(iso_week),
-        "WW": f"{iso_week:02d}",
-        "M": str(d.month),
-        "MM": f"{d.month:02d}",
-        "MMM": MONTHS[d.month - 1][:3],
-        "MMMM": MONTHS[d.month - 1],
-        "MMMMM": MONTHS[d.month - 1][0],
-        "L": str(d.month),
-        "LL": f"{d.month:02d}",
-        "LLL": MONTHS[d.month - 1][:3],
-        "LLLL": MONTHS[d.month - 1],
-        "LLLLL": MONTHS[d.month - 1][0],
-        "d": str(d.day),
-        "dd": f"{d.day:02d}",
-        "o": str(d.timetuple().tm_yday),
-        "ooo": f"{d.timetuple().tm_yday:03d}",
-        "E": str(iso_wd),
-        "c": str(iso_wd),
-        "EEE": WEEKDAYS[iso_wd - 1][:3],
-        "ccc": WEEKDAYS[iso_wd - 1][:3],
-        "EEEE": WEEKDAYS[iso_wd - 1],
-        "cccc": WEEKDAYS[iso_wd - 1],
-        "EEEEE": WEEKDAYS[iso_wd - 1][0],
-        "ccccc": WEEKDAYS[iso_wd - 1][0],
-        "H": str(d.hour),
-        "HH": f"{d.hour:02d}",
-        "h": str(h12),
-        "hh": f"{h12:02d}",
-        "m": str(d.minute),
-        "mm": f"{d.minute:02d}",
-        "s": str(d.second),
-        "ss": f"{d.second:02d}",
-        "S": str(d.microsecond // 1000),
-        "SSS": f"{d.microsecond // 1000:03d}",
-        "u": f"{d.microsecond // 1000:03d}",
-        "a": "AM" if d.hour < 12 else "PM",
-        "q": str((d.month - 1) // 3 + 1),
-        "qq": f"{(d.month - 1) // 3 + 1:02d}",
-        "Z": _offset(d, None),  # type: ignore[arg-type]
-        "ZZ": _offset(d, True),
-        "ZZZ": _offset(d, False),
-        "z": str(d.tzinfo),
-        "X": str(int(d.timestamp())),
-        "x": str(round(d.timestamp() * 1000)),
-        "D": f"{d.month}/{d.day}/{d.year}",
-        "DD": f"{MONTHS[d.month - 1][:3]} {d.day}, {d.year}",
-        "DDD": f"{MONTHS[d.month - 1]} {d.day}, {d.year}",
-        "DDDD": f"{WEEKDAYS[iso_wd - 1]}, {MONTHS[d.month - 1]} {d.day}, {d.year}",
-        "t": f"{h12}:{d.minute:02d} {'AM' if d.hour < 12 else 'PM'}",
-        "T": f"{d.hour:02d}:{d.minute:02d}",
-    }
-    if tok in table:
-        return table[tok]
-    # Unknown letter runs: Luxon emits them as they are.
-    return tok
+@functools.lru_cache(maxsize=1024)
+def _tokenized(fmt: str) -> tuple[tuple[bool, str], ...]:
+    return tuple(_tokenize(fmt))
+
+
+def _h12(d: dt.datetime) -> int:
+    return d.hour % 12 or 12
+
+
+def _ampm(d: dt.datetime) -> str:
+    return "AM" if d.hour < 12 else "PM"
+
+
+_Iso = tuple[int, int, int]  # ISO year, week, weekday
+# Each token's text, computed only for the tokens a format has (a table of every token built for each
+# token cost more than the rest of a result's rendering).
+_TOKEN_TEXT: dict[str, Callable[[dt.datetime, _Iso], str]] = {
+    "y": lambda d, iso: str(d.year),
+    "yy": lambda d, iso: f"{d.year % 100:02d}",
+    "yyyy": lambda d, iso: f"{d.year:04d}",
+    "yyyyyy": lambda d, iso: f"{d.year:06d}",
+    "kk": lambda d, iso: f"{iso[0] % 100:02d}",
+    "kkkk": lambda d, iso: f"{iso[0]:04d}",
+    "W": lambda d, iso: str(iso[1]),
+    "WW": lambda d, iso: f"{iso[1]:02d}",
+    "M": lambda d, iso: str(d.month),
+    "MM": lambda d, iso: f"{d.month:02d}",
+    "MMM": lambda d, iso: MONTHS[d.month - 1][:3],
+    "MMMM": lambda d, iso: MONTHS[d.month - 1],
+    "MMMMM": lambda d, iso: MONTHS[d.month - 1][0],
+    "L": lambda d, iso: str(d.month),
+    "LL": lambda d, iso: f"{d.month:02d}",
+    "LLL": lambda d, iso: MONTHS[d.month - 1][:3],
+    "LLLL": lambda d, iso: MONTHS[d.month - 1],
+    "LLLLL": lambda d, iso: MONTHS[d.month - 1][0],
+    "d": lambda d, iso: str(d.day),
+    "dd": lambda d, iso: f"{d.day:02d}",
+    "o": lambda d, iso: str(d.timetuple().tm_yday),
+    "ooo": lambda d, iso: f"{d.timetuple().tm_yday:03d}",
+    "E": lambda d, iso: str(iso[2]),
+    "c": lambda d, iso: str(iso[2]),
+    "EEE": lambda d, iso: WEEKDAYS[iso[2] - 1][:3],
+    "ccc": lambda d, iso: WEEKDAYS[iso[2] - 1][:3],
+    "EEEE": lambda d, iso: WEEKDAYS[iso[2] - 1],
+    "cccc": lambda d, iso: WEEKDAYS[iso[2] - 1],
+    "EEEEE": lambda d, iso: WEEKDAYS[iso[2] - 1][0],
+    "ccccc": lambda d, iso: WEEKDAYS[iso[2] - 1][0],
+    "H": lambda d, iso: str(d.hour),
+    "HH": lambda d, iso: f"{d.hour:02d}",
+    "h": lambda d, iso: str(_h12(d)),
+    "hh": lambda d, iso: f"{_h12(d):02d}",
+    "m": lambda d, iso: str(d.minute),
+    "mm": lambda d, iso: f"{d.minute:02d}",
+    "s": lambda d, iso: str(d.second),
+    "ss": lambda d, iso: f"{d.second:02d}",
+    "S": lambda d, iso: str(d.microsecond // 1000),
+    "SSS": lambda d, iso: f"{d.microsecond // 1000:03d}",
+    "u": lambda d, iso: f"{d.microsecond // 1000:03d}",
+    "a": lambda d, iso: _ampm(d),
+    "q": lambda d, iso: str((d.month - 1) // 3 + 1),
+    "qq": lambda d, iso: f"{(d.month - 1) // 3 + 1:02d}",
+    "Z": lambda d, iso: _offset(d, None),  # type: ignore[arg-type]
+    "ZZ": lambda d, iso: _offset(d, True),
+    "ZZZ": lambda d, iso: _offset(d, False),
+    "z": lambda d, iso: str(d.tzinfo),
+    "X": lambda d, iso: str(int(d.timestamp())),
+    "x": lambda d, iso: str(round(d.timestamp() * 1000)),
+    "D": lambda d, iso: f"{d.month}/{d.day}/{d.year}",
+    "DD": lambda d, iso: f"{MONTHS[d.month - 1][:3]} {d.day}, {d.year}",
+    "DDD": lambda d, iso: f"{MONTHS[d.month - 1]} {d.day}, {d.year}",
+    "DDDD": lambda d, iso: f"{WEEKDAYS[iso[2] - 1]}, {MONTHS[d.month - 1]} {d.day}, {d.year}",
+    "t": lambda d, iso: f"{_h12(d)}:{d.minute:02d} {_ampm(d)}",
+    "T": lambda d, iso: f"{d.hour:02d}:{d.minute:02d}",
+}
 
 
 _PARSE_PATTERNS = {
