@@ -115,3 +115,39 @@ def test_sort_then_limit_keeps_the_sorted_order_and_its_ties(tmp_path: Path) -> 
     for k in range(len(ranks) + 2):
         assert links(f'LIST FROM "" SORT rank DESC LIMIT {k}') == everything[:k]
     assert links('LIST FROM "" SORT rank ASC, file.name DESC LIMIT 2') == ["N6.md", "N3.md"]
+
+
+def test_plain_sort_order_is_the_comparison_order():
+    # SORT on one key of numbers or dates uses a plain key (`_plain_order`): same order, ties kept.
+    import functools
+    import random
+
+    from mkdocs_vault.dataview.engine import _plain_order, _Row
+    from mkdocs_vault.dataview.values import compare
+
+    class Key:
+        def __init__(self, descending: bool) -> None:
+            self.descending = descending
+
+    rnd = random.Random(7)
+    utc = dt.UTC
+    kinds = [
+        lambda: rnd.choice([None, rnd.randint(-3, 3), rnd.choice([0.5, -1.5, 2.0]), 10**20]),
+        lambda: rnd.choice([None, dt.datetime(2026, 1, rnd.randint(1, 4), rnd.randint(0, 1), tzinfo=utc)]),
+    ]
+    for _ in range(500):
+        make = rnd.choice(kinds)
+        tagged = [([make()], _Row(i, {})) for i in range(rnd.randint(0, 12))]
+        descending = rnd.random() < 0.5
+        order = _plain_order(tagged, [Key(descending)])
+        assert order is not None
+
+        def cmp(a, b, descending=descending):
+            c = compare(a[0][0], b[0][0])
+            return -c if descending else c
+
+        expected = [r.id for _, r in sorted(tagged, key=functools.cmp_to_key(cmp))]
+        assert [r.id for _, r in sorted(tagged, key=order)] == expected
+    mixed = [([1], _Row(0, {})), (["a"], _Row(1, {}))]
+    assert _plain_order(mixed, [Key(False)]) is None
+    assert _plain_order([([float("nan")], _Row(0, {}))], [Key(False)]) is None

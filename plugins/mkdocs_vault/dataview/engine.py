@@ -40,6 +40,7 @@ import datetime as dt
 import functools
 import hashlib
 import heapq
+import math
 from collections import ChainMap
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -69,7 +70,7 @@ from .parser import (
     parse_query,
 )
 from .parser import Literal as ParsedLiteral
-from .values import UTC, Link, to_cell, truthy
+from .values import UTC, Link, to_cell, truthy, type_of
 
 
 @dataclass
@@ -403,7 +404,7 @@ def _execute_core(
                         return -c if key.descending else c
                 return 0
 
-            order = functools.cmp_to_key(cmp)
+            order = _plain_order(tagged, step.keys) or functools.cmp_to_key(cmp)
             top = _constant_limit(steps[n + 1], ev) if n + 1 < len(steps) else None
             if top is not None and top < len(tagged):
                 # SORT then LIMIT k: the k first rows in sorted order, in about n comparisons instead
@@ -476,6 +477,31 @@ def _where(query: Query, step: WhereStep, rows: list[_Row], ev: Context) -> tupl
         except EvalError as e:
             errors.append(e.message)
     return kept, errors
+
+
+def _plain_order(tagged: list[tuple[list[Any], _Row]], keys: list[Any]) -> Any:
+    """A sort key equal in order to `compare` when there is one sort key and its values are only
+    numbers (no NaN) or only dates, nulls allowed (most SORTs: `file.day`, `due`, `file.mtime`):
+    nulls first, then the number or the timestamp `compare` compares, negated for DESC. Stable like
+    the comparison sort. None for anything else."""
+    if len(keys) != 1:
+        return None
+    kinds = {type_of(values[0]) for values, _ in tagged}
+    kinds.discard("null")
+    if len(kinds) > 1 or (kinds and kinds != {"number"} and kinds != {"date"}):
+        return None
+    numbers = kinds == {"number"}
+    if numbers and any(isinstance(v[0], float) and math.isnan(v[0]) for v, _ in tagged):
+        return None
+    sign = -1 if keys[0].descending else 1
+
+    def key(item: tuple[list[Any], _Row]) -> tuple[int, Any]:
+        v = item[0][0]
+        if v is None:
+            return (0, 0)
+        return (sign, sign * (v if numbers else v.timestamp()))
+
+    return key
 
 
 def _constant_limit(step: Any, ev: Context) -> int | None:
