@@ -73,10 +73,36 @@ class SharedMarkdown:
             page.links_to_anchors = self.relative.links_to_anchors
 
 
+class _Utf8Kept:
+    """An attribute holding a string that is kept as UTF-8 while it holds characters beyond Latin-1.
+
+    MkDocs keeps every page's source and HTML from the first page rendered until the last is written.
+    CPython stores a string holding one character beyond U+FFFF (a task's 📅) at 4 bytes a character:
+    at 10,000 notes the HTML of the pages with task results took twice its UTF-8 size, about 150 MB.
+    Reading the attribute gives the same string back (decoded at each read, a few per page)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_kept_" + name
+
+    def __get__(self, page: object, owner: type | None = None) -> str | None:
+        if page is None:
+            return self  # type: ignore[return-value]
+        value = page.__dict__.get(self.slot)
+        return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
+
+    def __set__(self, page: object, value: str | None) -> None:
+        if isinstance(value, str) and not value.isascii():
+            page.__dict__[self.slot] = value.encode("utf-8", "surrogatepass")
+            return
+        page.__dict__[self.slot] = value
+
+
 class VaultPage(Page):
     """A page rendered by its build's `SharedMarkdown` (given to it by `adopt`)."""
 
     renderer: SharedMarkdown | None = None
+    markdown = _Utf8Kept()  # type: ignore[assignment]
+    content = _Utf8Kept()  # type: ignore[assignment]
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         if self.renderer is None:
@@ -97,6 +123,10 @@ def adopt(page: Page, shared: SharedMarkdown | None) -> None:
     if shared is None:
         return
     if type(page) is Page:
+        # Set before `page.__class__` changes and read after, so through the descriptors: moved.
+        kept = {name: page.__dict__.pop(name, None) for name in ("markdown", "content")}
         page.__class__ = VaultPage
+        for name, value in kept.items():
+            setattr(page, name, value)
     if isinstance(page, VaultPage):
         page.renderer = shared
