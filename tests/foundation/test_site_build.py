@@ -125,3 +125,37 @@ def test_note_text_is_never_taken_as_page_metadata_and_titles_are_escaped(tmp_pa
     eve = read(site, "eve-img-src-x-onerror-alert-1/index.html")
     assert "<img src=x" not in eve and "Eve &lt;img src=x onerror=alert(1)&gt;" in eve
     assert "<img src=x" not in read(site, "search/search_index.json")
+
+
+def test_a_one_shot_build_drops_the_dataview_pages_before_the_templates(tmp_path: Path, monkeypatch) -> None:
+    """`mkdocs build` lets the Dataview page objects go once every page is rendered (site.py,
+    `drop_query_pages`): they are the largest thing a build holds, and the templates phase adds its
+    own peak on top. The page with the query still shows its result."""
+    import os
+
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs_vault.dataview import batch
+
+    docs = tmp_path / "vault"
+    (docs / "People").mkdir(parents=True)
+    (docs / "People" / "Ada Quill.md").write_text("---\nrole: engineer\n---\n# Ada Quill\n", encoding="utf-8")
+    (docs / "Team.md").write_text("# Team\n\n```dataview\nLIST role FROM \"People\"\n```\n", encoding="utf-8")
+    config_file = site_config(tmp_path, docs)
+    held: list[int] = []
+    original = mkdocs_build._build_page
+
+    def build_page(page, config, *args, **kwargs):
+        held.append(len(batch._STATE_PAGES))
+        return original(page, config, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(config_file), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build.build(config)
+    finally:
+        config.plugins.on_shutdown()
+    assert held and max(held) == 0
+    assert "engineer" in read(tmp_path / "site", "team/index.html")

@@ -654,6 +654,19 @@ class SiteBuilder:
         for page in self._rendered:
             if page.content is not None:
                 page.content = finish(self, page, self.note_of_uri.get(page.file.src_uri))
+        if not self.rebuilds:
+            self.drop_query_pages()
+
+    def drop_query_pages(self) -> None:
+        """A one-shot build (`mkdocs build`) has run every query once every page is rendered: drop the
+        Dataview page objects and row indexes now rather than at `on_shutdown`. They are the largest
+        thing the build holds (BENCHMARKS.md, "What holds the memory"), and the templates phase that
+        follows adds its own peak on top of them. Anything that asks again rebuilds them."""
+        from ..dataview.batch import forget_state
+
+        if self.dataview_runner is not None:
+            self.dataview_runner.forget()
+        forget_state(self.state)
 
     def hand_search_its_view(self, page: Page) -> None:
         """Just before the search plugin parses `page.content` (its on_page_context): hand it the search
