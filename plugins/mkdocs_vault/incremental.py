@@ -11,7 +11,10 @@ which the plugin keeps), what the last build read, and answers which pages a cha
 * `QueryLog`: per page, what each Dataview query read: its FROM clause, the rows its leading WHEREs
   kept, and every page a link was followed to. A page is re-rendered when a changed note was among
   those rows or pages, or when it could now pass the FROM and the leading WHEREs (re-evaluated for
-  the changed note only, with the page as `this`). A page-independent query is recorded once, under
+  the changed note only, with the page as `this`). Thousands of pages run one query text (a
+  template): it is asked once which of its pages a changed note can enter, by the FROM (`[[]]`: the
+  pages the note links to) and by the note's keys in the first WHERE's indexes
+  (`dataview.narrowing.Inverse`), and only those pages evaluate the WHEREs. A page-independent query is recorded once, under
   its shared origin (`dataview.engine.shared_origin`), and each page showing it as showing it: a long
   one is shown only as a placeholder (its rows are in a results file of its own), so a change to it
   rewrites that file and re-renders none of the pages (`DependencyTracker.plan`).
@@ -203,7 +206,7 @@ class QueryLog:
         (`showing`): whether those render again depends on how they show them.
         """
         from .dataview.engine import leading_wheres, row_context
-        from .dataview.narrowing import candidates
+        from .dataview.narrowing import Inverse
         from .dataview.values import truthy
 
         out = {origin for origin, seen in self.derefs.items() if not seen.isdisjoint(changed)}
@@ -219,52 +222,120 @@ class QueryLog:
         quiet = dataclasses.replace(ctx, recorder=None)  # this evaluation is not part of any render
         outlinks = {c: {lk.path for lk in pages[c]["file"]["outlinks"]} for c in present}
         tags = {c: {t.lower() for t in pages[c]["file"]["tags"]} for c in present}
-        # Thousands of pages run the same few FROMs (a folder, the page's own backlinks): each
-        # distinct source is tried on the changed notes once; `[[note]]` by who links to the note.
-        selected: dict[tuple, list[str]] = {}
-        for c in present:
-            for target in outlinks[c]:
-                selected.setdefault(("link", True, target), []).append(c)
+        # Thousands of pages run the same few query texts (templates), differing only in `this`: each
+        # template is asked once which of its pages a changed note can enter (`_Template`).
+        templates: dict[tuple[str, str], _Template] = {}
         for origin, records in self.records.items():
             if origin in out:
                 continue
             for record in records:
                 query = record.query
-                key = _source_key(query.source, origin, quiet)
-                matching = selected.get(key) if key is not None else None
-                if matching is None and key is not None and key[:2] == ("link", True):
-                    matching = []  # no changed note links there
-                if matching is None:
-                    source = query.source
-                    matching = [c for c in present if _in_source(source, c, origin, quiet, outlinks, tags)]
-                    if key is not None:
-                        selected[key] = matching
-                if not matching:
+                found = templates.get((query.type, query.text))
+                if found is None:
+                    found = templates[(query.type, query.text)] = _Template(query)
+                found.records.append((origin, record))
+        evs: dict[str, Any] = {}
+
+        def context_of(origin: str) -> Any:
+            ev = evs.get(origin)
+            if ev is None:
+                ev = evs[origin] = row_context(quiet, origin)
+            return ev
+
+        for template in templates.values():
+            query = template.query
+            lead = query.steps[: leading_wheres(query)]
+            kind = "task" if query.type == "task" else "page"
+            by_origin: dict[str, list[QueryRecord]] = {}
+            for origin, record in template.records:
+                by_origin.setdefault(origin, []).append(record)
+            inverse = None
+            page_by_page: dict[str, set[str]] | None = None
+            for c in present:
+                entering = _source_origins(query.source, c, quiet, outlinks, tags)
+                if entering is None:  # a FROM that reads its page some other way: page by page
+                    if page_by_page is None:
+                        page_by_page = _select_page_by_page(query.source, by_origin, present, quiet, outlinks, tags)
+                    entering = set(page_by_page.get(c, ()))
+                elif entering is True:
+                    entering = set(by_origin)
+                elif entering is False:
                     continue
-                lead = query.steps[: leading_wheres(query)]
-                if not lead and record.cutoff is None:
-                    out.add(origin)
-                    break
-                ev = row_context(quiet, origin)
+                else:
+                    entering &= by_origin.keys()
+                entering -= out
+                if not entering:
+                    continue
                 if lead:
                     # `WHERE contains(attendees, this.file.link)` on thousands of pages: a changed
-                    # note that is not among the engine's candidates for this page cannot be among
-                    # its rows (`dataview.narrowing`; the same indexes, updated for this build).
-                    kind = "task" if query.type == "task" else "page"
-                    found = candidates(lead[0].expr, kind, quiet, ev, origin)
-                    if found is not None:
-                        matching = [c for c in matching if _among(found, c, kind, pages)]
-                if any(_may_enter(lead, record.cutoff, query.type, pages[c], ev, truthy) for c in matching):
-                    out.add(origin)
-                    break
+                    # note that is not among the engine's candidates for a page cannot be among its
+                    # rows (`dataview.narrowing`; the same indexes, updated for this build), and the
+                    # pages whose candidates can hold it are looked up by its keys.
+                    if inverse is None:
+                        inverse = Inverse(lead[0].expr, kind, quiet, by_origin, context_of)
+                    entering &= inverse.origins_of(c)
+                for origin in entering:
+                    for record in by_origin[origin]:
+                        if not lead and record.cutoff is None:
+                            out.add(origin)
+                            break
+                        if _may_enter(lead, record.cutoff, query.type, pages[c], context_of(origin), truthy):
+                            out.add(origin)
+                            break
         return out
 
 
-def _among(found: Any, path: str, kind: str, pages: Mapping[str, Any]) -> bool:
-    """Is the page of `path` (or, for TASK, one of its tasks) among the candidate rows `found`?"""
-    if kind == "page":
-        return path in found
-    return any((path, n) in found for n in range(len(pages[path]["file"]["tasks"])))
+@dataclass
+class _Template:
+    """One query text and the pages that ran it (each (origin, record))."""
+
+    query: Any
+    records: list[tuple[str, QueryRecord]] = field(default_factory=list)
+
+
+def _select_page_by_page(
+    source: Any, origins: Iterable[str], present: list[str], ctx: Any, outlinks: dict, tags: dict
+) -> dict[str, set[str]]:
+    """Changed note -> the pages among `origins` whose FROM `source` selects it, trying the FROM page
+    by page; a source that selects the same notes on many pages (a `[[link]]` by the note it resolves
+    to) is tried once."""
+    selected: dict[tuple, list[str]] = {}
+    out: dict[str, set[str]] = {}
+    for origin in origins:
+        key = _source_key(source, origin, ctx)
+        matching = selected.get(key) if key is not None else None
+        if matching is None:
+            matching = [c for c in present if _in_source(source, c, origin, ctx, outlinks, tags)]
+            if key is not None:
+                selected[key] = matching
+        for c in matching:
+            out.setdefault(c, set()).add(origin)
+    return out
+
+
+def _source_origins(source: Any, path: str, ctx: Any, outlinks: dict, tags: dict) -> set[str] | bool | None:
+    """The pages whose FROM clause `source` selects `path` now, for a FROM that selects the same notes
+    on every page (True: every page, False: none) or is `[[]]` (the page's backlinks: the pages `path`
+    links to). None: a FROM that can only be tried page by page."""
+    from .dataview import parser as p
+
+    if isinstance(source, (p.EmptySource, p.FolderSource, p.TagSource)):
+        return _in_source(source, path, "", ctx, outlinks, tags)
+    if isinstance(source, p.LinkSource):
+        return set(outlinks[path]) if source.incoming and source.target == "" else None
+    if isinstance(source, p.BinarySource):
+        left = _source_origins(source.left, path, ctx, outlinks, tags)
+        right = _source_origins(source.right, path, ctx, outlinks, tags)
+        if left is None or right is None:
+            return None
+        if source.op == "&":
+            if left is True or right is False:
+                return right
+            return left if right is True or left is False else left & right
+        if left is True or right is False:
+            return left
+        return right if right is True or left is False else left | right
+    return None
 
 
 def _source_key(source: Any, origin: str, ctx: Any) -> tuple | None:

@@ -268,3 +268,97 @@ def test_a_shared_result_is_one_object(tmp_path: Path) -> None:
     ada, bob, dan = (run_query(query, p, QueryContext(pages, NOW, UTC)) for p in ("Ada.md", "Bob.md", "A/Dan.md"))
     assert ada is bob and ada.shared and ada.count == 3
     assert dan is not ada and to_expect(dan) == to_expect(ada)  # another folder: run again
+
+
+# ------------------------------------------------------------------- serve: which pages an edit reaches
+
+
+def _affected_page_by_page(log: QueryLog, changed: set[str], ctx: QueryContext) -> set[str]:
+    """`QueryLog.affected` as it was before it asked once per template: every page's FROM tried on
+    every changed note, then the page's own candidates (`narrowing.candidates`) and its leading WHEREs."""
+    import dataclasses
+
+    from mkdocs_vault.dataview.engine import leading_wheres, row_context
+    from mkdocs_vault.dataview.values import truthy
+    from mkdocs_vault.incremental import _in_source, _may_enter
+
+    out = {origin for origin, seen in log.derefs.items() if not seen.isdisjoint(changed)}
+    out |= {o for o, records in log.records.items() if any(not r.rows.isdisjoint(changed) for r in records)}
+    pages = ctx.pages.pages
+    present = [c for c in changed if c in pages]
+    quiet = dataclasses.replace(ctx, recorder=None)
+    outlinks = {c: {lk.path for lk in pages[c]["file"]["outlinks"]} for c in present}
+    tags = {c: {t.lower() for t in pages[c]["file"]["tags"]} for c in present}
+    for origin, records in log.records.items():
+        if origin in out:
+            continue
+        for record in records:
+            query = record.query
+            matching = [c for c in present if _in_source(query.source, c, origin, quiet, outlinks, tags)]
+            if not matching:
+                continue
+            lead = query.steps[: leading_wheres(query)]
+            if not lead and record.cutoff is None:
+                out.add(origin)
+                break
+            ev = row_context(quiet, origin)
+            if lead:
+                kind = "task" if query.type == "task" else "page"
+                found = narrowing.candidates(lead[0].expr, kind, quiet, ev, origin)
+                if found is not None:
+                    matching = [c for c in matching if _among(found, c, kind, pages)]
+            if any(_may_enter(lead, record.cutoff, query.type, pages[c], ev, truthy) for c in matching):
+                out.add(origin)
+                break
+    return out
+
+
+def _among(found, path: str, kind: str, pages) -> bool:
+    if kind == "page":
+        return path in found
+    return any((path, n) in found for n in range(len(pages[path]["file"]["tasks"])))
+
+
+def _write(root: Path, vault: dict[str, str]) -> None:
+    for rel, text in vault.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+@settings(max_examples=20, deadline=None)
+@given(vault=vaults(), other=vaults(), data=st.data())
+def test_affected_per_template_covers_the_page_by_page_check(shape: str, vault, other, data) -> None:
+    """A shape runs on every page of a random vault; then some notes are edited (their text
+    replaced by another random note's), added or deleted. The pages the query log names, asking once
+    per template, must include every page the page-by-page check names (and are in fact the same)."""
+    edited = dict(vault)
+    names = st.lists(st.sampled_from(sorted(set(vault) | set(other))), min_size=1, max_size=3, unique=True)
+    for name in data.draw(names):
+        if name in other and data.draw(st.booleans()):
+            edited[name] = other[name]
+        elif name in edited and data.draw(st.booleans()):
+            del edited[name]
+        elif name in other:
+            edited[name] = other[name]
+    changed = {n for n in set(vault) | set(edited) if vault.get(n) != edited.get(n)}
+    with tempfile.TemporaryDirectory() as tmp:
+        _write(Path(tmp) / "before", vault)
+        _write(Path(tmp) / "after", edited)
+        before = load_pages(Path(tmp) / "before")
+        after = load_pages(Path(tmp) / "after")
+        log = QueryLog()
+        for origin in before.pages:
+            run_query(SHAPES[shape], origin, QueryContext(before, NOW, UTC, recorder=log))
+        # The notes a changed note links to, before and after, are "changed" for Dataview too.
+        linked = set(changed)
+        for pages in (before.pages, after.pages):
+            for path in changed:
+                if path in pages:
+                    linked |= {lk.path for lk in pages[path]["file"]["outlinks"]}
+        ctx = QueryContext(after, NOW, UTC)
+        want = _affected_page_by_page(log, linked, ctx)
+        got = log.affected(set(linked), ctx)
+    assert want <= got
+    assert got == want

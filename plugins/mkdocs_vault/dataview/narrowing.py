@@ -26,6 +26,11 @@ more than the 2 s budget for loading and indexing), and Dataview's equality (lin
 type and subpath; strings after NFC; numbers and dates by value) and `contains` (recursive, substring
 on strings, keys on objects, vectorised over a list needle) are what these keys reproduce exactly.
 
+Serve asks the other way round (`Inverse`): for a changed row, which of a template's pages have it
+among their candidates. K is evaluated once per page (read straight from the page for `this.a.b`),
+its lookups filed by key, and the row's keys (as the index files them) looked up there; a page whose
+K is unnarrowable is always among them.
+
 Exactness: the candidates are a superset of the rows the WHERE keeps, and the engine still runs the
 whole WHERE on them, so the kept rows are Dataview's. What could differ is Dataview's rule that a
 query fails when the WHERE fails on *every* row: a row left out might have failed. So the engine
@@ -380,10 +385,10 @@ class Unnarrowable(Exception):
     """This query, on this page, is run row by row (K failed, or is a value no key matches)."""
 
 
-def _wanted(value: Any, ev: Context, pages: Mapping[str, Any]) -> tuple | None:
+def _wanted(value: Any, normalize: Callable[[str], str]) -> tuple | None:
     """The key a row's leaf must have to equal `value` (None: no leaf can, e.g. a duration)."""
     if isinstance(value, Link):
-        value = value.with_path(ev.settings.normalize(value.path))
+        value = value.with_path(normalize(value.path))
         return ("link", value.path, value.type, value.subpath or None)
     return eq_key(value)
 
@@ -400,17 +405,26 @@ def _needle_leaves(value: Any, func: str) -> Iterator[Any]:
         yield value
 
 
-def _atom_rows(atom: Atom, ctx: Any, ev: Context, origin: str) -> frozenset[RowId]:
-    pages = ctx.pages.pages
-    try:
-        value = ev.evaluate(atom.const, {}) if atom.const is not None else None
-    except EvalError as e:
-        raise Unnarrowable from e
-    index = index_of(ctx.pages, atom.kind, atom.path, atom.mode)
-    parts: list[frozenset[RowId]] = [index.rows(_UNSURE)]
+@dataclass(frozen=True)
+class Lookup:
+    """What an atom looks up in its index for one value of K: the rows filed under one of `keys`, the
+    rows with a string leaf passing one of `tests` (each with its cache key), and, when `links`, the
+    rows with a link that did not resolve where it is written but does, from the query's folder, to a
+    key in `keys`."""
+
+    keys: frozenset[tuple]
+    tests: tuple[tuple[Callable[[str], bool], tuple], ...] = ()
+    links: bool = False
+
+
+def lookup(atom: Atom, value: Any, normalize: Callable[[str], str]) -> Lookup:
+    """The `Lookup` of `atom` when K is `value` (`normalize` resolves a link's path from the query's
+    page). Raises `Unnarrowable` when the query is run row by row for this value."""
+    keys: set[tuple] = {_UNSURE}
+    tests: list[tuple[Callable[[str], bool], tuple]] = []
     wanted: set[tuple] = set()
     if atom.mode == "truthy":
-        parts.append(index.rows(_TRUTHY))
+        keys.add(_TRUTHY)
     elif atom.mode == "rev":
         leaves = list(_needle_leaves(value, atom.func))
         texts = [x for x in leaves if isinstance(x, str)]
@@ -418,41 +432,51 @@ def _atom_rows(atom: Atom, ctx: Any, ev: Context, origin: str) -> frozenset[RowI
             raise Unnarrowable
         for leaf in leaves:
             if not isinstance(leaf, str):
-                key = _wanted(leaf, ev, pages)
+                key = _wanted(leaf, normalize)
                 if key is not None:
                     wanted.add(key)
         if texts:
             if atom.func == "icontains":
                 lowered = [t.lower() for t in texts]
-                parts.append(index.strings(lambda s: any(s.lower() in t for t in lowered), ("i", *texts)))
+                tests.append((lambda s: any(s.lower() in t for t in lowered), ("i", *texts)))
             elif atom.func == "econtains" and isinstance(value, list):
                 nfc = {unicodedata.normalize("NFC", t) for t in texts}
-                parts.append(index.strings(lambda s: unicodedata.normalize("NFC", s) in nfc, ("e", *texts)))
+                tests.append((lambda s: unicodedata.normalize("NFC", s) in nfc, ("e", *texts)))
             else:
-                parts.append(index.strings(lambda s: any(s in t for t in texts), ("c", *texts)))
+                tests.append((lambda s: any(s in t for t in texts), ("c", *texts)))
     elif isinstance(value, list):
         raise Unnarrowable  # a list needle is vectorised; a list never equals a scalar key
     elif atom.mode == "eq" or not isinstance(value, str):
-        key = _wanted(value, ev, pages)
+        key = _wanted(value, normalize)
         if key is None:
             raise Unnarrowable
         wanted.add(key)
     else:  # contains / icontains / econtains of a string
-        parts.append(index.rows(("d", value)))
+        keys.add(("d", value))
         if atom.func == "icontains":
             low = value.lower()
-            parts.append(index.strings(lambda s: low in s.lower(), ("i", value)))
+            tests.append((lambda s: low in s.lower(), ("i", value)))
         else:
-            parts.append(index.strings(lambda s: value in s, ("c", value)))
+            tests.append((lambda s: value in s, ("c", value)))
         if atom.func == "econtains":
             wanted.add(("str", unicodedata.normalize("NFC", value)))
-    if wanted:
-        parts.extend(index.rows(k) for k in wanted)
-        if any(k[0] == "link" for k in wanted):
-            builder = ctx.pages.builder
-            folder = origin.rpartition("/")[0]
-            unresolved = index.unresolved(folder, lambda target: builder.resolve_path(target, origin))
-            parts.extend(unresolved[k] for k in wanted if k in unresolved)
+    return Lookup(frozenset(keys | wanted), tuple(tests), any(k[0] == "link" for k in wanted))
+
+
+def _atom_rows(atom: Atom, ctx: Any, ev: Context, origin: str) -> frozenset[RowId]:
+    try:
+        value = ev.evaluate(atom.const, {}) if atom.const is not None else None
+    except EvalError as e:
+        raise Unnarrowable from e
+    found = lookup(atom, value, ev.settings.normalize)
+    index = index_of(ctx.pages, atom.kind, atom.path, atom.mode)
+    parts = [index.rows(k) for k in found.keys]
+    parts.extend(index.strings(test, cache_key) for test, cache_key in found.tests)
+    if found.links:
+        builder = ctx.pages.builder
+        folder = origin.rpartition("/")[0]
+        unresolved = index.unresolved(folder, lambda target: builder.resolve_path(target, origin))
+        parts.extend(unresolved[k] for k in found.keys if k in unresolved)
     parts = [p for p in parts if p]
     if not parts:
         return frozenset()
@@ -495,3 +519,162 @@ def candidates(where: Expr, kind: str, ctx: Any, ev: Context, origin: str) -> fr
         return _rows(shape, ctx, ev, origin)
     except Unnarrowable:
         return None
+
+
+# ------------------------------------------------------------------- the inverse: which pages, for a row
+
+
+def _this_keys(node: Any) -> Path | None:
+    """`this.a.b` (or `this["a"]`) as ("a", "b"); None for anything else."""
+    keys: list[str] = []
+    while isinstance(node, Index):
+        if isinstance(node.index, Variable):
+            keys.append(node.index.name)
+        elif isinstance(node.index, Literal) and isinstance(node.index.value, str):
+            keys.append(node.index.value)
+        else:
+            return None
+        node = node.obj
+    if isinstance(node, Variable) and node.name == "this" and keys:
+        return tuple(reversed(keys))
+    return None
+
+
+class _Failed:
+    """K could not be evaluated for a page: the query runs row by row there."""
+
+
+def _const_values(
+    const: Any, ctx: Any, origins: Iterable[str], context_of: Callable[[str], Context]
+) -> Iterator[tuple[str, Any, Callable[[str], str]]]:
+    """(origin, K's value with that page as `this` or `_Failed`, the page's link normalisation) for
+    each origin, reading `this.a.b` straight from the page where the evaluator would read dicts."""
+    builder = ctx.pages.builder
+    pages = ctx.pages.pages
+    chain = _this_keys(const)
+    plain = isinstance(const, Literal) and not isinstance(const.value, (Link, list, dict))
+    for origin in origins:
+
+        def normalize(path: str, origin: str = origin) -> str:
+            return builder.resolve_path(path, origin)
+
+        if const is None or plain:
+            yield origin, None if const is None else const.value, normalize
+            continue
+        if chain is not None:
+            value: Any = pages.get(origin)
+            for key in chain:
+                if type(value) is not dict:
+                    break
+                value = value.get(key)
+            else:
+                yield origin, value, normalize
+                continue
+        try:  # anything else: the evaluator, as the engine runs it for this page
+            value = context_of(origin).evaluate(const, {})
+        except Exception:  # noqa: BLE001 - EvalError (the engine's Unnarrowable) or a surprise: row by row
+            value = _Failed
+        yield origin, value, normalize
+
+
+class _AtomInverse:
+    """For one atom and many pages: K's lookups, filed by key, so a row's keys name the pages whose
+    candidates include it."""
+
+    def __init__(self, atom: Atom, ctx: Any, origins: Iterable[str], context_of: Callable[[str], Context]) -> None:
+        self.index = index_of(ctx.pages, atom.kind, atom.path, atom.mode)
+        self.by_key: dict[tuple, set[str]] = {}
+        self.tested: list[tuple[str, tuple[tuple[Callable[[str], bool], tuple], ...]]] = []
+        # Folder -> the pages there whose lookups take in links resolving from their folder.
+        self.linked: dict[str, set[str]] = {}
+        self.resolve = ctx.pages.builder.resolve_path
+        self.wild: set[str] = set()  # pages whose query runs row by row: every row is a candidate
+        self.origins: set[str] = set()
+        for origin, value, normalize in _const_values(atom.const, ctx, origins, context_of):
+            self.origins.add(origin)
+            if value is _Failed:
+                self.wild.add(origin)
+                continue
+            try:
+                found = lookup(atom, value, normalize)
+            except Exception:  # noqa: BLE001 - Unnarrowable, or a surprise: every row is a candidate
+                self.wild.add(origin)
+                continue
+            for key in found.keys:
+                if key is not _UNSURE:
+                    self.by_key.setdefault(key, set()).add(origin)
+            if found.tests:
+                self.tested.append((origin, found.tests))
+            if found.links:
+                self.linked.setdefault(origin.rpartition("/")[0], set()).add(origin)
+
+    def hits(self, path: str) -> set[str]:
+        """The pages whose lookups find a row of the page `path` (its keys as indexed now)."""
+        filed = self.index.rows_of.get(path)
+        if not filed:
+            return set()
+        keys = {key for _, row_keys in filed for key in row_keys}
+        if _UNSURE in keys:
+            return set(self.origins)
+        out: set[str] = set()
+        for key in keys:
+            found = self.by_key.get(key)
+            if found:
+                out |= found
+        strings = [key[1] for key in keys if key[0] == "s"]
+        if strings:
+            for origin, tests in self.tested:
+                if any(test(s) for test, _ in tests for s in strings):
+                    out.add(origin)
+        unresolved = [key for key in keys if key[0] == "u"]
+        if unresolved and self.linked:
+            # A link that did not resolve where it is written may resolve from a page's folder to what
+            # that page looks up (`RowIndex.unresolved`): names resolve alike from one folder.
+            for origins in self.linked.values():
+                source = next(iter(origins))
+                for key in unresolved:
+                    found = self.by_key.get(("link", self.resolve(key[1], source), key[2], key[3]))
+                    if found:
+                        out |= found & origins
+        return out
+
+
+class Inverse:
+    """A template's first WHERE, run on many pages (`origins`): `origins_of(path)` is a superset of the
+    pages whose candidates (`candidates`, with each page as `this`) hold a row of the page `path`, or
+    that run the query row by row. K is evaluated once per page for the whole change set (read
+    straight from the page for `this.a.b`), and a changed row's keys are looked up in the inverse,
+    instead of every page's candidates being made and searched."""
+
+    def __init__(
+        self, where: Expr, kind: str, ctx: Any, origins: Iterable[str], context_of: Callable[[str], Context]
+    ) -> None:
+        """`context_of(origin)`: the evaluation context the query runs with on that page
+        (`engine.row_context`)."""
+        self.origins = set(origins)
+        self.shape = _plan_of(where, kind)
+        self._atoms: dict[int, _AtomInverse] = {}
+        self.wild: set[str] = set()
+        if self.shape is not None:
+            stack = [self.shape]
+            while stack:
+                shape = stack.pop()
+                if isinstance(shape, Both):
+                    stack += [shape.left, shape.right]
+                elif id(shape) not in self._atoms:
+                    inverse = self._atoms[id(shape)] = _AtomInverse(shape, ctx, self.origins, context_of)
+                    self.wild |= inverse.wild
+
+    def origins_of(self, path: str) -> set[str]:
+        if self.shape is None:
+            return set(self.origins)
+        return self._hits(self.shape, path) | self.wild
+
+    def _hits(self, shape: Atom | Both, path: str) -> set[str]:
+        if isinstance(shape, Atom):
+            return self._atoms[id(shape)].hits(path)
+        left = self._hits(shape.left, path)
+        if shape.op == "&" and not left:
+            return left
+        right = self._hits(shape.right, path)
+        return left & right if shape.op == "&" else left | right
