@@ -76,8 +76,8 @@ _CONTAINS = ("contains", "icontains", "econtains")
 # ---------------------------------------------------------------------------------- the query's shape
 
 
-def row_path(node: Any) -> Path | None:
-    """`a.b.c` (or `a["b"]`) read from the row, as ("a", "b", "c"); None for anything else."""
+def _index_path(node: Any) -> tuple[str, Path] | None:
+    """`v.a.b` (or `v["a"]`) as ("v", ("a", "b")); None for anything but a variable indexed by names."""
     keys: list[str] = []
     while isinstance(node, Index):
         if isinstance(node.index, Variable):
@@ -87,10 +87,17 @@ def row_path(node: Any) -> Path | None:
         else:
             return None
         node = node.obj
-    if not isinstance(node, Variable) or node.name in ("this", "row"):
+    if not isinstance(node, Variable):
         return None
-    keys.append(node.name)
-    return tuple(reversed(keys))
+    return node.name, tuple(reversed(keys))
+
+
+def row_path(node: Any) -> Path | None:
+    """`a.b.c` (or `a["b"]`) read from the row, as ("a", "b", "c"); None for anything else."""
+    path = _index_path(node)
+    if path is None or path[0] in ("this", "row"):
+        return None
+    return (path[0], *path[1])
 
 
 def independent(node: Any) -> bool:
@@ -526,18 +533,10 @@ def candidates(where: Expr, kind: str, ctx: Any, ev: Context, origin: str) -> fr
 
 def _this_keys(node: Any) -> Path | None:
     """`this.a.b` (or `this["a"]`) as ("a", "b"); None for anything else."""
-    keys: list[str] = []
-    while isinstance(node, Index):
-        if isinstance(node.index, Variable):
-            keys.append(node.index.name)
-        elif isinstance(node.index, Literal) and isinstance(node.index.value, str):
-            keys.append(node.index.value)
-        else:
-            return None
-        node = node.obj
-    if isinstance(node, Variable) and node.name == "this" and keys:
-        return tuple(reversed(keys))
-    return None
+    path = _index_path(node)
+    if path is None or path[0] != "this" or not path[1]:
+        return None
+    return path[1]
 
 
 class _Failed:
