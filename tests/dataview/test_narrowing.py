@@ -25,6 +25,8 @@ from mkdocs_vault.dataview.parser import parse_expression
 from mkdocs_vault.dataview.values import UTC
 from mkdocs_vault.incremental import QueryLog
 
+from tests.incremental.affected_reference import affected_page_by_page
+
 NOW = dt.datetime(2026, 3, 1, tzinfo=UTC)
 NAMES = ["Ada", "Bob", "Cé", "A/Dan", "B/Eve", "B/Fay"]
 FOLDERS = ["", "A", "B"]
@@ -273,52 +275,6 @@ def test_a_shared_result_is_one_object(tmp_path: Path) -> None:
 # ------------------------------------------------------------------- serve: which pages an edit reaches
 
 
-def _affected_page_by_page(log: QueryLog, changed: set[str], ctx: QueryContext) -> set[str]:
-    """`QueryLog.affected` as it was before it asked once per template: every page's FROM tried on
-    every changed note, then the page's own candidates (`narrowing.candidates`) and its leading WHEREs."""
-    import dataclasses
-
-    from mkdocs_vault.dataview.engine import leading_wheres, row_context
-    from mkdocs_vault.dataview.values import truthy
-    from mkdocs_vault.incremental import _in_source, _may_enter
-
-    out = {origin for origin, seen in log.derefs.items() if not seen.isdisjoint(changed)}
-    out |= {o for o, records in log.records.items() if any(not r.rows.isdisjoint(changed) for r in records)}
-    pages = ctx.pages.pages
-    present = [c for c in changed if c in pages]
-    quiet = dataclasses.replace(ctx, recorder=None)
-    outlinks = {c: {lk.path for lk in pages[c]["file"]["outlinks"]} for c in present}
-    tags = {c: {t.lower() for t in pages[c]["file"]["tags"]} for c in present}
-    for origin, records in log.records.items():
-        if origin in out:
-            continue
-        for record in records:
-            query = record.query
-            matching = [c for c in present if _in_source(query.source, c, origin, quiet, outlinks, tags)]
-            if not matching:
-                continue
-            lead = query.steps[: leading_wheres(query)]
-            if not lead and record.cutoff is None:
-                out.add(origin)
-                break
-            ev = row_context(quiet, origin)
-            if lead:
-                kind = "task" if query.type == "task" else "page"
-                found = narrowing.candidates(lead[0].expr, kind, quiet, ev, origin)
-                if found is not None:
-                    matching = [c for c in matching if _among(found, c, kind, pages)]
-            if any(_may_enter(lead, record.cutoff, query.type, pages[c], ev, truthy) for c in matching):
-                out.add(origin)
-                break
-    return out
-
-
-def _among(found, path: str, kind: str, pages) -> bool:
-    if kind == "page":
-        return path in found
-    return any((path, n) in found for n in range(len(pages[path]["file"]["tasks"])))
-
-
 def _write(root: Path, vault: dict[str, str]) -> None:
     for rel, text in vault.items():
         path = root / rel
@@ -358,7 +314,7 @@ def test_affected_per_template_covers_the_page_by_page_check(shape: str, vault, 
                 if path in pages:
                     linked |= {lk.path for lk in pages[path]["file"]["outlinks"]}
         ctx = QueryContext(after, NOW, UTC)
-        want = _affected_page_by_page(log, linked, ctx)
+        want = affected_page_by_page(log, linked, ctx, narrow=True)
         got = log.affected(set(linked), ctx)
     assert want <= got
     assert got == want

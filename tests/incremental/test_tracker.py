@@ -8,6 +8,8 @@ from mkdocs_vault.incremental import LinkGraph, QueryLog, remove_outputs
 from mkdocs_vault.pipeline import Options, VaultState
 from mkdocs_vault.vault.model import Link, Note
 
+from tests.incremental.affected_reference import affected_page_by_page
+
 
 def _note(path: str, *targets: str, embed: str | None = None) -> Note:
     links = [
@@ -92,39 +94,6 @@ def test_remove_outputs_deletes_only_inside_the_site_and_prunes_empty_folders(tm
     assert keep.exists() and outside.exists()
 
 
-def _affected_one_by_one(log: QueryLog, changed: set[str], ctx) -> set[str]:
-    """`QueryLog.affected` the plain way: every record's FROM tried on every changed note."""
-    import dataclasses
-
-    from mkdocs_vault.dataview.engine import leading_wheres, row_context
-    from mkdocs_vault.dataview.values import truthy
-    from mkdocs_vault.incremental import _in_source, _may_enter
-
-    out = {origin for origin, seen in log.derefs.items() if not seen.isdisjoint(changed)}
-    out |= {o for o, records in log.records.items() if any(not r.rows.isdisjoint(changed) for r in records)}
-    pages = ctx.pages.pages
-    present = [c for c in changed if c in pages]
-    quiet = dataclasses.replace(ctx, recorder=None)
-    outlinks = {c: {lk.path for lk in pages[c]["file"]["outlinks"]} for c in present}
-    tags = {c: {t.lower() for t in pages[c]["file"]["tags"]} for c in present}
-    for origin, records in log.records.items():
-        if origin in out:
-            continue
-        for record in records:
-            query = record.query
-            matching = [c for c in present if _in_source(query.source, c, origin, quiet, outlinks, tags)]
-            if not matching:
-                continue
-            lead = query.steps[: leading_wheres(query)]
-            ev = row_context(quiet, origin)
-            if (not lead and record.cutoff is None) or any(
-                _may_enter(lead, record.cutoff, query.type, pages[c], ev, truthy) for c in matching
-            ):
-                out.add(origin)
-                break
-    return out
-
-
 def test_query_log_affected_tries_each_distinct_source_once_with_the_same_answer(tmp_path: Path) -> None:
     """`affected` tries a FROM shared by many pages once (a `[[link]]` by who links to its note); the
     pages it names must be those trying every page's FROM on every changed note names."""
@@ -182,7 +151,7 @@ def test_query_log_affected_tries_each_distinct_source_once_with_the_same_answer
         state.refresh()
         ctx = context_for_state(state)
         for changed in ({rel}, {rel, "People/Ada.md"}, {rel, "People/Bob.md", "Projects/Apollo.md"}):
-            want = _affected_one_by_one(state.tracker.queries, changed, ctx)
+            want = affected_page_by_page(state.tracker.queries, changed, ctx, narrow=False)
             assert state.tracker.queries.affected(set(changed), ctx) == want, (rel, changed)
             # Pages reached only through their FROM (the changed note was not among their rows).
             rows = {o for o, records in state.tracker.queries.records.items() for r in records if rel in r.rows}
@@ -242,4 +211,4 @@ def test_an_attendee_change_reaches_the_people_added_and_removed_only(tmp_path: 
     got = state.tracker.queries.affected({"Meetings/M1.md"}, ctx)
     # Eve through the task query alone: the action item is hers now.
     assert got == {"People/Ada.md", "People/Bob.md", "People/Carol.md", "People/Eve.md"}
-    assert got == _affected_one_by_one(state.tracker.queries, {"Meetings/M1.md"}, ctx)
+    assert got == affected_page_by_page(state.tracker.queries, {"Meetings/M1.md"}, ctx, narrow=False)
