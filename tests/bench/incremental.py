@@ -6,7 +6,7 @@ plugin instance, `build(config, serve_url=..., dirty=True)` per change): a first
 with nothing changed, and one rebuild after each kind of edit below. Per rebuild it prints the wall
 time, how many HTML pages were written, and the plugin's phase summary.
 
-    .venv/bin/python tests/bench/incremental.py [--sizes 1000 10000] [--profile N]
+    .venv/bin/python tests/bench/incremental.py [--sizes 1000 10000] [--profile LABEL ...] [--written]
 
 Edits (each saved once, then rebuilt):
   body      a sentence appended to a person's note (its page, the pages linking to it, the queries
@@ -139,7 +139,7 @@ def edits(vault: Path) -> list[tuple[str, callable]]:
     ]
 
 
-def bench(n: int, out: Path, seed: int, profile: str | None) -> list[Rebuild]:
+def bench(n: int, out: Path, seed: int, profile: list[str], show_written: bool = False) -> list[Rebuild]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -161,7 +161,7 @@ def bench(n: int, out: Path, seed: int, profile: str | None) -> list[Rebuild]:
 
     def run(label: str, cfg=None) -> None:
         before = _html_times(site) if site.exists() else {}
-        profiler = cProfile.Profile() if profile == label else None
+        profiler = cProfile.Profile() if label in profile else None
         start = time.perf_counter()
         if profiler:
             profiler.enable()
@@ -177,6 +177,9 @@ def bench(n: int, out: Path, seed: int, profile: str | None) -> list[Rebuild]:
             f"  N={n:>6} {label:<10} {seconds:7.2f} s  {written:>6} pages written, {removed} removed",
             flush=True,
         )
+        if show_written and label != "full":
+            for path in sorted(p for p, t in after.items() if before.get(p) != t):
+                print(f"    written: {os.path.relpath(path, site)}")
         if profiler:
             stream = io.StringIO()
             stats = pstats.Stats(profiler, stream=stream)
@@ -199,14 +202,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=REPO / ".bench", help="work directory (default .bench/)")
-    parser.add_argument("--profile", metavar="LABEL", help="print a cProfile of one rebuild (e.g. body)")
+    parser.add_argument(
+        "--profile", metavar="LABEL", nargs="*", default=[], help="print a cProfile of these rebuilds (e.g. body)"
+    )
+    parser.add_argument("--written", action="store_true", help="list the HTML files each rebuild wrote")
     args = parser.parse_args(argv)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s %(message)s")
     table = []
     for n in args.sizes:
         print(f"N = {n}", flush=True)
-        table.append((n, bench(n, args.out, args.seed, args.profile)))
+        table.append((n, bench(n, args.out, args.seed, args.profile, args.written)))
     print("\n| N | rebuild | seconds | pages written | pages removed |")
     print("|---:|---|---:|---:|---:|")
     for n, results in table:
