@@ -526,7 +526,10 @@ class DependencyTracker:
     bases: BaseLog = field(default_factory=lambda: BaseLog())
     recording: bool = False  # queries are recorded only for site builds (not the CLI)
     built: bool = False  # a build completed in this process, so its outputs are on disk
-    sources: dict[str, str] = field(default_factory=dict)  # generated src_uri -> its Markdown
+    # Generated src_uri -> its Markdown, or for a generated file that is not a page its content.
+    sources: dict[str, str] = field(default_factory=dict)
+    # Generated page src_uri -> (its listing's Markdown, `pages.long_listing.split_listing` of it).
+    splits: dict[str, tuple[str, Any]] = field(default_factory=dict)
     outputs: set[str] = field(default_factory=set)  # every output file of the last build
     redirects: dict[str, str] = field(default_factory=dict)  # alias redirect path -> its HTML
     graph_json: str | None = None  # the global graph's JSON as the last build wrote it

@@ -17,7 +17,7 @@ Event plan (MkDocs 1.6 order):
 - on_page_markdown: tells the Markdown extensions which note is rendering.
 - on_env: the second rendering phase: every page is rendered, so link placeholders become links.
 - on_post_build: logs the diagnostics and the timings, writes the optional report and index file,
-  minifies our script and stylesheet in the site (theme.py).
+  minifies our script and stylesheet in the site (theme.py) unless done already.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from .config import VaultConfig
 from .navcache import OVERRIDES, add_theme_loader
 from .site import NoteFiles, SiteBuilder
 from .templatecache import TemplateCodeCache
-from .theme import minify_own_assets, supply_theme
+from .theme import OwnAssets, supply_theme
 
 log = get_plugin_logger(__name__)
 
@@ -55,6 +55,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._started = 0.0
         self._templates = TemplateCodeCache()  # kept across serve rebuilds, like the plugin
         self._note_files = NoteFiles()
+        self._assets = OwnAssets()  # our script and stylesheet, minified in the site once
         self.command: str | None = None  # set by on_startup; None when MkDocs did not call it
         self.vault_dir = ""  # the vault: the docs_dir of mkdocs.yml
         self._empty_dir: str | None = None  # the docs_dir MkDocs is given (see on_config)
@@ -174,7 +175,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         assert self.state is not None and self.site is not None
         self.site.finish_build()
         self.site.post_build()
-        minify_own_assets(config)
+        self._assets.minify(config)
         state = self.state
         state.diagnostics.log_to(log)
         warnings = state.diagnostics.count("warning") + state.diagnostics.count("error")

@@ -124,6 +124,9 @@ class SiteBuilder:
         self.note_of_uri: dict[str, str] = {}  # MkDocs src_uri -> vault note path
         self.generated: dict[str, tuple[str, str]] = {}  # src_uri -> (title, markdown)
         self._generated_html: dict[str, str] = {}  # src_uri -> HTML put in after rendering
+        # src_uri -> content of the generated files that are not pages (whole long listings, the
+        # explorer's tree): a serve rebuild writes only those that changed (`_plan_rebuild`).
+        self._data_files: dict[str, str] = {}
         self._page_view: str | None = None  # the content shown, while search reads another
         self.sections: list[tuple[str, str]] = []  # (title, src_uri) of the top-level section pages
         self.home_uri = "index.md"
@@ -184,6 +187,7 @@ class SiteBuilder:
                 files.remove(file)  # our template folder is also a Python package
         self.note_of_uri.clear()
         self.generated.clear()
+        self._data_files.clear()
         root = str(state.root)  # os.path, not pathlib: 10,000 joins per rebuild add up
         wanted = []
         for path in state.decision.notes:
@@ -209,14 +213,23 @@ class SiteBuilder:
             file.abs_src_path = os.path.join(root, path)
             file.vault_path, file.vault_root, file.diagnostics = path, root, state.diagnostics
             files.append(file)
+        splits = state.tracker.splits if self.rebuilds else {}
+        kept_splits = {}
         for uri, (title, markdown) in self._listings().items():
-            # A long listing shows its first rows; the whole of it is a file fetched on request.
-            split = split_listing(uri, markdown)
+            # A long listing shows its first rows; the whole of it is a file fetched on request. A
+            # serve rebuild reuses the last build's cut of a listing that did not change (most do not).
+            known = splits.get(uri)
+            split = known[1] if known is not None and known[0] == markdown else split_listing(uri, markdown)
+            if self.rebuilds:
+                kept_splits[uri] = (markdown, split)
             if split is not None:
                 markdown = split.page
-                files.append(File.generated(self.config, whole_listing_uri(uri), content=split.whole))
+                whole = self._data_files[whole_listing_uri(uri)] = split.whole
+                files.append(File.generated(self.config, whole_listing_uri(uri), content=whole))
             self.generated[uri] = (title, markdown)
             files.append(File.generated(self.config, uri, content=markdown))
+        if self.rebuilds:
+            state.tracker.splits = kept_splits
         self._generated_files(files)  # pages/: non-page files the generated pages read (graph JSON)
         self._plan_rebuild(files)
         return files
@@ -319,7 +332,10 @@ class SiteBuilder:
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(self.config, uri, content=content()))
+            text = content()
+            if uri == EXPLORER_JSON_URI:
+                self._data_files[uri] = text
+            files.append(File.generated(self.config, uri, content=text))
 
     # -- incremental rebuilds (incremental.py) ------------------------------------------------------
     def _site_key(self) -> tuple:
@@ -397,6 +413,12 @@ class SiteBuilder:
                 # The global graph (a megabyte at 10,000 notes) is written again only when it changed.
                 graph = self.site_pages.graph_json()
                 if not plan.full and tracker.graph_json == graph:
+                    file.is_modified = _OutputMissing(file.abs_dest_path)  # type: ignore[method-assign]
+            elif file.src_uri in self._data_files and self.rebuilds:
+                # The other files we generate (the whole long listings, the explorer's tree): MkDocs
+                # writes a generated file on every build; an unchanged one is left as it is.
+                content = sources[file.src_uri] = self._data_files[file.src_uri]
+                if not plan.full and tracker.sources.get(file.src_uri) == content:
                     file.is_modified = _OutputMissing(file.abs_dest_path)  # type: ignore[method-assign]
         self._pending = (site_key, sources, {f.abs_dest_path for f in files if f.abs_dest_path}, plan)
 
@@ -497,6 +519,7 @@ class SiteBuilder:
             self.dataview_runner.forget()  # its query context holds every page object
         self.generated.clear()
         self._generated_html.clear()
+        self._data_files.clear()
         self.note_of_uri.clear()
         self.nav_cache = NavCache()
 

@@ -62,17 +62,31 @@ def supply_theme(config: MkDocsConfig) -> None:
         config.theme["palette"] = [dict(option) for option in SYSTEM_PALETTE]
 
 
-def minify_own_assets(config: MkDocsConfig) -> None:
-    """Minify our script and stylesheet where the build copied them into the site (a site whose
-    `custom_dir` replaces one of them gets its own file minified too; minifying twice changes nothing,
-    so a `serve` rebuild that did not copy the file again is no harm)."""
-    site_dir = Path(config.site_dir)
-    for name in OWN_ASSETS:
-        out = site_dir / name
-        try:
-            text = out.read_text(encoding="utf-8")
-        except (FileNotFoundError, UnicodeDecodeError):
-            continue
-        small = rcssmin.cssmin(text) if name.endswith(".css") else rjsmin.jsmin(text)
-        if small != text:
-            out.write_text(small, encoding="utf-8")
+class OwnAssets:
+    """Minifies our script and stylesheet where the build copied them into the site (a site whose
+    `custom_dir` replaces one of them gets its own file minified too). Kept by the plugin across
+    `serve` rebuilds: a file as this left it (same size and time) is not read and minified again."""
+
+    def __init__(self) -> None:
+        self._done: dict[Path, tuple[int, int]] = {}  # output file -> (mtime ns, size) once minified
+
+    def minify(self, config: MkDocsConfig) -> None:
+        site_dir = Path(config.site_dir)
+        for name in OWN_ASSETS:
+            out = site_dir / name
+            try:
+                seen = out.stat()
+            except OSError:
+                continue
+            if self._done.get(out) == (seen.st_mtime_ns, seen.st_size):
+                continue  # not copied again since: minified already
+            try:
+                text = out.read_text(encoding="utf-8")
+            except (FileNotFoundError, UnicodeDecodeError):
+                continue
+            small = rcssmin.cssmin(text) if name.endswith(".css") else rjsmin.jsmin(text)
+            if small != text:
+                out.write_text(small, encoding="utf-8")
+            seen = out.stat()
+            self._done[out] = (seen.st_mtime_ns, seen.st_size)
+
