@@ -72,20 +72,25 @@ def _assert_caches_fresh(pages: PageSet, con) -> None:
         assert index.members == again.members, key
 
 
-def _assert_same_as_full_build(state: VaultState) -> None:
-    # The index, updated note by note, holds the rows a full build gives.
-    fresh = connect()
-    build_index(fresh, state.builder(), state.published_notes())
-    assert _index_rows(state.con) == _index_rows(fresh)
-    updated = pages_for_state(state)
+def fresh_pages(state: VaultState) -> PageSet:
+    """The page objects a full build gives for the state's vault as it is now."""
     resolver = state.resolver
-    full = build_pages(
+    return build_pages(
         state.vault.notes,
         state.decision.notes,
         tz=state.clock.tz,
         resolve=lambda target, source: resolver.resolve(target, source).path,
         private_keys=state.options.private_keys,
     )
+
+
+def _assert_same_as_full_build(state: VaultState) -> None:
+    # The index, updated note by note, holds the rows a full build gives.
+    fresh = connect()
+    build_index(fresh, state.builder(), state.published_notes())
+    assert _index_rows(state.con) == _index_rows(fresh)
+    updated = pages_for_state(state)
+    full = fresh_pages(state)
     assert list(updated.pages) == list(full.pages)
     for path, page in full.pages.items():
         assert updated.pages[path] == page, path

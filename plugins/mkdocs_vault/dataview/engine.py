@@ -46,6 +46,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import kept as kept_results
 from . import narrowing
 from .evaluate import Context, EvalError, Settings
 from .pages import PageSet
@@ -397,14 +398,7 @@ def _execute_core(
                     errors.append(e.message)
             _fail_if_all(errors, len(rows), "sort", query.position(step.keys[0].expr.pos))
 
-            def cmp(a: tuple[list[Any], _Row], b: tuple[list[Any], _Row], keys: list = step.keys) -> int:
-                for i, key in enumerate(keys):
-                    c = ev.compare(a[0][i], b[0][i])
-                    if c:
-                        return -c if key.descending else c
-                return 0
-
-            order = _plain_order(tagged, step.keys) or functools.cmp_to_key(cmp)
+            order = _sort_order(tagged, step.keys, ev)
             top = _constant_limit(steps[n + 1], ev) if n + 1 < len(steps) else None
             if top is not None and top < len(tagged):
                 # SORT then LIMIT k: the k first rows in sorted order, in about n comparisons instead
@@ -477,6 +471,20 @@ def _where(query: Query, step: WhereStep, rows: list[_Row], ev: Context) -> tupl
         except EvalError as e:
             errors.append(e.message)
     return kept, errors
+
+
+def _sort_order(tagged: list[tuple[list[Any], Any]], keys: list[Any], ev: Context) -> Any:
+    """The sort key a SORT with `keys` orders (values, row) pairs by: `_plain_order` where it applies,
+    else Dataview's comparison, key by key."""
+
+    def cmp(a: tuple[list[Any], Any], b: tuple[list[Any], Any]) -> int:
+        for i, key in enumerate(keys):
+            c = ev.compare(a[0][i], b[0][i])
+            if c:
+                return -c if key.descending else c
+        return 0
+
+    return _plain_order(tagged, keys) or functools.cmp_to_key(cmp)
 
 
 def _plain_order(tagged: list[tuple[list[Any], _Row]], keys: list[Any]) -> Any:
@@ -811,13 +819,86 @@ def _run_shared(query: Query, origin: str, ctx: QueryContext) -> Result:
             raise found[0].with_traceback(None)
         return found[0]
     try:
-        result = run_parsed(query, shared, ctx)
+        # Under `mkdocs serve` (a recorder), kept across rebuilds and updated for the changed pages
+        # where the query's shape allows (`kept.py`): a whole-vault result changes with every edit.
+        kept = _run_kept(query, shared, ctx) if recorder is not None else None
+        result = kept[0] if kept is not None else run_parsed(query, shared, ctx)
     except Exception as e:  # a query that fails, fails alike on every page: once, with one record
         cache[key] = (e, recorder)
         raise
     result.shared = shared
     cache[key] = (result, recorder)
     return result
+
+
+def _run_kept(query: Query, origin: str, ctx: QueryContext) -> tuple[Result, kept_results.KeptResult] | None:
+    """The result of the page-independent `query` run as `origin` (its shared origin), computed from
+    the last one kept for it where the page set says which pages changed since; None when the query
+    must run the engine's way (then nothing is kept for it). Records what it read, as the engine does.
+    """
+    if not kept_results.keepable(query):
+        return None
+    pages = ctx.pages
+    store = pages.__dict__.setdefault("_kept_results", {})
+    clock = (ctx.now, ctx.tz, ctx.id_column)
+    kept: kept_results.KeptResult | None = store.pop((query.text, origin), None)
+    paths = select_paths(query.source, ctx, origin)
+    changed = pages.changed_since(kept.revision) if kept is not None and kept.clock == clock else None
+    if kept is None or changed is None:
+        rows: dict[str, list[tuple[list[Any], Any]]] = {}
+        todo: AbstractSet[str] = paths
+    else:
+        rows = kept.rows
+        todo = changed | (paths ^ kept.paths)  # (a FROM of links: notes a changed note links to)
+    settings = _settings(ctx, origin)
+    followed: list[str] = []
+
+    def resolve(path: str) -> Any:
+        followed.append(path)
+        return None
+
+    def normalize(path: str) -> str:
+        followed.append(path)
+        return settings.normalize(path)
+
+    # A link followed makes a row depend on another page, and a link resolved (compared) on the names
+    # of the vault: either is detected while the rows are evaluated, and the query runs the engine's
+    # way (which records what it followed). The sort resolves links again whole, every time.
+    ev = Context(Settings(settings.now, settings.tz, resolve, normalize), {"this": _this_page(ctx, origin)})
+    for step in query.steps:
+        ev.fold_this(getattr(step, "expr", None))
+    for f in query.fields:
+        ev.fold_this(f.expr)
+    try:
+        for path in todo:
+            rows.pop(path, None)
+            if path in paths:
+                found = kept_results.page_rows(query, pages.pages[path], ev)
+                if found:
+                    rows[path] = found
+            if followed or ev.notices:
+                raise kept_results.Unkeepable
+    except Exception:  # noqa: BLE001 - Unkeepable, an EvalError, or any failure: the engine's way
+        return None
+    recorder = ctx.recorder
+    if recorder is not None:
+        recorder.query(origin, query, paths)
+        recorder.narrow(origin, rows.keys())
+    tagged = [row for path in in_vault_order(rows.keys(), ctx) for row in rows[path]]
+    sort = query.steps[-1] if query.steps and isinstance(query.steps[-1], SortStep) else None
+    if sort is not None:
+        tagged = sorted(tagged, key=_sort_order(tagged, sort.keys, ev))
+    shown = [row for _, row in tagged]
+    result = kept_results.KeptResult(pages.revision, clock, paths, rows, len(todo))
+    store[(query.text, origin)] = result
+    if query.type == "table":
+        headers = ([ctx.id_column] if query.show_id else []) + [f.name for f in query.fields]
+        return Result("table", headers=headers, rows=shown, show_id=query.show_id, count=len(shown)), result
+    if query.type == "list":
+        show_id = query.show_id and bool(query.fields)
+        return Result("list", items=shown, show_id=show_id, count=len(shown)), result
+    tasks = _nest_tasks(shown)
+    return Result("task", tasks=tasks, count=len(tasks)), result
 
 
 @functools.lru_cache(maxsize=4096)

@@ -433,6 +433,36 @@ class PageSet:
     def get(self, path: str) -> dict[str, Any] | None:
         return self.pages.get(path)
 
+    # -- what changed since: for results kept across serve rebuilds (`dataview.kept`) --------------
+    _CHANGES_KEPT = 32  # updates remembered; a result older than that is computed anew
+
+    @property
+    def revision(self) -> int:
+        """How many times `update_pages` has changed this page set."""
+        return self.__dict__.get("_revision", 0)
+
+    def record_change(self, paths: Iterable[str]) -> None:
+        """`update_pages` changed (rebuilt, removed, or refreshed the inlinks of) the pages `paths`."""
+        revision = self.revision + 1
+        log = self.__dict__.setdefault("_changes", [])
+        log.append((revision, frozenset(paths)))
+        del log[: -self._CHANGES_KEPT]
+        self.__dict__["_revision"] = revision
+
+    def changed_since(self, revision: int) -> set[str] | None:
+        """Every page changed after `revision` (a value of `revision`); None when that is no longer
+        known (too long ago)."""
+        if revision == self.revision:
+            return set()
+        log = self.__dict__.get("_changes", [])
+        if revision > self.revision or not log or log[0][0] > revision + 1:
+            return None
+        out: set[str] = set()
+        for at, paths in log:
+            if at > revision:
+                out |= paths
+        return out
+
 
 def eq_key(value: Any) -> tuple | None:
     """A hashable key such that equal keys mean Dataview-equal scalars (None: not a keyable scalar)."""
@@ -565,6 +595,7 @@ def update_pages(
     # Every other page is as it was but for its `file.inlinks`: the row indexes (`narrowing.RowIndex`)
     # refile these pages, and the touched ones (an index may read `file.inlinks`).
     refiled = departed | fresh.keys() | touched
+    pageset.record_change(refiled)
     for index in pageset.__dict__.get("_row_indexes", {}).values():
         index.update(pageset.pages, refiled)
     # The FROM results and the page-independent results (`engine.page_independent`): computed again
