@@ -542,6 +542,11 @@ class DependencyTracker:
     # Shared origin -> query text of each page-independent result the pages show only as a placeholder
     # (its rows in a results file): a change to its rows rewrites that file, not the pages.
     placeholders: dict[str, str] = field(default_factory=dict)
+    # What the long shared results' files are made of, kept while no link can render differently
+    # (`keep_rendered`): their rows' HTML (shared origin -> `dataview.render.RowHtml`), and their
+    # links as fixed for the results folder (placeholder -> link).
+    row_html: dict[str, Any] = field(default_factory=dict)
+    fixed_links: dict[str, str] = field(default_factory=dict)
     # Set by `VaultState.refresh` for the pages' planning:
     changed: set[str] = field(default_factory=set)  # notes and files read again, added or removed
     link_changes: dict[str, frozenset[str]] = field(default_factory=dict)  # source -> old | new targets
@@ -550,6 +555,16 @@ class DependencyTracker:
     # The last build's generated pages and what they were made from, for `listings_unchanged`.
     inputs: dict[str, tuple] = field(default_factory=dict)  # note path -> listing_inputs
     listings: Any = None  # whatever the site keeps of them (site.py)
+
+    def keep_rendered(self, full: bool) -> None:
+        """A build begins: drop the kept rows' HTML and fixed links when a link may now render
+        differently (a full build, names resolving anew, a note published, unpublished or moved, a
+        file other than a note read again)."""
+        if full or self.names_changed or self.flipped or self.moved or any(
+            not path.endswith(".md") for path in self.changed
+        ):
+            self.row_html.clear()
+            self.fixed_links.clear()
 
     @property
     def links(self) -> LinkGraph:

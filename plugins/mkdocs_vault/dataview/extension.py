@@ -40,7 +40,7 @@ from .engine import QueryContext, Result, run_query, shared_origin_of
 from .fields import BracketFieldProcessor, LineFieldProcessor
 from .markup import MarkdownText
 from .parser import DQLError, parse_expression
-from .render import EmbedHtml, ImageHtml, LinkHtml, render_result, render_unsupported
+from .render import EmbedHtml, ImageHtml, LinkHtml, RowHtml, render_result, render_unsupported
 from .settings import DataviewSettings
 from .values import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT
 
@@ -88,6 +88,9 @@ class DataviewRunner:
         # Shared origins of the long results whose rows no edit since the last build can have changed
         # (the host's, from its query log): a page showing one gets its placeholder without running it.
         self.kept_placeholders: set[str] = set()
+        # Shared origin -> its rows' HTML (`render.RowHtml`), when the host keeps them across serve
+        # rebuilds for long shared results (and drops them when links may render differently).
+        self.row_html: dict[str, RowHtml] | None = None
         self._shared_html: dict[int, tuple[Result, str]] = {}  # id(result) -> (result, its HTML)
         if self.settings is not None:
             self.date_format = self.settings.date_format
@@ -177,7 +180,7 @@ class DataviewRunner:
             return False
         return True
 
-    def _render(self, result: Result, resolve_text: Callable[[str], str]) -> str:
+    def _render(self, result: Result, resolve_text: Callable[[str], str], rows: RowHtml | None = None) -> str:
         """The HTML of one result, with this build's settings."""
         return render_result(
             result,
@@ -190,6 +193,7 @@ class DataviewRunner:
             self.markup,
             self.image_html,
             self.embed_html,
+            rows,
         )
 
     def shared_result(self, query: str, shared: str) -> bool:
@@ -218,6 +222,10 @@ class DataviewRunner:
         self.shared_shown[result.shared] = (query, first is not None)
         if first is None:
             return self._render(result, resolve_text)
+        rows = None
+        if self.row_html is not None:  # the host keeps rows' HTML across serve rebuilds
+            rows = self.row_html.setdefault(result.shared, RowHtml())
+            rows.start((self.date_format, self.datetime_format, self.as_of, repr(self.settings)))
         name = results_name(result.shared)
         total = f"{result.count:,}"
         # The first rows' file lives beside the whole result's: its link to it is just the name.
@@ -227,7 +235,7 @@ class DataviewRunner:
         )
         # Its notices go with its rows: the placeholder stays the same.
         notices = "".join(f'<p class="vault-notice"><em>{escape(n)}</em></p>' for n in result.notices)
-        whole, first_html = self._render(result, resolve_text), self._render(first, resolve_text) + more
+        whole, first_html = self._render(result, resolve_text, rows), self._render(first, resolve_text, rows) + more
         self.shared_pages[name] = (whole + notices, first_html + notices)
         return _placeholder(name)
 

@@ -48,6 +48,37 @@ def null_text(render_null_as: str) -> str:
     return _MD_ESCAPE.sub(r"\1", render_null_as)
 
 
+class RowHtml:
+    """The HTML of a result's rows (table rows, list items, top-level tasks) kept from one render to the
+    next, by row object: a page-independent result kept across serve rebuilds (`kept.py`) shows the
+    same row objects wherever its pages did not change, and renders only the others. Each entry holds
+    its row, so no other object can take its id. The host drops it all when links may render
+    differently (a note published, unpublished or moved, names resolving anew); a row showing an
+    embed or an image (other files' content or state) is never kept."""
+
+    def __init__(self) -> None:
+        self.key: tuple = ()  # the render settings the rows were rendered with
+        self._last: dict[int, tuple[Any, str]] = {}
+        self._now: dict[int, tuple[Any, str]] = {}
+        self.rendered = 0  # rows rendered (not found) since `start` (for the tests)
+
+    def start(self, key: tuple) -> None:
+        """A new render of the result: keep the rows the last one showed (and no others)."""
+        self._last, self._now = (self._now or self._last) if key == self.key else {}, {}
+        self.key, self.rendered = key, 0
+
+    def get(self, row: Any) -> str | None:
+        found = self._now.get(id(row)) or self._last.get(id(row))
+        if found is None or found[0] is not row:
+            return None
+        self._now[id(row)] = found
+        return found[1]
+
+    def put(self, row: Any, html: str) -> None:
+        self._now[id(row)] = (row, html)
+        self.rendered += 1
+
+
 class Renderer:
     """Renders values and results; one per page (it carries the page's link and format settings)."""
 
@@ -61,8 +92,15 @@ class Renderer:
         markup: MarkdownText | None = None,
         image_html: ImageHtml | None = None,
         embed_html: EmbedHtml | None = None,
+        rows: RowHtml | None = None,
     ) -> None:
         self.link_html = link_html
+        self.rows = rows
+        self._embedded = False  # an embed or an image was rendered (`_row`: the row is not kept)
+        if rows is not None and image_html is not None:
+            image_html = self._watch(image_html)
+        if rows is not None and embed_html is not None:
+            embed_html = self._watch(embed_html)
         self.image_html = image_html
         self.embed_html = embed_html
         self.resolve_text = resolve_text or (lambda target: target)
@@ -74,6 +112,27 @@ class Renderer:
             self.null_html = markup.render(settings.render_null_as, [])
         else:
             self.null_html = escape(null_text(settings.render_null_as))
+
+    def _watch(self, shows: Callable[..., str]) -> Callable[..., str]:
+        def watched(*args: Any) -> str:
+            self._embedded = True
+            return shows(*args)
+
+        return watched
+
+    def _row(self, row: Any, make: Callable[[Any], str]) -> str:
+        """`make(row)`, or the HTML `self.rows` kept for this row object."""
+        rows = self.rows
+        if rows is None:
+            return make(row)
+        found = rows.get(row)
+        if found is not None:
+            return found
+        self._embedded = False
+        html = make(row)
+        if not self._embedded:
+            rows.put(row, html)
+        return html
 
     # ------------------------------------------------------------------------------------- values
     def link(self, lk: Link) -> str:
@@ -219,10 +278,7 @@ class Renderer:
         for i, h in enumerate(result.headers):
             count = self.count(len(result.rows)) if i == 0 else ""
             head.append(f'<th class="table-view-th"><span>{escape(h)}</span>{count}</th>')
-        body = []
-        for row in result.rows:
-            cells = "".join(f"<td>{self.value(v)}</td>" for v in row)
-            body.append(f"<tr>{cells}</tr>")
+        body = [self._row(row, self._table_row) for row in result.rows]
         return (
             '<table class="dataview table-view-table"><thead class="table-view-thead">'
             f'<tr class="table-view-tr-header">{"".join(head)}</tr></thead>'
@@ -230,16 +286,20 @@ class Renderer:
             + ("" if result.rows else self.empty("table"))
         )
 
+    def _table_row(self, row: list[Any]) -> str:
+        cells = "".join(f"<td>{self.value(v)}</td>" for v in row)
+        return f"<tr>{cells}</tr>"
+
     def list(self, result: Result) -> str:
         if not result.items:
             return self.empty("list")
-        items = []
-        for item in result.items:
+
+        def item_html(item: Any) -> str:
             if result.show_id and isinstance(item, list) and len(item) == 2:
-                body = f"{self.value(item[0])}: {self.value(item[1])}"
-            else:
-                body = self.value(item)
-            items.append(f"<li>{body}</li>")
+                return f"<li>{self.value(item[0])}: {self.value(item[1])}</li>"
+            return f"<li>{self.value(item)}</li>"
+
+        items = [self._row(item, item_html) for item in result.items]
         return f'<ul class="dataview list-view-ul">{"".join(items)}</ul>'
 
     def _task_item(self, task: dict[str, Any], top: bool) -> str:
@@ -268,8 +328,11 @@ class Renderer:
             )
         return f"<li{cls}{data}>{inner}{sub}</li>"
 
+    def _top_task(self, task: dict[str, Any]) -> str:
+        return self._task_item(task, True)
+
     def _task_list(self, tasks: list[dict[str, Any]]) -> str:
-        return '<ul class="contains-task-list">' + "".join(self._task_item(t, True) for t in tasks) + "</ul>"
+        return '<ul class="contains-task-list">' + "".join(self._row(t, self._top_task) for t in tasks) + "</ul>"
 
     def _task_groups(self, groups: list[tuple[Any, Any]]) -> str:
         """Dataview's task grouping: each key an `<h4>` with its count, its rows in a `result-group`."""
@@ -343,11 +406,13 @@ def render_result(
     markup: MarkdownText | None = None,
     image_html: ImageHtml | None = None,
     embed_html: EmbedHtml | None = None,
+    rows: RowHtml | None = None,
 ) -> str:
     """HTML for one query block (or inline query) result; `as_of` adds an "as of <date>" line. With
-    `markup`, strings show as Dataview shows them (Markdown, sanitized)."""
+    `markup`, strings show as Dataview shows them (Markdown, sanitized). With `rows`, the rows' HTML
+    kept from the last render of the same result is reused where the row objects are the same."""
     html = Renderer(
-        link_html, resolve_text, date_format, datetime_format, settings, markup, image_html, embed_html
+        link_html, resolve_text, date_format, datetime_format, settings, markup, image_html, embed_html, rows
     ).result(result)
     if as_of is not None and result.type not in ("inline", "error"):
         day = dt.datetime(as_of.year, as_of.month, as_of.day)

@@ -891,18 +891,36 @@ def relative_url(target: str, page: str) -> str:
     return quote(rel, safe=_URL_SAFE)
 
 
-def fix_links(page_html: str, page_path: str, ctx: LinkContext, page_url: str | None = None) -> str:
+def fix_links(
+    page_html: str,
+    page_path: str,
+    ctx: LinkContext,
+    page_url: str | None = None,
+    known: dict[str, str] | None = None,
+) -> str:
     """Phase 2: turn the placeholders in one page's HTML into real links and media sources.
 
     `page_path` is the vault path of the note the page shows (its URL comes from `ctx.url_of`, unless
     `page_url` is given, as it must be for generated pages).
     A target whose URL is unknown, or a heading no longer found, degrades gracefully: the words
     stay as plain text, or the link goes to the page without the fragment (and is reported).
+    `known`: the links fixed before for pages in the same folder, by placeholder, which the caller
+    keeps while no URL and no published state changes (only links without a fragment go there).
     """
     if page_url is None:  # generated pages have no vault path: the caller passes their URL
         page_url = ctx.url_of(page_path) or ""
 
     def link(m: re.Match[str]) -> str:
+        if known is not None:
+            found = known.get(m.group(0))
+            if found is None:
+                found = fixed(m)
+                if "data-subpath=" not in m.group(1):  # (an anchor depends on the target's text)
+                    known[m.group(0)] = found
+            return found
+        return fixed(m)
+
+    def fixed(m: re.Match[str]) -> str:
         attrs = {k: html.unescape(v) for k, v in _ATTRS.findall(m.group(1))}
         inner = m.group(2)
         target = attrs.get("data-target", "")

@@ -287,11 +287,12 @@ def write_shared_results(site: RenderingSite, site_dir: str, outputs: set[str]) 
         tracker.queries.forget([shared])
     for name in needed:
         written |= {os.path.abspath(os.path.join(folder, f"{name}{end}")) for end in (".html", ".first.html")}
+    known = tracker.fixed_links if tracker.recording else None  # kept across serve rebuilds
     for name, (whole, first) in runner.shared_pages.items():
         if name not in needed:
             continue  # (run again for a rebuild that removed every page showing it)
         url = f"{SHARED_RESULTS}{name}.html"
-        content = fix_links(whole, "", site.link_context, page_url=url)
+        content = fix_links(whole, "", site.link_context, page_url=url, known=known)
         css = relative_url("assets/stylesheets/vault.css", url)
         document = (
             '<!doctype html>\n<html><head><meta charset="utf-8">'
@@ -300,7 +301,7 @@ def write_shared_results(site: RenderingSite, site_dir: str, outputs: set[str]) 
             f'<body><div class="vault-dataview">{content}</div></body></html>\n'
         )
         # The fragment's links are relative to the folder too: the script makes them absolute.
-        fragment = fix_links(first, "", site.link_context, page_url=url) + "\n"
+        fragment = fix_links(first, "", site.link_context, page_url=url, known=known) + "\n"
         os.makedirs(folder, exist_ok=True)
         _write_if_changed(os.path.join(folder, f"{name}.html"), document)
         _write_if_changed(os.path.join(folder, f"{name}.first.html"), fragment)

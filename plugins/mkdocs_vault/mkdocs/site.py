@@ -379,6 +379,9 @@ class SiteBuilder:
         tracker.built = False  # until this build completes (finish_build)
         tracker.queries.start_build()
         tracker.bases.start_build()
+        if self.rebuilds and self.dataview_runner is not None:
+            tracker.keep_rendered(plan.full)
+            self.dataview_runner.row_html = tracker.row_html
         if plan.full:
             tracker.queries.clear()
             tracker.bases.clear()
