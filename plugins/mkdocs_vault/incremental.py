@@ -137,6 +137,8 @@ class QueryLog:
         # Page -> the page-independent results it shows (their shared origins, which hold the records).
         self.shown: dict[str, set[str]] = {}
         self._fresh: set[str] = set()  # origins that recorded something in the current build
+        # (query type, text) -> the inverse of its first WHERE as the last `affected` used it.
+        self._inverses: dict[tuple[str, str], _KeptInverse] = {}
 
     def start_build(self) -> None:
         """A build begins: a page's first record in it replaces what the page recorded before."""
@@ -170,13 +172,17 @@ class QueryLog:
     # -- upkeep -------------------------------------------------------------------------------------------
     def forget(self, origins: Iterable[str]) -> None:
         """Drop what `origins` read: they are about to render again and record it anew."""
+        origins = list(origins)
         for origin in origins:
             self.derefs.pop(origin, None)
             self.records.pop(origin, None)
             self.shown.pop(origin, None)
+        for kept in self._inverses.values():
+            kept.stale.update(origins)
 
     def clear(self) -> None:
         self._fresh.clear()
+        self._inverses.clear()
         self.records.clear()
         self.derefs.clear()
         self.shown.clear()
@@ -196,17 +202,18 @@ class QueryLog:
         return records, derefs
 
     # -- the question ---------------------------------------------------------------------------------------
-    def affected(self, changed: set[str], ctx: Any) -> set[str]:
+    def affected(self, changed: set[str], ctx: Any, keep: bool = False) -> set[str]:
         """Pages whose query results may differ because the page objects of `changed` did.
 
         `ctx` is the new build's `QueryContext`. A page is affected when a changed path was among the
         rows or followed links it recorded, or when a changed note now passes a query's FROM and its
         leading WHEREs (evaluated for that note only, with the page as `this`). The answer names the
         shared origins of page-independent results that may differ too, not the pages showing them
-        (`showing`): whether those render again depends on how they show them.
+        (`showing`): whether those render again depends on how they show them. `keep`: no link
+        resolves differently since the last call (no names, publish flips or moves), so the inverses
+        of the templates' first WHEREs it made then are updated rather than made anew.
         """
         from .dataview.engine import leading_wheres, row_context
-        from .dataview.narrowing import Inverse
         from .dataview.values import truthy
 
         out = {origin for origin, seen in self.derefs.items() if not seen.isdisjoint(changed)}
@@ -226,14 +233,16 @@ class QueryLog:
         # template is asked once which of its pages a changed note can enter (`_Template`).
         templates: dict[tuple[str, str], _Template] = {}
         for origin, records in self.records.items():
-            if origin in out:
-                continue
             for record in records:
                 query = record.query
                 found = templates.get((query.type, query.text))
                 if found is None:
                     found = templates[(query.type, query.text)] = _Template(query)
-                found.records.append((origin, record))
+                found.origins.add(origin)
+                if origin not in out:
+                    found.records.append((origin, record))
+        if not keep:
+            self._inverses.clear()
         evs: dict[str, Any] = {}
 
         def context_of(origin: str) -> Any:
@@ -242,7 +251,7 @@ class QueryLog:
                 ev = evs[origin] = row_context(quiet, origin)
             return ev
 
-        for template in templates.values():
+        for key, template in templates.items():
             query = template.query
             lead = query.steps[: leading_wheres(query)]
             kind = "task" if query.type == "task" else "page"
@@ -272,7 +281,7 @@ class QueryLog:
                     # rows (`dataview.narrowing`; the same indexes, updated for this build), and the
                     # pages whose candidates can hold it are looked up by its keys.
                     if inverse is None:
-                        inverse = Inverse(lead[0].expr, kind, quiet, by_origin, context_of)
+                        inverse = self._inverse(key, lead[0].expr, kind, quiet, template.origins, context_of)
                     entering &= inverse.origins_of(c)
                 for origin in entering:
                     for record in by_origin[origin]:
@@ -284,13 +293,45 @@ class QueryLog:
                             break
         return out
 
+    def _inverse(
+        self, key: tuple[str, str], where: Any, kind: str, ctx: Any, origins: set[str], context_of: Callable
+    ) -> Any:
+        """The inverse of a template's first WHERE over the pages running it (`narrowing.Inverse`): the
+        last call's, with the pages filed anew whose page changed since (the page set says which) or
+        which recorded anew; made anew when there is none to update."""
+        from .dataview.narrowing import Inverse
+
+        pages = ctx.pages
+        kept = self._inverses.get(key)
+        changed = pages.changed_since(kept.revision) if kept is not None and kept.pages is pages else None
+        if kept is None or changed is None or kept.where is not where:
+            inverse = Inverse(where, kind, ctx, origins, context_of)
+        else:
+            inverse = kept.inverse
+            inverse.refresh(ctx, origins, kept.stale | changed, context_of)
+        self._inverses[key] = _KeptInverse(inverse, where, pages, pages.revision)
+        return inverse
+
+
+@dataclass
+class _KeptInverse:
+    """A template's `narrowing.Inverse` as of a page set revision, and the pages that recorded anew
+    since (`QueryLog.forget`)."""
+
+    inverse: Any
+    where: Any
+    pages: Any
+    revision: int
+    stale: set[str] = field(default_factory=set)
+
 
 @dataclass
 class _Template:
-    """One query text and the pages that ran it (each (origin, record))."""
+    """One query text, the pages that ran it, and (origin, record) for those still to ask."""
 
     query: Any
     records: list[tuple[str, QueryRecord]] = field(default_factory=list)
+    origins: set[str] = field(default_factory=set)
 
 
 def _select_page_by_page(
@@ -743,7 +784,8 @@ class DependencyTracker:
         if dv_changed and self.queries.records:
             from .dataview.engine import is_shared_origin
 
-            hit = self.queries.affected(dv_changed, ctx_factory())
+            keep = not (self.names_changed or self.flipped or self.moved)
+            hit = self.queries.affected(dv_changed, ctx_factory(), keep)
             shared = {origin for origin in hit if is_shared_origin(origin)}
             # A long result shown as a placeholder: its file is rewritten; a short one shown inline:
             # every page showing it renders again.

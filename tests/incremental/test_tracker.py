@@ -97,8 +97,6 @@ def test_remove_outputs_deletes_only_inside_the_site_and_prunes_empty_folders(tm
 def test_query_log_affected_tries_each_distinct_source_once_with_the_same_answer(tmp_path: Path) -> None:
     """`affected` tries a FROM shared by many pages once (a `[[link]]` by who links to its note); the
     pages it names must be those trying every page's FROM on every changed note names."""
-    import os
-    import time
 
     from mkdocs_vault.dataview.batch import context_for_state
     from mkdocs_vault.dataview.engine import run_query
@@ -144,11 +142,7 @@ def test_query_log_affected_tries_each_distinct_source_once_with_the_same_answer
     ]
     record()
     for rel, text in edits:
-        path = vault / rel
-        path.write_text(text, encoding="utf-8")
-        later = time.time() + 5
-        os.utime(path, (later, later))
-        state.refresh()
+        _save_and_refresh(state, rel, text)
         ctx = context_for_state(state)
         for changed in ({rel}, {rel, "People/Ada.md"}, {rel, "People/Bob.md", "Projects/Apollo.md"}):
             want = affected_page_by_page(state.tracker.queries, changed, ctx, narrow=False)
@@ -212,3 +206,94 @@ def test_an_attendee_change_reaches_the_people_added_and_removed_only(tmp_path: 
     # Eve through the task query alone: the action item is hers now.
     assert got == {"People/Ada.md", "People/Bob.md", "People/Carol.md", "People/Eve.md"}
     assert got == affected_page_by_page(state.tracker.queries, {"Meetings/M1.md"}, ctx, narrow=False)
+
+
+def test_the_first_wheres_inverses_are_kept_and_refreshed_across_rebuilds(tmp_path: Path, monkeypatch) -> None:
+    """Under serve the query log keeps each template's inverse (`narrowing.Inverse`) from one rebuild
+    to the next and files anew only the pages whose page changed or which recorded anew: after every
+    edit, the pages it names are those the plain check names, and no inverse is made again."""
+
+    from mkdocs_vault.dataview import narrowing
+    from mkdocs_vault.dataview.batch import context_for_state
+    from mkdocs_vault.dataview.engine import run_query
+    from mkdocs_vault.pipeline import Options, VaultState
+
+    from tests.conftest import write_vault
+
+    people = ["Ada", "Bob", "Carol", "Dan", "Eve"]
+    queries = [
+        'LIST FROM "Meetings" WHERE contains(attendees, this.file.link)',
+        'TASK FROM "Meetings" WHERE contains(owner, this.file.link) AND !completed',
+        'LIST FROM "Meetings" WHERE contains(file.tags, this.topic)',
+    ]
+
+    def person(name: str, topic: str) -> str:
+        blocks = "".join(f"\n```dataview\n{q}\n```\n" for q in queries)
+        return f'---\ntype: person\ntopic: "#{topic}"\n---\n{name}.\n{blocks}'
+
+    def meeting(attendees: list[str], owner: str, tag: str) -> str:
+        listed = "".join(f'\n- "[[{a}]]"' for a in attendees)
+        return f"---\ntype: meeting\ntags: [{tag}]\nattendees:{listed}\n---\n- [ ] follow up [owner:: [[{owner}]]]\n"
+
+    files = {f"People/{p}.md": person(p, p.lower()) for p in people}
+    files["Meetings/M1.md"] = meeting(["Ada", "Bob"], "Ada", "ada")
+    files["Meetings/M2.md"] = meeting(["Dan"], "Dan", "dan")
+    vault = write_vault(tmp_path / "vault", files)
+    state = VaultState(vault, Options(today="2026-11-24", timezone="UTC"))
+    state.refresh()
+    state.tracker.recording = True
+    log = state.tracker.queries
+
+    def record(origins) -> None:
+        log.start_build()
+        ctx = context_for_state(state)
+        for origin in sorted(origins):
+            for q in queries:
+                run_query(q, origin, ctx)
+
+    record(files.keys() - {"Meetings/M1.md", "Meetings/M2.md"})
+    made = []
+    real_init = narrowing.Inverse.__init__
+
+    def counting_init(self, *args, **kwargs) -> None:
+        made.append(1)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(narrowing.Inverse, "__init__", counting_init)
+    edits = [
+        ("Meetings/M1.md", meeting(["Bob", "Carol"], "Eve", "ada")),
+        # Dan's own page: his topic is now Bob's, so M1, none of his rows, enters his results when it
+        # is tagged #bob (only his K, filed anew, can tell).
+        ("People/Dan.md", person("Dan", "bob")),
+        ("Meetings/M1.md", meeting(["Bob", "Carol"], "Eve", "bob")),
+        ("Meetings/M2.md", meeting(["Dan", "Eve"], "Carol", "eve")),
+        ("People/Dan.md", person("Dan", "dan")),
+        ("Meetings/M1.md", meeting(["Ada"], "Ada", "dan")),
+    ]
+    for n, (rel, text) in enumerate(edits):
+        _save_and_refresh(state, rel, text)
+        ctx = context_for_state(state)
+        linked = {rel} | set(state.tracker.link_changes.get(rel, ()))
+        want = affected_page_by_page(log, linked, ctx, narrow=False)
+        got = log.affected(set(linked), ctx, keep=True)
+        assert got == want, (n, rel)
+        if n == 2:
+            assert "People/Dan.md" in got
+        if n == 0:
+            made_first = len(made)
+            assert made_first > 0
+        # As a serve rebuild: the pages named, and the edited note, render again and record anew.
+        record((got | {rel}) & {f"People/{p}.md" for p in people})
+    assert len(made) == made_first  # kept and refreshed, never made again
+
+
+def _save_and_refresh(state, rel: str, text: str) -> None:
+    """Save an edit with an mtime newer than any output, and refresh the state as a rebuild does."""
+    import os
+    import time
+
+    path = state.root / rel
+    path.write_text(text, encoding="utf-8")
+    later = time.time() + 5
+    os.utime(path, (later, later))
+    state.refresh()

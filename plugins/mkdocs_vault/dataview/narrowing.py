@@ -545,9 +545,10 @@ class _Failed:
 
 def _const_values(
     const: Any, ctx: Any, origins: Iterable[str], context_of: Callable[[str], Context]
-) -> Iterator[tuple[str, Any, Callable[[str], str]]]:
-    """(origin, K's value with that page as `this` or `_Failed`, the page's link normalisation) for
-    each origin, reading `this.a.b` straight from the page where the evaluator would read dicts."""
+) -> Iterator[tuple[str, Any, Callable[[str], str], bool]]:
+    """(origin, K's value with that page as `this` or `_Failed`, the page's link normalisation, whether
+    the value read nothing but the page itself) for each origin, reading `this.a.b` straight from the
+    page where the evaluator would read dicts."""
     builder = ctx.pages.builder
     pages = ctx.pages.pages
     chain = _this_keys(const)
@@ -558,7 +559,7 @@ def _const_values(
             return builder.resolve_path(path, origin)
 
         if const is None or plain:
-            yield origin, None if const is None else const.value, normalize
+            yield origin, None if const is None else const.value, normalize, True
             continue
         if chain is not None:
             value: Any = pages.get(origin)
@@ -567,45 +568,81 @@ def _const_values(
                     break
                 value = value.get(key)
             else:
-                yield origin, value, normalize
+                yield origin, value, normalize, True
                 continue
         try:  # anything else: the evaluator, as the engine runs it for this page
             value = context_of(origin).evaluate(const, {})
         except Exception:  # noqa: BLE001 - EvalError (the engine's Unnarrowable) or a surprise: row by row
             value = _Failed
-        yield origin, value, normalize
+        yield origin, value, normalize, False
 
 
 class _AtomInverse:
     """For one atom and many pages: K's lookups, filed by key, so a row's keys name the pages whose
-    candidates include it."""
+    candidates include it. `refresh` files some pages' lookups again (a serve rebuild keeps it)."""
 
     def __init__(self, atom: Atom, ctx: Any, origins: Iterable[str], context_of: Callable[[str], Context]) -> None:
+        self.atom = atom
         self.index = index_of(ctx.pages, atom.kind, atom.path, atom.mode)
         self.by_key: dict[tuple, set[str]] = {}
-        self.tested: list[tuple[str, tuple[tuple[Callable[[str], bool], tuple], ...]]] = []
+        self.tested: dict[str, tuple[tuple[Callable[[str], bool], tuple], ...]] = {}
         # Folder -> the pages there whose lookups take in links resolving from their folder.
         self.linked: dict[str, set[str]] = {}
         self.resolve = ctx.pages.builder.resolve_path
         self.wild: set[str] = set()  # pages whose query runs row by row: every row is a candidate
         self.origins: set[str] = set()
-        for origin, value, normalize in _const_values(atom.const, ctx, origins, context_of):
+        self.keys_of: dict[str, frozenset[tuple]] = {}  # page -> the keys it is filed under
+        # Pages whose K read more than the page itself (another page, through a link): filed anew on
+        # every refresh.
+        self.volatile: set[str] = set()
+        self.refresh(ctx, origins, context_of)
+
+    def refresh(
+        self, ctx: Any, origins: Iterable[str], context_of: Callable[[str], Context], gone: Iterable[str] = ()
+    ) -> None:
+        """File the lookups of `origins` anew, and drop those of `gone`."""
+        origins = set(origins)
+        for origin in origins | set(gone):
+            self._drop(origin)
+        for origin, value, normalize, own in _const_values(self.atom.const, ctx, origins, context_of):
             self.origins.add(origin)
+            if not own:
+                self.volatile.add(origin)
             if value is _Failed:
                 self.wild.add(origin)
                 continue
             try:
-                found = lookup(atom, value, normalize)
+                found = lookup(self.atom, value, normalize)
             except Exception:  # noqa: BLE001 - Unnarrowable, or a surprise: every row is a candidate
                 self.wild.add(origin)
                 continue
-            for key in found.keys:
-                if key is not _UNSURE:
-                    self.by_key.setdefault(key, set()).add(origin)
+            keys = frozenset(key for key in found.keys if key is not _UNSURE)
+            self.keys_of[origin] = keys
+            for key in keys:
+                self.by_key.setdefault(key, set()).add(origin)
             if found.tests:
-                self.tested.append((origin, found.tests))
+                self.tested[origin] = found.tests
             if found.links:
                 self.linked.setdefault(origin.rpartition("/")[0], set()).add(origin)
+
+    def _drop(self, origin: str) -> None:
+        if origin not in self.origins:
+            return
+        self.origins.discard(origin)
+        self.wild.discard(origin)
+        self.volatile.discard(origin)
+        self.tested.pop(origin, None)
+        for key in self.keys_of.pop(origin, ()):
+            bucket = self.by_key.get(key)
+            if bucket is not None:
+                bucket.discard(origin)
+                if not bucket:
+                    del self.by_key[key]
+        folder = self.linked.get(origin.rpartition("/")[0])
+        if folder is not None:
+            folder.discard(origin)
+            if not folder:
+                del self.linked[origin.rpartition("/")[0]]
 
     def hits(self, path: str) -> set[str]:
         """The pages whose lookups find a row of the page `path` (its keys as indexed now)."""
@@ -622,7 +659,7 @@ class _AtomInverse:
                 out |= found
         strings = [key[1] for key in keys if key[0] == "s"]
         if strings:
-            for origin, tests in self.tested:
+            for origin, tests in self.tested.items():
                 if any(test(s) for test, _ in tests for s in strings):
                     out.add(origin)
         unresolved = [key for key in keys if key[0] == "u"]
@@ -643,7 +680,8 @@ class Inverse:
     pages whose candidates (`candidates`, with each page as `this`) hold a row of the page `path`, or
     that run the query row by row. K is evaluated once per page for the whole change set (read
     straight from the page for `this.a.b`), and a changed row's keys are looked up in the inverse,
-    instead of every page's candidates being made and searched."""
+    instead of every page's candidates being made and searched. A serve rebuild keeps it and files
+    anew only the pages whose K may differ (`refresh`)."""
 
     def __init__(
         self, where: Expr, kind: str, ctx: Any, origins: Iterable[str], context_of: Callable[[str], Context]
@@ -663,6 +701,28 @@ class Inverse:
                 elif id(shape) not in self._atoms:
                     inverse = self._atoms[id(shape)] = _AtomInverse(shape, ctx, self.origins, context_of)
                     self.wild |= inverse.wild
+
+    @property
+    def volatile(self) -> set[str]:
+        """The pages whose K read more than their own page: filed anew on every refresh."""
+        out: set[str] = set()
+        for atom in self._atoms.values():
+            out |= atom.volatile
+        return out
+
+    def refresh(self, ctx: Any, origins: Iterable[str], stale: Iterable[str], context_of: Callable[[str], Context]) -> None:
+        """The pages running the query are now `origins`; file anew those of `stale` (their page, or what
+        they recorded, changed) and those whose K reads other pages, and drop the pages gone."""
+        origins = set(origins)
+        gone = self.origins - origins
+        again = ((set(stale) | self.volatile) & origins) | (origins - self.origins)
+        self.origins = origins
+        if self.shape is None or not (gone or again):
+            return
+        self.wild = set()
+        for atom in self._atoms.values():
+            atom.refresh(ctx, again, context_of, gone)
+            self.wild |= atom.wild
 
     def origins_of(self, path: str) -> set[str]:
         if self.shape is None:
