@@ -210,8 +210,8 @@ class QueryLog:
         leading WHEREs (evaluated for that note only, with the page as `this`). The answer names the
         shared origins of page-independent results that may differ too, not the pages showing them
         (`showing`): whether those render again depends on how they show them. `keep`: no link
-        resolves differently since the last call (no names, publish flips or moves), so the inverses
-        of the templates' first WHEREs it made then are updated rather than made anew.
+        resolves anew since the last call (names did not change), so the inverses of the templates'
+        first WHEREs it made then are updated rather than made anew.
         """
         from .dataview.engine import leading_wheres, row_context
         from .dataview.values import truthy
@@ -598,13 +598,13 @@ class DependencyTracker:
     listings: Any = None  # whatever the site keeps of them (site.py)
 
     def keep_rendered(self, full: bool) -> None:
-        """A build begins: drop the kept rows' HTML and fixed links when a link may now render
-        differently (a full build, names resolving anew, a note published, unpublished or moved, a
-        file other than a note read again)."""
-        if full or self.names_changed or self.flipped or self.moved or any(
-            not path.endswith(".md") for path in self.changed
-        ):
+        """A build begins: drop the kept rows' HTML when a link may now render differently (a full
+        build, names resolving anew, a note published or unpublished, a file other than a note read
+        again), and the fixed links then or when a URL changed (a note moved)."""
+        if full or self.names_changed or self.flipped or any(not path.endswith(".md") for path in self.changed):
             self.row_html.clear()
+            self.fixed_links.clear()
+        elif self.moved:
             self.fixed_links.clear()
 
     @property
@@ -784,8 +784,10 @@ class DependencyTracker:
         if dv_changed and self.queries.records:
             from .dataview.engine import is_shared_origin
 
-            keep = not (self.names_changed or self.flipped or self.moved)
-            hit = self.queries.affected(dv_changed, ctx_factory(), keep)
+            # The inverses' keys are the vault paths K resolves to: only names resolving anew change
+            # them for pages the page set did not rebuild (a publish flip rebuilds the pages linking
+            # to the note, and a move changes URLs only).
+            hit = self.queries.affected(dv_changed, ctx_factory(), keep=not self.names_changed)
             shared = {origin for origin in hit if is_shared_origin(origin)}
             # A long result shown as a placeholder: its file is rewritten; a short one shown inline:
             # every page showing it renders again.
