@@ -588,6 +588,9 @@ class DependencyTracker:
     # links as fixed for the results folder (placeholder -> link).
     row_html: dict[str, Any] = field(default_factory=dict)
     fixed_links: dict[str, str] = field(default_factory=dict)
+    # Base file -> (its page's HTML, what its views could list, the clock's now) as the last serve
+    # build made it.
+    base_pages: dict[str, tuple[str | None, BaseUse, Any]] = field(default_factory=dict)
     # Set by `VaultState.refresh` for the pages' planning:
     changed: set[str] = field(default_factory=set)  # notes and files read again, added or removed
     link_changes: dict[str, frozenset[str]] = field(default_factory=dict)  # source -> old | new targets
@@ -606,6 +609,25 @@ class DependencyTracker:
             self.fixed_links.clear()
         elif self.moved:
             self.fixed_links.clear()
+
+    def base_page_unchanged(self, path: str, now: Any) -> bool:
+        """Would the page of the base file `path` be what the last build made? Yes when that build
+        completed at the same `now`, the file and the names are as they were, no note was published,
+        unpublished or moved, and no changed note was, or is now, among the notes its views could
+        list (as `BaseLog.affected` asks for a note showing a base)."""
+        kept = self.base_pages.get(path)
+        if kept is None or kept[0] is None or kept[2] != now or not self.built:
+            return False
+        if self.names_changed or self.flipped or self.moved:
+            return False
+        changed = self.changed | set(self.link_changes)
+        if path in changed:
+            return False
+        use = kept[1]
+        if use.seen is None or not use.seen.isdisjoint(changed):
+            return False
+        now = use.probe()
+        return now is not None and now.isdisjoint(changed)
 
     @property
     def links(self) -> LinkGraph:

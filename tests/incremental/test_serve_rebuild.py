@@ -328,3 +328,44 @@ def test_a_note_unpublished_renders_again_the_bases_showing_a_link_to_it_only(tm
     assert again == {"notes/team", "notes/made"}
     assert "customers/acme/" not in pages["notes/team"].read_text(encoding="utf-8")
     _same_as_full_build(tmp_path, config, site, "a linked note unpublished")
+
+
+def test_a_base_files_page_is_made_again_only_when_what_it_lists_can_have_changed(tmp_path: Path, monkeypatch) -> None:
+    """A base file's own page is made while the files are listed, on every build. Under serve the last
+    build's is kept when no edit can have changed what its views list (as for a note showing a base):
+    an unrelated edit makes it not again, an edit of a listed note or of a note now listed does, and
+    after each rebuild the site is what a full build writes."""
+    from mkdocs_vault.bases.extension import BasesRunner
+
+    from tests.incremental.test_shared_placeholder import _same_as_full_build
+
+    base = 'filters: file.inFolder("People")\nviews:\n  - type: table\n    name: Everyone\n    order: [file.name, role]\n'
+    files = {
+        "Bases/Team.base": base,
+        "People/Ada.md": "---\nrole: lead\n---\n# Ada\n",
+        "Projects/P1.md": "---\nstatus: active\n---\n# P1\n",
+    }
+    vault, config, site = _served_vault(tmp_path, files)
+    made: list[str] = []
+    real = BasesRunner.page_html
+
+    def counting(self, base_path: str, tell: bool = False) -> str:
+        made.append(base_path)
+        return real(self, base_path, tell)
+
+    monkeypatch.setattr(BasesRunner, "page_html", counting)
+    _build(config, site)  # nothing changed
+    assert made == []
+    steps = [
+        ("Projects/P1.md", "---\nstatus: done\n---\n# P1\n", False),  # not listed
+        ("People/Ada.md", "---\nrole: director\n---\n# Ada\n", True),  # listed
+        ("Projects/P1.md", "---\nstatus: active\n---\n# P1\n\nMore.\n", False),
+        ("People/Ada.md", "---\nrole: director\n---\n# Ada\n\nProse.\n", True),
+    ]
+    for rel, text, again in steps:
+        made.clear()
+        _edit(vault, rel, text)
+        _build(config, site)
+        assert made == (["Bases/Team.base"] if again else []), rel
+        _same_as_full_build(tmp_path, config, site, rel)
+    assert "director" in _read(site, "bases/team")

@@ -240,14 +240,15 @@ class BasesRunner:
             return notice(f"The base {base_path} cannot be read.")
         return self.render(text, this, view or None, base_path, 1, page=this)
 
-    def page_html(self, base_path: str) -> str:
-        """The page of a `.base` file: every view, `this` being the base file."""
+    def page_html(self, base_path: str, tell: bool = False) -> str:
+        """The page of a `.base` file: every view, `this` being the base file. `tell`: tell `shown` what
+        it could list, as for a note showing a base, with the base file as the page."""
         try:
             text = read_base_file(self.state(), base_path)
         except OSError as exc:
             self._warn(base_path, 0, f"base cannot be read: {exc.strerror or exc}")
             return notice(f"The base {base_path} cannot be read.")
-        return self.render(text, base_path, None, base_path, 1)
+        return self.render(text, base_path, None, base_path, 1, page=base_path if tell else None)
 
 
 class BaseBlockPreprocessor(Preprocessor):

@@ -37,6 +37,7 @@ from ..incremental import BaseUse
 from ..links.extension import LinkContext, fix_links, relative_url
 from ..markdown.site_config import build_markdown, markdown_config
 from ..pages.addresses import tag_url
+from ..publish import is_base_file
 from ..vault.settings import read_settings
 
 if TYPE_CHECKING:
@@ -194,7 +195,9 @@ def _bases_runner(site: RenderingSite, links: LinkContext) -> BasesRunner:
 
     def shown(page: str, seen: frozenset[str] | None, probe: Callable[[], frozenset[str] | None], makes: bool) -> None:
         tracker = state.tracker
-        if tracker.recording:  # only a build that another may follow (`mkdocs serve`) keeps them
+        if is_base_file(page):  # a base file's own page (`SiteBuilder._base_page`)
+            tracker.base_pages[page] = (None, BaseUse(seen, probe, makes), None)
+        elif tracker.recording:  # only a build that another may follow (`mkdocs serve`) keeps them
             tracker.bases.record(page, BaseUse(seen, probe, makes))
 
     return BasesRunner(

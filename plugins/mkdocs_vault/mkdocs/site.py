@@ -202,7 +202,7 @@ class SiteBuilder:
             if is_base_file(path):
                 # A base is a page of its views (its YAML is never copied), at a note-style URL.
                 uri = state.urls.note_src_uri(path)
-                html_text = self.bases_runner.page_html(path) if self.bases_runner is not None else ""
+                html_text = self._base_page(path)
                 title = path.rpartition("/")[2][: -len(".base")]
                 markdown = f'<div class="vault-base-page">{html_text}</div>\n'
                 self.generated[uri] = (title, markdown)
@@ -233,6 +233,26 @@ class SiteBuilder:
         self._generated_files(files)  # pages/: non-page files the generated pages read (graph JSON)
         self._plan_rebuild(files)
         return files
+
+    def _base_page(self, path: str) -> str:
+        """The HTML of a base file's page: under serve, the last build's when no edit can have changed
+        what its views list (`DependencyTracker.base_page_unchanged`)."""
+        runner = self.bases_runner
+        if runner is None:
+            return ""
+        if not self.rebuilds:
+            return runner.page_html(path)
+        tracker, now = self.state.tracker, self.state.clock.now
+        if tracker.base_page_unchanged(path, now):
+            html_text = tracker.base_pages[path][0]
+            assert html_text is not None
+            return html_text
+        tracker.base_pages.pop(path, None)
+        html_text = runner.page_html(path, tell=True)  # (`shown` keeps what its views could list)
+        kept = tracker.base_pages.get(path)
+        if kept is not None:
+            tracker.base_pages[path] = (html_text, kept[1], now)
+        return html_text
 
     def _listings(self) -> dict[str, tuple[str, str]]:
         """This build's generated pages: the last build's when an edit changed only notes' prose
