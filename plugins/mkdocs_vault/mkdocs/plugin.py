@@ -41,7 +41,7 @@ from .config import VaultConfig
 from .navcache import OVERRIDES, add_theme_loader
 from .site import NoteFiles, SiteBuilder
 from .templatecache import TemplateCodeCache
-from .theme import OwnAssets, supply_theme
+from .theme import OwnAssets, ThemeListing, supply_theme
 
 log = get_plugin_logger(__name__)
 
@@ -56,6 +56,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._templates = TemplateCodeCache()  # kept across serve rebuilds, like the plugin
         self._note_files = NoteFiles()
         self._assets = OwnAssets()  # our script and stylesheet, minified in the site once
+        self._theme_listing = ThemeListing()  # the installed themes' files, listed once per process
         self.command: str | None = None  # set by on_startup; None when MkDocs did not call it
         self.vault_dir = ""  # the vault: the docs_dir of mkdocs.yml
         self._empty_dir: str | None = None  # the docs_dir MkDocs is given (see on_config)
@@ -89,6 +90,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         # Our templates and stylesheet, and a light/dark palette if none is set. Mermaid, KaTeX and the
         # graph library are served by the site itself, and loaded by vault.js only where a page needs them.
         supply_theme(config)
+        if rebuilds:
+            self._theme_listing.install(config)
         # MkDocs walks docs_dir for its files after this event: an empty folder of ours, since every
         # file of the site comes from the loader's own listing of the vault (`SiteBuilder.files`).
         if self._empty_dir is None:
