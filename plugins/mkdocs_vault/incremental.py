@@ -800,8 +800,12 @@ class DependencyTracker:
                 for target in self.links.out.get(source, frozenset()):
                     if target not in dirty and (quotes is None or quotes(source, target, path)):
                         dirty.add(target)
-        # Query results that can differ (needs this build's page objects).
+        # Query results that can differ (needs this build's page objects). A note linking to one
+        # published, unpublished or moved shows that link differently wherever a result shows it (a
+        # task's `[owner:: [[Ada]]]` on a project page): its page object was made again too.
         dv_changed = changed | linked
+        for path in self.flipped | self.moved:
+            dv_changed |= self.links.linking_to(path)
         results: set[str] = set()
         if dv_changed and self.queries.records:
             from .dataview.engine import is_shared_origin

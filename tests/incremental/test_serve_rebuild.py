@@ -369,3 +369,28 @@ def test_a_base_files_page_is_made_again_only_when_what_it_lists_can_have_change
         assert made == (["Bases/Team.base"] if again else []), rel
         _same_as_full_build(tmp_path, config, site, rel)
     assert "director" in _read(site, "bases/team")
+
+
+def test_a_query_showing_a_row_that_links_to_an_unpublished_note_renders_again(tmp_path: Path) -> None:
+    """Ada is unpublished: the project page's TASK result shows a meeting's action item owned by
+    `[[Ada]]`, which must now read as text. The meeting itself did not change, but its page object
+    did (its links resolve to text now), so the pages whose queries list it render again; found by
+    comparing the 10,000-note serve benchmark's site with a full build."""
+    from tests.incremental.test_shared_placeholder import _same_as_full_build
+
+    files = {
+        "People/Ada.md": "# Ada\n",
+        "People/Bob.md": "# Bob\n",
+        "Meetings/M1.md": '---\nproject: "[[P1]]"\n---\n- [ ] send the plan [owner:: [[Ada]]]\n',
+        "Projects/P1.md": '# P1\n\n```dataview\nTASK FROM "Meetings" WHERE project = this.file.link\n```\n',
+    }
+    vault, config, site = _served_vault(tmp_path, files)
+    assert 'href="../../people/ada/"' in _read(site, "projects/p1")
+    _edit(vault, "People/Ada.md", "---\npublish: false\n---\n# Ada\n")
+    _build(config, site)
+    assert "people/ada/" not in _read(site, "projects/p1")
+    _same_as_full_build(tmp_path, config, site, "the owner unpublished")
+    _edit(vault, "People/Ada.md", "# Ada\n")
+    _build(config, site)
+    assert 'href="../../people/ada/"' in _read(site, "projects/p1")
+    _same_as_full_build(tmp_path, config, site, "the owner published again")
