@@ -9,7 +9,6 @@ resolves them); a `PageSet` then only ever holds published notes, without privat
 
 from __future__ import annotations
 
-import atexit
 import bisect
 import datetime as dt
 import functools
@@ -511,15 +510,7 @@ def build_pages(
     # No full collection first: page objects hold no reference cycles, so the previous build's pages
     # were freed by reference counting already; unfreezing above lets any other garbage go later.
     gc.freeze()
-    global _UNFREEZE_AT_EXIT
-    if not _UNFREEZE_AT_EXIT:
-        # Let interpreter shutdown collect them normally (extension modules check for leaks).
-        atexit.register(gc.unfreeze)
-        _UNFREEZE_AT_EXIT = True
     return result
-
-
-_UNFREEZE_AT_EXIT = False
 
 
 def update_pages(
