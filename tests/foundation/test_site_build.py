@@ -190,3 +190,34 @@ def test_the_heap_is_left_frozen_at_exit(tmp_path: Path) -> None:
     frozen = int(result.stdout.rpartition("frozen at exit:")[2])
     assert frozen > 10_000  # (a build's heap; none when the plugin thaws it at exit)
     assert "leaked" not in result.stderr
+
+
+def test_the_shared_converter_keeps_its_registries_in_order(tmp_path: Path) -> None:
+    """The block parser iterates its processors once per block, and a Python-Markdown `Registry` makes
+    a new list on every iteration: the build's shared converter keeps the order between changes
+    (rendering.py, `KeptOrder`), and a change is seen at the next iteration."""
+    from markdown.util import Registry
+    from mkdocs.config import load_config
+    from mkdocs_vault.mkdocs.rendering import KeptOrder, SharedMarkdown
+
+    docs = tmp_path / "vault"
+    docs.mkdir()
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(site_config(tmp_path, docs)), site_dir=str(tmp_path / "site"))
+    md = SharedMarkdown(config).md
+    registries = (md.preprocessors, md.parser.blockprocessors, md.treeprocessors, md.inlinePatterns, md.postprocessors)
+    assert all(type(r) is KeptOrder for r in registries)
+    blocks = md.parser.blockprocessors
+    assert list(blocks) is not None and list(blocks) == list(blocks)  # (kept after the first iteration)
+    plain: Registry = Registry()
+    for name, item, priority in (("a", "A", 10), ("b", "B", 30), ("c", "C", 20)):
+        plain.register(item, name, priority)
+    kept = KeptOrder()
+    for name, item, priority in (("a", "A", 10), ("b", "B", 30), ("c", "C", 20)):
+        kept.register(item, name, priority)
+    assert list(kept) == list(plain) == ["B", "C", "A"]
+    for registry in (plain, kept):
+        registry.register("D", "d", 25)
+        registry.deregister("b")
+        registry.register("A2", "a", 40)
+    assert list(kept) == list(plain) == ["A2", "D", "C"]
