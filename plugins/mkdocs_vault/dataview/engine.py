@@ -791,7 +791,7 @@ def shared_origin_of(text: str, origin: str, context: QueryContext) -> str | Non
         query = _parse(text, context.tz)
     except DQLError:
         return None
-    return shared_origin(query.text, origin.rpartition("/")[0]) if page_independent(query) else None
+    return shared_origin(query.text, origin.rpartition("/")[0]) if _shares(text, context.tz) else None
 
 
 def is_shared_origin(origin: str) -> bool:
@@ -908,6 +908,12 @@ def _parse(text: str, tz: dt.tzinfo) -> Query:
     return parse_query(text, tz)
 
 
+@functools.lru_cache(maxsize=4096)
+def _shares(text: str, tz: dt.tzinfo) -> bool:
+    """`page_independent` of the parsed `text`, once per distinct text (a walk of its whole tree)."""
+    return page_independent(_parse(text, tz))
+
+
 def run_query(text: str, origin_path: str, context: QueryContext) -> Result:
     """Run a DQL query (or an inline `=expr`) written in `origin_path`; errors come back as a Result.
 
@@ -921,7 +927,7 @@ def run_query(text: str, origin_path: str, context: QueryContext) -> Result:
             ev = Context(_settings(context, origin_path), {"this": _this_page(context, origin_path)})
             return Result("inline", value=ev.evaluate(expr, {}))
         query = _parse(text, context.tz)
-        if context.share and page_independent(query):
+        if context.share and _shares(text, context.tz):
             return _run_shared(query, origin_path, context)
         return run_parsed(query, origin_path, context)
     except DQLError as e:
