@@ -121,3 +121,23 @@ def test_check_queries_reports_failures_with_file_lines(tmp_path: Path) -> None:
         "1": {"type": "inline", "value": "x"}
     }
     assert run_one_on_state(state, 'LIST FROM ""', "A.md") == "- A.md\n(1 items)"
+
+
+def test_find_blocks_tries_the_fence_pattern_only_on_lines_with_a_fence(monkeypatch) -> None:
+    from mkdocs_vault.dataview import blocks as blocks_module
+
+    tried: list[str] = []
+    pattern = blocks_module._FENCE_OPEN
+
+    class Counting:
+        def match(self, line: str):
+            tried.append(line)
+            return pattern.match(line)
+
+    monkeypatch.setattr(blocks_module, "_FENCE_OPEN", Counting())
+    lines = NOTE.split("\n")
+    assert [(b.kind, b.line) for b in find_blocks(lines)] == [
+        ("dataview", 4), ("dataview", 11), ("dataview", 21), ("dataviewjs", 26),
+    ]
+    # Every opening fence, and no line without three backticks or tildes.
+    assert tried and all("```" in line or "~~~" in line for line in tried)

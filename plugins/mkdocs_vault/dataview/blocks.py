@@ -46,7 +46,9 @@ def find_blocks(lines: list[str], kinds: tuple[str, ...] = ("dataview", "datavie
     out: list[QueryBlock] = []
     i = 0
     while i < len(lines):
-        m = _FENCE_OPEN.match(lines[i])
+        line = lines[i]
+        # A fence holds three backticks or tildes: most lines are passed over without the pattern.
+        m = _FENCE_OPEN.match(line) if "```" in line or "~~~" in line else None
         if not m:
             i += 1
             continue

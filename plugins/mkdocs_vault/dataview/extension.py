@@ -107,9 +107,11 @@ class DataviewRunner:
         lines = body.split("\n")
         self._block_lines = [body_line + b.line + 1 for b in find_blocks(lines) if b.kind == "dataview"]
         self._inline_lines: dict[str, list[int]] = {}
-        for n, line in enumerate(lines):
-            for m in self.inline_pattern.finditer(line):
-                self._inline_lines.setdefault(m.group(0), []).append(body_line + n + 1)
+        if "`" in body:  # (an inline query is a code span)
+            for n, line in enumerate(lines):
+                if "`" in line:
+                    for m in self.inline_pattern.finditer(line):
+                        self._inline_lines.setdefault(m.group(0), []).append(body_line + n + 1)
         self._blocks_seen = 0
         self._inline_seen: dict[str, int] = {}
 
