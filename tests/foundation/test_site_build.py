@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from tests.conftest import ROOT, build_site, site_config
+from tests.conftest import ROOT, build_site, site_config, write_vault
 
 
 def read(site: Path, rel: str) -> str:
@@ -221,3 +221,38 @@ def test_the_shared_converter_keeps_its_registries_in_order(tmp_path: Path) -> N
         registry.deregister("b")
         registry.register("A2", "a", 40)
     assert list(kept) == list(plain) == ["A2", "D", "C"]
+
+
+def test_the_shared_converter_builds_a_toc_div_only_for_the_toc_marker(tmp_path: Path) -> None:
+    """MkDocs reads a page's table of contents from `toc_tokens`; the shared converter writes Python-
+    Markdown's HTML of it (and walks the page for the `[TOC]` marker) only when the page's Markdown holds
+    the marker (rendering.py, `TocForTokens`). Either way a page renders as MkDocs renders it."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+    from mkdocs_vault.mkdocs.rendering import SharedMarkdown
+
+    texts = {
+        "marked.md": "# Title\n\n[TOC]\n\n## First *part*\n\nText.\n\n### Below\n",
+        "inline.md": "# Title\n\nNo marker: [TOC] inside a line.\n\n## First *part*\n\n### Below\n",
+        "plain.md": "# Title\n\nNo marker at all.\n\n## First *part*\n\n### Below\n",
+    }
+    docs = write_vault(tmp_path / "vault", texts)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(site_config(tmp_path, docs)), site_dir=str(tmp_path / "site"))
+    shared = SharedMarkdown(config)
+    files = Files([File(uri, str(docs), str(tmp_path / "site"), True) for uri in texts])
+    for uri, text in texts.items():
+        pages = []
+        for render in (lambda p: shared.render(p, files), lambda p: Page.render(p, config, files)):
+            page = Page(None, files.get_file_from_path(uri), config)
+            page.markdown = text
+            render(page)
+            pages.append(page)
+        ours, mkdocs_own = pages
+        assert ours.content == mkdocs_own.content
+        assert [(t.title, t.id, [c.id for c in t.children]) for t in ours.toc] == [
+            (t.title, t.id, [c.id for c in t.children]) for t in mkdocs_own.toc
+        ]
+        assert ('<div class="toc">' in ours.content) == (uri == "marked.md")
+        assert (shared.md.toc == "<div></div>") == (uri == "plain.md")

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import logging
 import os
+import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING
 
 import markdown
 import markdown.util
+from markdown.extensions.toc import TocTreeprocessor
 from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -56,6 +58,10 @@ class SharedMarkdown:
         self.title = mkdocs_pages._ExtractTitleTreeprocessor()
         self.title._register(self.md)
         md = self.md
+        toc = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None  # noqa: SIM401 (a Registry has no get)
+        if type(toc) is TocTreeprocessor:
+            toc.__class__ = TocForTokens
+        self.toc: TocForTokens | None = toc if isinstance(toc, TocForTokens) else None
         for registry in (md.preprocessors, md.parser.blockprocessors, md.treeprocessors, md.inlinePatterns, md.postprocessors):
             if type(registry) is markdown.util.Registry:
                 registry.__class__ = KeptOrder
@@ -70,6 +76,8 @@ class SharedMarkdown:
         self.relative.file, self.relative.files = page.file, files
         self.relative.links_to_anchors = {}
         self.title.title = None
+        if self.toc is not None:
+            self.toc.marker_in_source = bool(self.toc.marker) and self.toc.marker in page.markdown
         page.content = md.convert(page.markdown)
         page.toc = get_toc(getattr(md, "toc_tokens", []))
         page._title_from_render = self.title.title
@@ -101,6 +109,25 @@ class KeptOrder(markdown.util.Registry):
     def deregister(self, name: str, strict: bool = True) -> None:
         self._order = None
         super().deregister(name, strict)
+
+
+class TocForTokens(TocTreeprocessor):
+    """The shared converter's `toc` tree processor, doing for a page without the `[TOC]` marker only what
+    MkDocs reads of it: the headings' ids and `toc_tokens`. Python-Markdown also writes the table of
+    contents as HTML (`md.toc`: a tree of links, serialized and post-processed), and walks every element
+    of the page looking for the marker's paragraph to put it there: about a second of a 10,000-note
+    build, for HTML that MkDocs never reads (it reads `toc_tokens`). The marker's paragraph holds the
+    marker as written, so a page whose Markdown lacks it has none; such a page's `md.toc` is an empty
+    `<div>`."""
+
+    marker_in_source = True  # (set by `SharedMarkdown.render` for each page)
+
+    def build_toc_div(self, toc_list: list) -> etree.Element:
+        return super().build_toc_div(toc_list) if self.marker_in_source else etree.Element("div")
+
+    def replace_marker(self, root: etree.Element, elem: etree.Element) -> None:
+        if self.marker_in_source:
+            super().replace_marker(root, elem)
 
 
 class _Utf8Kept:
