@@ -141,3 +141,25 @@ def test_find_blocks_tries_the_fence_pattern_only_on_lines_with_a_fence(monkeypa
     ]
     # Every opening fence, and no line without three backticks or tildes.
     assert tried and all("```" in line or "~~~" in line for line in tried)
+
+
+def test_a_result_link_is_serialized_once_per_target_and_text(monkeypatch) -> None:
+    # Results show the same notes on page after page: each link's HTML is made once.
+    import markdown.serializers
+    from mkdocs_vault.dataview.extension import placeholder_link_html
+
+    made: list[str] = []
+    serialize = markdown.serializers.to_html_string
+
+    def counting(element):
+        made.append(element.tag)
+        return serialize(element)
+
+    monkeypatch.setattr(markdown.serializers, "to_html_string", counting)
+    link_html = placeholder_link_html(lambda path: path != "Hidden.md")
+    first = [link_html("People/Ada.md", None, "Ada"), link_html("Hidden.md", None, "Hidden")]
+    again = [link_html("People/Ada.md", None, "Ada"), link_html("Hidden.md", None, "Hidden")]
+    assert first == again
+    assert 'data-target="People/Ada.md"' in first[0] and "vault-unresolved" in first[1]
+    assert link_html("People/Ada.md", "Notes", "Ada") != first[0]
+    assert made == ["vault-link", "span", "vault-link"]
