@@ -217,3 +217,16 @@ def test_extensions_work_standalone() -> None:
     )
     assert 'class="admonition note"' in html and "<mark>x</mark>" in html
     assert '<span class="vault-tag">#t</span>' in html and "%%" not in html and 'data-task="/"' in html
+
+
+def test_lines_without_a_comment_mark_are_not_read_one_by_one(monkeypatch) -> None:
+    from mkdocs_vault.markdown import comments
+
+    read: list[str] = []
+    original = comments._strip_line
+    monkeypatch.setattr(comments, "_strip_line", lambda line, in_comment: read.append(line) or original(line, in_comment))
+    lines = ["# Title", "", "Text with `code` and 50% off", "```", "<!- not one", "```", "- item"]
+    assert comments.strip_comments(lines) == lines
+    assert read == []
+    assert comments.strip_comments(["a %%hidden%% b", "c"]) == ["a  b", "c"]
+    assert read == ["a %%hidden%% b", "c"]

@@ -37,6 +37,9 @@ def strip_comments(lines: list[str], keep_lines: bool = False) -> list[str]:
     """The lines with every `%%...%%` and `<!--...-->` comment removed (see the module docstring). With
     `keep_lines`, a line that was all comment stays as an empty line, so every line keeps its number
     (what the metadata scanner needs)."""
+    text = "\n".join(lines)
+    if "%%" not in text and "<!--" not in text:
+        return list(lines)  # most notes hold no comment mark: every line stays (one scan, not one a line)
     out: list[str] = []
     fence_end = -1  # index of the closing fence line while inside fenced code
     in_comment: str | None = None  # the closing mark of the comment the line starts in
