@@ -170,3 +170,28 @@ def test_whether_a_query_is_page_independent_is_asked_once_per_text(context: Que
         assert run_query('LIST FROM "Projects" SORT file.name', origin, context).type == "list"
         assert run_query("LIST FROM [[]]", origin, context).type == "list"
     assert sorted(asked) == ['LIST FROM "Projects" SORT file.name', "LIST FROM [[]]"]
+
+
+def test_contains_looks_through_a_list_as_the_dispatcher_would_item_by_item(monkeypatch) -> None:
+    # `contains(list, x)` used to go back through the function dispatcher for every item; it now
+    # picks each item's variant itself, with the same answers (and the same items tried).
+    from mkdocs_vault.dataview import functions
+    from mkdocs_vault.dataview.evaluate import Context, Settings
+    from mkdocs_vault.dataview.values import Link
+
+    ctx = Context(Settings(now=dt.datetime(2026, 1, 1, tzinfo=UTC), tz=UTC, resolve=lambda p: None, normalize=lambda p: p), {})
+
+    def reference(items, needle):
+        return any(reference(x, needle) if isinstance(x, list) else functions.contains(ctx, x, needle) for x in items)
+
+    link, other = Link("People/Ada.md"), Link("People/Bo.md")
+    values = ["Ada", "Adam", "", None, 3, 3.0, True, {"Ada": 1}, link, other, dt.datetime(2026, 1, 1, tzinfo=UTC)]
+    lists = [[], values, [values[:3], [link]], [[[]], ["x"], [[other]]], [None, {"a": 2}], [link, link]]
+    for items in lists:
+        for needle in [*values, "da", "a", 3, 4]:
+            assert functions._contains_in_list(ctx, items, needle) == reference(items, needle), (items, needle)
+    calls: list[str] = []
+    original = functions.Builder.__call__
+    monkeypatch.setattr(functions.Builder, "__call__", lambda self, c, *a: calls.append(self.name) or original(self, c, *a))
+    assert functions.FUNCTIONS["contains"](ctx, [other] * 50 + [[link]], link) is True
+    assert calls == ["contains"]

@@ -567,12 +567,28 @@ length.add("string")(lambda ctx, a: len(a.encode("utf-16-le")) // 2)
 length.add("null")(lambda ctx, a: 0)
 
 
-def _contains(ctx: Context, hay: Any, needle: Any) -> bool:
-    return contains(ctx, hay, needle)
+def _contains_in_list(ctx: Context, items: list[Any], needle: Any) -> bool:
+    """`contains(items, needle)` for a `needle` that is not a list (a list needle is vectorised before
+    this variant is chosen, and stays the same down nested lists): for each item what `contains` picks
+    by the item's type, in the same order and stopping at the same item, without going through the
+    dispatcher for each (a template's WHERE looks through every candidate's list of links: most of a
+    build's calls of `contains`)."""
+    needle_is_string = type_of(needle) == "string"
+    for item in items:
+        kind = type_of(item)
+        if kind == "array":
+            found: Any = _contains_in_list(ctx, item, needle)
+        elif needle_is_string and (kind == "string" or kind == "object"):
+            found = needle in item
+        else:
+            found = ctx.binary("=", item, needle)
+        if found:
+            return True
+    return False
 
 
 contains = builder("contains")
-contains.add("array", "*")(lambda ctx, lst, e: any(_contains(ctx, x, e) for x in lst))
+contains.add("array", "*")(_contains_in_list)
 contains.add("string", "string")(lambda ctx, h, n: n in h)
 contains.add("object", "string")(lambda ctx, o, k: k in o)
 contains.add("*", "*")(lambda ctx, a, b: ctx.binary("=", a, b))
