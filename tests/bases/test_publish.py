@@ -38,3 +38,20 @@ def test_publish_by_default_false_holds_every_base_back(tmp_path):
     assert published_bases(state) == []
     assert state.decision.held_attachments["Views/Open work.base"] == "a base, and publish_by_default is false"
     assert not state.is_published("Views/Open work.base")
+
+
+def test_a_state_whose_base_rows_were_made_is_freed_with_its_vault(tmp_path):
+    """The rows are cached under the state in a weak mapping; a resolver holding the state kept it alive."""
+    import gc
+    import weakref
+
+    from mkdocs_vault.bases.state import rows_for_state
+
+    vault = write_vault(tmp_path / "vault", FILES)
+    state = VaultState(vault, Options()).refresh()
+    assert rows_for_state(state).resolve("Views/Open Work", "index.md") == "Views/Open Work.md"
+    gone = weakref.ref(state)
+    del state
+    gc.unfreeze()  # a refresh leaves the heap frozen (pipeline._freeze_heap)
+    gc.collect()
+    assert gone() is None

@@ -36,9 +36,15 @@ def rows_for_state(state: Any) -> RowSet:
     if found is not None and found[0] == state.generation:
         return found[1]
     published = state.decision.notes
+    # The rows are filed under the state weakly, so they must not hold it: a resolver closing over the
+    # state kept every state (and its whole vault) alive for the life of the process.
+    state_ref = weakref.ref(state)
 
     def resolve(target: str, source: str) -> str | None:
-        path, link_state = state.link_state(target, source)
+        owner = state_ref()
+        if owner is None:
+            return None
+        path, link_state = owner.link_state(target, source)
         return path if link_state == "resolved" else None
 
     rows = build_rows(
