@@ -327,7 +327,9 @@ def test_search_works_after_instant_navigation(browser, instant_site_url: str) -
         page.locator(".md-search__input").click()
         page.locator("input.md-search__input").press_sequentially("Quarry", delay=60)
         # A visible result: a page's further matches sit folded in Material's "more" details, hidden.
-        page.locator(".md-search-result__item:visible", has_text="Quarry Lane").first.wait_for(timeout=10000)
+        # The worker starts and builds its index only now; on a loaded CI machine (load average 8) that
+        # once took over 10 s, so the wait is generous: a search that never answers still fails.
+        page.locator(".md-search-result__item:visible", has_text="Quarry Lane").first.wait_for(timeout=30000)
         assert page.evaluate("window.__stillHere === true")
         assert len([u for u in page.requested if "search_index.json" in u]) == 1
         assert_clean(page)
