@@ -48,7 +48,7 @@ from typing import Any
 
 from . import kept as kept_results
 from . import narrowing
-from .evaluate import Context, EvalError, Settings
+from .evaluate import Context, EvalError, Settings, this_chains
 from .pages import PageSet
 from .parser import (
     BinarySource,
@@ -58,6 +58,7 @@ from .parser import (
     FlattenStep,
     FolderSource,
     GroupStep,
+    Index,
     LimitStep,
     LinkSource,
     NegatedSource,
@@ -657,10 +658,7 @@ def _run_parsed(query: Query, origin: str, ctx: QueryContext, ev: Context) -> Re
     recorder = ctx.recorder
     if recorder is not None:
         recorder.query(origin, query, paths)
-    for step in query.steps:
-        ev.fold_this(getattr(step, "expr", None) or getattr(getattr(step, "field", None), "expr", None))
-    for f in query.fields:
-        ev.fold_this(f.expr)
+    ev.fold_chains(_query_chains(query, True))
     narrowed = _narrowed(query, paths, ctx, ev, origin)
     done = 0 if narrowed is None else 1  # steps already run: the first WHERE, on its candidates
     if narrowed is not None:
@@ -865,10 +863,7 @@ def _run_kept(query: Query, origin: str, ctx: QueryContext) -> tuple[Result, kep
     # of the vault: either is detected while the rows are evaluated, and the query runs the engine's
     # way (which records what it followed). The sort resolves links again whole, every time.
     ev = Context(Settings(settings.now, settings.tz, resolve, normalize), {"this": _this_page(ctx, origin)})
-    for step in query.steps:
-        ev.fold_this(getattr(step, "expr", None))
-    for f in query.fields:
-        ev.fold_this(f.expr)
+    ev.fold_chains(_query_chains(query, False))
     try:
         for path in todo:
             rows.pop(path, None)
@@ -899,6 +894,30 @@ def _run_kept(query: Query, origin: str, ctx: QueryContext) -> tuple[Result, kep
         return Result("list", items=shown, show_id=show_id, count=len(shown)), result
     tasks = _nest_tasks(shown)
     return Result("task", tasks=tasks, count=len(tasks)), result
+
+
+# (id(query), with group fields) -> (the query, its `this` chains): `_query_chains`.
+_CHAINS: dict[tuple[int, bool], tuple[Query, list[Index]]] = {}
+
+
+def _query_chains(query: Query, group_fields: bool) -> list[Index]:
+    """The `this` chains of the query's steps (with a GROUP BY's field when `group_fields`) and fields,
+    found once per parsed query: a template's tree was walked again on each of its thousands of pages."""
+    key = (id(query), group_fields)
+    found = _CHAINS.get(key)
+    if found is None or found[0] is not query:
+        chains: list[Index] = []
+        for step in query.steps:
+            expr = getattr(step, "expr", None)
+            if group_fields:
+                expr = expr or getattr(getattr(step, "field", None), "expr", None)
+            this_chains(expr, chains)
+        for f in query.fields:
+            this_chains(f.expr, chains)
+        if len(_CHAINS) >= 8192:
+            _CHAINS.clear()  # (the parsed queries are kept 4,096 at most too)
+        found = _CHAINS[key] = (query, chains)
+    return found[1]
 
 
 @functools.lru_cache(maxsize=4096)

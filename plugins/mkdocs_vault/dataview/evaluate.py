@@ -156,22 +156,15 @@ class Context:
         Only chains of literal keys rooted at `this` are folded, and only used while the row has no
         field called `this` (which would shadow the global), so results are exactly as unfolded.
         """
-        if isinstance(node, Index) and _this_chain(node):
+        self.fold_chains(this_chains(node))
+
+    def fold_chains(self, chains: list[Index]) -> None:
+        """`fold_this` of the chains `this_chains` found: a template's tree is walked once, not per page."""
+        for node in chains:
             try:
                 self._folded[id(node)] = self.index(node, {})
             except EvalError:
                 pass
-            return
-        for child in getattr(node, "__slots__", ()):
-            value = getattr(node, child, None)
-            if isinstance(value, list):
-                for v in value:
-                    self.fold_this(v)
-            elif isinstance(value, dict):
-                for v in value.values():
-                    self.fold_this(v)
-            elif isinstance(value, Expr):
-                self.fold_this(value)
 
     def make_lambda(self, node: LambdaExpr, data: dict[str, Any]) -> Lambda:
         captured = dict(data)
@@ -352,6 +345,27 @@ def _evaluator_for(cls: type) -> Callable[[Context, Any, dict[str, Any]], Any]:
         raise EvalError(f"Cannot evaluate {type(node).__name__}")
 
     return cannot
+
+
+def this_chains(node: Any, out: list[Index] | None = None) -> list[Index]:
+    """The `this.x.y` / `this["x"]` chains of literal keys in `node`'s tree, in the order of a walk that
+    does not look inside a chain (what `Context.fold_this` folds)."""
+    if out is None:
+        out = []
+    if isinstance(node, Index) and _this_chain(node):
+        out.append(node)
+        return out
+    for child in getattr(node, "__slots__", ()):
+        value = getattr(node, child, None)
+        if isinstance(value, list):
+            for v in value:
+                this_chains(v, out)
+        elif isinstance(value, dict):
+            for v in value.values():
+                this_chains(v, out)
+        elif isinstance(value, Expr):
+            this_chains(value, out)
+    return out
 
 
 def _this_chain(node: Expr) -> bool:
