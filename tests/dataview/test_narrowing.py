@@ -156,6 +156,40 @@ def test_narrowed_equals_row_by_row(shape: str, vault: dict[str, str]) -> None:
     assert narrowed == reference
 
 
+@pytest.mark.parametrize("shape", list(SHAPES))
+@settings(max_examples=10, deadline=None)
+@given(vault=vaults())
+def test_a_page_set_never_updated_narrows_as_one_that_is(shape: str, vault: dict[str, str]) -> None:
+    """A one-shot build's page set is never updated (`PageSet.updatable` False): its row indexes keep
+    no record of each row's keys and each bucket read once, and narrow to the same rows."""
+    with tempfile.TemporaryDirectory() as tmp:
+        _write(Path(tmp), vault)
+        updatable, fixed = load_pages(tmp), load_pages(tmp)
+        fixed.updatable = False
+        assert _run_all(fixed, True, SHAPES[shape]) == _run_all(updatable, True, SHAPES[shape])
+    for index in fixed.__dict__.get("_row_indexes", {}).values():
+        assert not index.rows_of
+
+
+def test_a_row_index_never_updated_keeps_a_bucket_once(tmp_path: Path) -> None:
+    """Read from an index that is never updated, a bucket is kept as the frozen set it is read as, not
+    beside it; refiling such an index (which nothing does) still gives every row where it belongs."""
+    for name, rel in (("Ada", "[[Bob]]"), ("Bob", "[[Ada]]"), ("Cy", "[[Bob]]"), ("Dee", '"x"')):
+        (tmp_path / f"{name}.md").write_text(f'---\nrel: "{rel}"\n---\n', encoding="utf-8")
+    pages = load_pages(tmp_path)
+    kept = narrowing.RowIndex("page", ("rel",), "deep", pages.pages)
+    fixed = narrowing.RowIndex("page", ("rel",), "deep", pages.pages, updatable=False)
+    assert fixed.members == kept.members and kept.rows_of and not fixed.rows_of
+    bob = next(k for k in fixed.members if k[0] == "link" and k[1] == "Bob.md")
+    rows = fixed.rows(bob)
+    assert rows == kept.rows(bob) == {"Ada.md", "Cy.md"}
+    assert fixed.members[bob] is rows  # one copy of the bucket
+    pages.pages["Dee.md"]["rel"] = pages.pages["Ada.md"]["rel"]
+    fixed.update(pages.pages, ["Dee.md"])
+    kept.update(pages.pages, ["Dee.md"])
+    assert fixed.members == kept.members and fixed.rows(bob) == {"Ada.md", "Cy.md", "Dee.md"}
+
+
 @pytest.mark.parametrize(
     ("where", "kind"),
     [

@@ -293,25 +293,43 @@ def _rows_of(kind: str, path: str, page: dict[str, Any]) -> Iterator[tuple[RowId
 class RowIndex:
     """Every row of one kind filed under its keys for one (path, mode); updated page by page."""
 
-    def __init__(self, kind: str, path: Path, mode: str, pages: Mapping[str, dict[str, Any]]) -> None:
+    def __init__(
+        self, kind: str, path: Path, mode: str, pages: Mapping[str, dict[str, Any]], updatable: bool = True
+    ) -> None:
+        """`updatable`: pages may be refiled later (`update`, under `mkdocs serve`); without, the keys
+        each row was filed under are not kept, and a bucket read becomes the frozen set it is read as
+        (at 10,000 notes the kept keys and the second copies were a third of the indexes' memory)."""
         self.kind, self.path, self.mode = kind, path, mode
-        self.members: dict[tuple, set[RowId]] = {}
+        self.updatable = updatable
+        self.members: dict[tuple, set[RowId] | frozenset[RowId]] = {}
         self.rows_of: dict[str, list[tuple[RowId, tuple[tuple, ...]]]] = {}  # only rows with keys
         self._same: dict[tuple, tuple] = {}  # one key object for equal keys: pages share a few values
-        for p, page in pages.items():
-            self._add(p, page, pages)
+        self._file(pages, pages.keys())
         self._reset()
+
+    def _file(self, pages: Mapping[str, dict[str, Any]], paths: Iterable[str]) -> None:
+        for p in paths:
+            page = pages.get(p)
+            if page is not None:
+                self._add(p, page, pages)
 
     def _add(self, path: str, page: dict[str, Any], pages: Mapping[str, Any]) -> None:
         filed = []
         same = self._same
+        members = self.members
         for row_id, data in _rows_of(self.kind, path, page):
             keys = {same.setdefault(k, k) for k in _leaf_keys(_walk(data, self.path), self.mode, pages)}
             if not keys:
                 continue  # most pages lack most fields: nothing to file or to take out later
             for key in keys:
-                self.members.setdefault(key, set()).add(row_id)
-            filed.append((row_id, tuple(keys)))
+                bucket = members.get(key)
+                if bucket is None:
+                    bucket = members[key] = set()
+                elif isinstance(bucket, frozenset):  # (frozen by a read: `rows`)
+                    bucket = members[key] = set(bucket)
+                bucket.add(row_id)
+            if self.updatable:
+                filed.append((row_id, tuple(keys)))
         if filed:
             self.rows_of[path] = filed
 
@@ -331,17 +349,24 @@ class RowIndex:
 
     def update(self, pages: Mapping[str, dict[str, Any]], paths: Iterable[str]) -> None:
         """The pages of `paths` were rebuilt, added, removed, or had their inlinks refreshed."""
+        paths = list(paths)
+        if not self.updatable:  # (no record of what each row was filed under: file every page again)
+            self.members, self._same = {}, {}
+            self._file(pages, pages.keys())
+            self._reset()
+            return
         for path in paths:
             self._remove(path)
-            page = pages.get(path)
-            if page is not None:
-                self._add(path, page, pages)
+        self._file(pages, paths)
         self._reset()
 
     def rows(self, key: tuple) -> frozenset[RowId]:
         found = self._frozen.get(key)
         if found is None:
-            found = self._frozen[key] = frozenset(self.members.get(key, ()))
+            bucket = self.members.get(key, ())
+            found = self._frozen[key] = bucket if isinstance(bucket, frozenset) else frozenset(bucket)
+            if not self.updatable and key in self.members:
+                self.members[key] = found  # read as frozen from now on: one copy, not two
         return found
 
     def strings(self, test: Callable[[str], bool], cache_key: tuple) -> frozenset[RowId]:
@@ -374,7 +399,7 @@ def index_of(pageset: Any, kind: str, path: Path, mode: str) -> RowIndex:
     key = (kind, path, mode)
     found = indexes.get(key)
     if found is None:
-        found = indexes[key] = RowIndex(kind, path, mode, pageset.pages)
+        found = indexes[key] = RowIndex(kind, path, mode, pageset.pages, getattr(pageset, "updatable", True))
     return found
 
 

@@ -428,6 +428,9 @@ class PageSet:
     pages: dict[str, dict[str, Any]]
     notes: Mapping[str, Note]
     builder: PageBuilder
+    # May these pages be updated in place later (`update_pages`, under `mkdocs serve`)? A one-shot build
+    # says no, and its row indexes then keep less (`narrowing.RowIndex`).
+    updatable: bool = True
 
     def get(self, path: str) -> dict[str, Any] | None:
         return self.pages.get(path)

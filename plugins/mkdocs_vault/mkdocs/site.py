@@ -387,7 +387,7 @@ class SiteBuilder:
         tracker.recording = self.rebuilds
         # Bring the Dataview page objects up to date with this refresh now: they are updated one
         # refresh at a time, so none may be skipped (and planning and rendering both read them).
-        pages_for_state(state)
+        pages_for_state(state).updatable = self.rebuilds
         site_key = self._site_key()
         plan = tracker.plan(
             state.vault.notes if state.vault is not None else {},
