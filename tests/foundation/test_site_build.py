@@ -128,14 +128,25 @@ def test_note_text_is_never_taken_as_page_metadata_and_titles_are_escaped(tmp_pa
     assert "<img src=x" not in read(site, "search/search_index.json")
 
 
+def _one_shot_build(config_file: Path, site_dir: Path) -> None:
+    """`mkdocs build` of `config_file` into `site_dir`, in this process (the plugin told it is `build`)."""
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(config_file), site_dir=str(site_dir))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build.build(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
 def test_a_one_shot_build_drops_the_dataview_pages_before_the_templates(tmp_path: Path, monkeypatch) -> None:
     """`mkdocs build` lets the Dataview page objects go once every page is rendered (site.py,
     `drop_query_pages`): they are the largest thing a build holds, and the templates phase adds its
     own peak on top. The page with the query still shows its result."""
-    import os
-
     from mkdocs.commands import build as mkdocs_build
-    from mkdocs.config import load_config
     from mkdocs_vault.dataview import batch
 
     docs = tmp_path / "vault"
@@ -152,13 +163,7 @@ def test_a_one_shot_build_drops_the_dataview_pages_before_the_templates(tmp_path
         return original(page, config, *args, **kwargs)
 
     monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    config = load_config(str(config_file), site_dir=str(tmp_path / "site"))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        mkdocs_build.build(config)
-    finally:
-        config.plugins.on_shutdown()
+    _one_shot_build(config_file, tmp_path / "site")
     assert held and not any(held)
     assert "engineer" in read(tmp_path / "site", "team/index.html")
 
@@ -256,3 +261,42 @@ def test_the_shared_converter_builds_a_toc_div_only_for_the_toc_marker(tmp_path:
         ]
         assert ('<div class="toc">' in ours.content) == (uri == "marked.md")
         assert (shared.md.toc == "<div></div>") == (uri == "plain.md")
+
+
+def test_a_one_shot_build_holds_no_listing_text_while_pages_render(tmp_path: Path, monkeypatch) -> None:
+    """`mkdocs build` keeps no generated listing's whole text while the pages render: the listings made
+    for the next rebuild are not kept, and a long listing's whole file waits in a folder of its own
+    (site.py, `_whole_listing_file`), copied into the site and removed at the end."""
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs_vault.mkdocs.site import SiteBuilder
+
+    docs = tmp_path / "vault"
+    (docs / "People").mkdir(parents=True)
+    for n in range(600):  # a folder listing long enough to be shown in part
+        (docs / "People" / f"Person {n:03} of a team with a long name.md").write_text(
+            f"---\ntype: person\n---\n- [ ] call person {n} about the long listing\n", encoding="utf-8"
+        )
+    config_file = site_config(tmp_path, docs)
+    wholes: list = []
+    listings: list[dict] = []
+    make_whole, build_page = SiteBuilder._whole_listing_file, mkdocs_build._build_page
+
+    def whole_listing_file(self, uri, whole):
+        wholes.append(make_whole(self, uri, whole))
+        return wholes[-1]
+
+    def building_page(page, config, *args, **kwargs):
+        listings.append(config.plugins["vault"].site.site_pages.listings)
+        return build_page(page, config, *args, **kwargs)
+
+    monkeypatch.setattr(SiteBuilder, "_whole_listing_file", whole_listing_file)
+    monkeypatch.setattr(mkdocs_build, "_build_page", building_page)
+    _one_shot_build(config_file, tmp_path / "site")
+    assert listings and not any(listings)
+    for file in wholes:
+        assert file._content is None and not os.path.exists(file.abs_src_path)  # (removed at the end)
+    site = tmp_path / "site"
+    names = {f.dest_uri for f in wholes}
+    assert "assets/vault/listings/tasks.html" in names  # the open tasks: 600 of them
+    assert "person 599" in read(site, "assets/vault/listings/tasks.html")
+    assert "person 599" not in read(site, "tasks/index.html")

@@ -9,7 +9,9 @@ import itertools
 import os
 import posixpath
 import re
+import shutil
 import stat
+import tempfile
 import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -141,6 +143,8 @@ class SiteBuilder:
         self._rendered: list[Page] = []  # the pages rendered in this build, in order
         self.plugin: Any = None  # the plugin instance driving this build (set by it)
         self._search_check: bool | None = None  # `_only_material_search_reads`, once per build
+        self._listings_dir: str | None = None  # a one-shot build's whole listings (`_whole_listing_file`)
+        self._listing_paths: list[str] = []
 
     # -- Markdown -----------------------------------------------------------------------------------
     def configure_markdown(self, config: MkDocsConfig) -> None:
@@ -224,8 +228,7 @@ class SiteBuilder:
                 kept_splits[uri] = (markdown, split)
             if split is not None:
                 markdown = split.page
-                whole = self._data_files[whole_listing_uri(uri)] = split.whole
-                files.append(File.generated(self.config, whole_listing_uri(uri), content=whole))
+                files.append(self._whole_listing_file(uri, split.whole))
             self.generated[uri] = (title, markdown)
             files.append(File.generated(self.config, uri, content=markdown))
         if self.rebuilds:
@@ -253,6 +256,22 @@ class SiteBuilder:
         if kept is not None:
             tracker.base_pages[path] = (html_text, kept[1], now)
         return html_text
+
+    def _whole_listing_file(self, uri: str, whole: str) -> File:
+        """The file of the whole listing of the generated page `uri`. MkDocs copies it only after every
+        page is rendered: a one-shot build writes it to a folder of its own now rather than holding it
+        until then (the listings of 10,000 notes are 19 MB of text); a serve rebuild keeps it in memory,
+        and compares it with the last build's (`_data_files`)."""
+        if self.rebuilds:
+            self._data_files[whole_listing_uri(uri)] = whole
+            return File.generated(self.config, whole_listing_uri(uri), content=whole)
+        if self._listings_dir is None:
+            self._listings_dir = tempfile.mkdtemp(prefix="mkdocs-vault-listings-")
+        path = os.path.join(self._listings_dir, f"{len(self._listing_paths)}.html")
+        self._listing_paths.append(path)
+        with open(path, "wb") as out:
+            out.write(whole.encode("utf-8"))
+        return File.generated(self.config, whole_listing_uri(uri), abs_src_path=path)
 
     def _listings(self) -> dict[str, tuple[str, str]]:
         """This build's generated pages: the last build's when an edit changed only notes' prose
@@ -337,6 +356,8 @@ class SiteBuilder:
         for uri, page in self.site_pages.listings.items():
             if uri not in taken and uri not in pages:
                 pages[uri] = page
+        if not self.rebuilds:
+            self.site_pages.listings = {}  # (kept for the next rebuild's `kept`; `files` has them now)
         return pages
 
     def _generated_files(self, files: Files) -> None:
@@ -545,6 +566,9 @@ class SiteBuilder:
         self._data_files.clear()
         self.note_of_uri.clear()
         self.nav_cache = NavCache()
+        if self._listings_dir is not None:
+            shutil.rmtree(self._listings_dir, ignore_errors=True)
+            self._listings_dir, self._listing_paths = None, []
 
     def source_of(self, file: File) -> str | None:
         path = self.note_of_uri.get(file.src_uri)
