@@ -224,3 +224,19 @@ def test_the_hand_reader_takes_what_the_properties_editor_writes() -> None:
         "tags": ["a/b", "c"],
     }
     assert fm._simple_block("k: a # comment") is None and fm._simple_block("k: [a, b]") is None
+
+
+def test_a_note_keeps_its_text_as_frontmatter_block_and_body() -> None:
+    """A note's whole text is its frontmatter block and its body, kept as those two strings: a third,
+    whole copy held every note's body twice."""
+    from dataclasses import fields
+
+    from mkdocs_vault.vault.model import Note
+
+    d = Diagnostics()
+    text = "---\ntitle: A\n---\n# A\n\nbody 📅 2026-01-01\n"
+    note = parse_note("A.md", text, d)
+    assert (note.head, note.body, note.text) == ("---\ntitle: A\n---\n", "# A\n\nbody 📅 2026-01-01\n", text)
+    assert "text" not in {f.name for f in fields(Note)}
+    plain = parse_note("B.md", "# B\n", d)
+    assert plain.head == "" and plain.text is plain.body

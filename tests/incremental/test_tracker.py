@@ -22,7 +22,7 @@ def _note(path: str, *targets: str, embed: str | None = None) -> Note:
         link = Link(target=embed[:-3], subpath=None, display=None, embed=True, line=1)
         link.resolved = embed
         links.append(link)
-    return Note(path=path, text="", links=links)
+    return Note(path=path, links=links)
 
 
 def test_link_graph_reports_old_and_new_targets_and_follows_embeds() -> None:

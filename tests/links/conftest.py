@@ -38,7 +38,7 @@ class MiniSite:
         aliases: dict[str, list[str]] | None = None,
     ) -> None:
         self.notes = {
-            path: Note(path=path, text=text, body=text, body_line=(body_lines or {}).get(path, 0))
+            path: Note(path=path, body=text, body_line=(body_lines or {}).get(path, 0))
             for path, text in notes.items()
         }
         self.unpublished = unpublished or set()

@@ -33,7 +33,7 @@ HOOKS = textwrap.dedent(
         for p in paths:
             if p.endswith(".md"):
                 text = open(os.path.join(docs, p), encoding="utf-8").read()
-                notes[p] = Note(path=p, text=text, body=text)
+                notes[p] = Note(path=p, body=text)
         urls = {}
         unpublished = {"Private/Secret.md"}
         ctx = LinkContext(

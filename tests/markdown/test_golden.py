@@ -55,8 +55,8 @@ UNPUBLISHED = {"Private/Salaries.md"}
 def render(name: str) -> str:
     source = (GOLDEN / f"{name}.md").read_text(encoding="utf-8")
     page_path = f"Golden/{name}.md"
-    notes = {p: Note(path=p, text=t, body=t) for p, t in VAULT.items()}
-    notes[page_path] = Note(path=page_path, text=source, body=source)
+    notes = {p: Note(path=p, body=t) for p, t in VAULT.items()}
+    notes[page_path] = Note(path=page_path, body=source)
     reports: list[tuple[str, int, str, str]] = []
     published = lambda p: p not in UNPUBLISHED
     ctx = LinkContext(

@@ -321,7 +321,8 @@ def note_day(
 def parse_note(path: str, text: str, diagnostics: Diagnostics) -> Note:
     """Build a Note from decoded text. Frontmatter problems are reported, never raised."""
     split = fm.split(text)
-    note = Note(path=path, text=text, body=split.body, body_line=split.body_line)
+    head = text[: len(text) - len(split.body)]  # (the body is the end of the text)
+    note = Note(path=path, head=head, body=split.body, body_line=split.body_line)
     data: dict[str, Any] = {}
     if split.yaml_text is not None:
         try:
@@ -606,7 +607,7 @@ class VaultLoader:
                     f"frontmatter block is {head / 1e6:.1f} million characters, over the cap of "
                     f"{MAX_NOTE_CHARS / 1e6:g} million; it is not read and the note is held back",
                 )
-                note = Note(path=rel, text="", held="frontmatter over the size cap", frontmatter_valid=False)
+                note = Note(path=rel, held="frontmatter over the size cap", frontmatter_valid=False)
                 note.size = stat.st_size
                 note.ctime, note.mtime = self.clock.file_times_of(rel, stat)
                 return note
