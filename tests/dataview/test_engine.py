@@ -195,3 +195,33 @@ def test_contains_looks_through_a_list_as_the_dispatcher_would_item_by_item(monk
     monkeypatch.setattr(functions.Builder, "__call__", lambda self, c, *a: calls.append(self.name) or original(self, c, *a))
     assert functions.FUNCTIONS["contains"](ctx, [other] * 50 + [[link]], link) is True
     assert calls == ["contains"]
+
+
+def test_list_items_are_dicts_that_hold_only_their_values(tmp_path: Path) -> None:
+    """Every list item and its position is a `dict` whose keys its class keeps once (pages.py,
+    `_ItemDict`): equal to the same dict made as a literal, in the same order, and smaller over a
+    vault's items. A field named like an attribute with a meaning of its own still becomes a key."""
+    import sys
+
+    from mkdocs_vault.dataview.batch import load_pages
+
+    (tmp_path / "A.md").write_text(
+        "# A\n\n- [ ] call [[B]] [due:: 2026-01-02] #x\n  - [x] sub ✅ 2026-01-01\n- plain\n"
+        "- odd [__class__:: one] [__dict__:: two]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "B.md").write_text("".join(f"- [ ] task {n} [owner:: [[A]]]\n- item {n}\n" for n in range(200)))
+    pages = load_pages(tmp_path).pages
+    task, sub, plain, odd = pages["A.md"]["file"]["lists"]
+    assert list(task)[:2] == ["due", "symbol"] and list(task)[-2:] == ["position", "list"]
+    assert task["children"] == [sub] and sub["completed"] and not task["fullyCompleted"]
+    assert plain["position"] == {"start": {"line": 4, "col": 0, "offset": 69}, "end": {"line": 4, "col": 7, "offset": 76}}
+    assert odd["__class__"] == "one" and odd["__dict__"] == "two" and type(odd) is dict
+    kept = literal = 0
+    for item in pages["B.md"]["file"]["lists"]:
+        position = item["position"]
+        for value in (item, position, position["start"], position["end"]):
+            made = {k: v for k, v in value.items()}
+            assert type(value) is dict and list(value.items()) == list(made.items())
+            kept, literal = kept + sys.getsizeof(value), literal + sys.getsizeof(made)
+    assert kept < literal * 0.7

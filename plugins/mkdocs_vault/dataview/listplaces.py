@@ -21,6 +21,14 @@ from ..vault.model import ListItem, Note
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 code units each
 
 
+class _Place:
+    """Lends a `position`'s `start` or `end` its dict (`position`)."""
+
+
+class _Position:
+    """Lends a `position` its dict."""
+
+
 class ItemPlaces:
     """`position` and `list` for the list items of one note (lines counted in the whole file).
 
@@ -57,10 +65,13 @@ class ItemPlaces:
             end_col += before(astral, end) - before(astral, last_start)
             start += before(astral, start)
             end += before(astral, end)
-        return {
-            "start": {"line": item.line, "col": col, "offset": start},
-            "end": {"line": last, "col": end_col, "offset": end},
-        }
+        # Three dicts for every list item of the vault: attribute dicts, whose keys their class keeps
+        # once (as `pages._ItemDict`), each a `dict` with the keys in this order.
+        first, final, position = _Place(), _Place(), _Position()
+        first.line, first.col, first.offset = item.line, col, start
+        final.line, final.col, final.offset = last, end_col, end
+        position.start, position.end = first.__dict__, final.__dict__
+        return position.__dict__
 
     def list_of(self, item: ListItem) -> int:
         return self.lists.get(item.line, -1)
