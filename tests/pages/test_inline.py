@@ -174,3 +174,29 @@ def test_context_targets_are_the_links_context_renders() -> None:
         inline = InlineRenderer(recording, URLS.get, "Meetings/Kickoff.md", "", field_pattern(["rate"]))
         inline.context(line, "People/Ada.md")
         assert inline.context_targets(line) == asked, line
+
+
+def test_note_lines_give_each_line_and_keep_them_as_one_string() -> None:
+    """`NoteLines.line` is line n of the note's comment-free text as `splitlines` cuts it (any line break,
+    "" past either end), and what it keeps for a note is about the note's size: not a string object
+    per line, which is what made the quoted lines 36 MB at 10,000 notes."""
+    import sys
+    import tracemalloc
+
+    from mkdocs_vault.pages.mentions import NoteLines
+    from mkdocs_vault.vault.model import Note
+
+    texts = {"a.md": "one\ntwo\r\nthree\x0cfour\u2028five\n\nsix %%c%% x\n", "b.md": "", "c.md": "x"}
+    lines = NoteLines({p: Note(path=p, body=t) for p, t in texts.items()})
+    for path, text in texts.items():
+        expected = without_comments(text).splitlines()
+        assert [lines.line(path, n) for n in range(-1, len(expected) + 2)] == ["", *expected, "", ""]
+    many = {f"{n}.md": Note(path=f"{n}.md", body="- a short line\n" * 200) for n in range(50)}
+    kept = NoteLines(many)
+    tracemalloc.start()
+    for path in many:
+        kept.line(path, 3)
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    as_strings = 50 * 200 * sys.getsizeof("- a short line")  # (the lines alone, without their lists)
+    assert held < as_strings / 2
