@@ -60,7 +60,7 @@ def _results(state: VaultState) -> tuple[dict[str, object], dict[str, object]]:
 
 
 def _evaluated(state: VaultState, query: str) -> int:
-    return pages_for_state(state).__dict__["_kept_results"][(query, shared_origin(query, ""))].evaluated
+    return pages_for_state(state).kept_results[(query, shared_origin(query, ""))].evaluated
 
 
 def test_kept_results_equal_a_fresh_run_after_each_edit(tmp_path: Path) -> None:

@@ -837,7 +837,7 @@ def _run_kept(query: Query, origin: str, ctx: QueryContext) -> tuple[Result, kep
     if not kept_results.keepable(query):
         return None
     pages = ctx.pages
-    store = pages.__dict__.setdefault("_kept_results", {})
+    store = pages.kept_results
     clock = (ctx.now, ctx.tz, ctx.id_column)
     kept: kept_results.KeptResult | None = store.pop((query.text, origin), None)
     paths = select_paths(query.source, ctx, origin)

@@ -442,6 +442,11 @@ class PageSet:
     # May these pages be updated in place later (`update_pages`, under `mkdocs serve`)? A one-shot build
     # says no, and its row indexes then keep less (`narrowing.RowIndex`).
     updatable: bool = True
+    # How many times `update_pages` has changed this page set, and the last changes (`record_change`).
+    revision: int = field(default=0, compare=False, repr=False)
+    _changes: list[tuple[int, frozenset[str]]] = field(default_factory=list, compare=False, repr=False)
+    # Page-independent results kept across serve rebuilds, by (query text, origin) (`engine._run_kept`).
+    kept_results: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, path: str) -> dict[str, Any] | None:
         return self.pages.get(path)
@@ -449,25 +454,19 @@ class PageSet:
     # -- what changed since: for results kept across serve rebuilds (`dataview.kept`) --------------
     _CHANGES_KEPT = 32  # updates remembered; a result older than that is computed anew
 
-    @property
-    def revision(self) -> int:
-        """How many times `update_pages` has changed this page set."""
-        return self.__dict__.get("_revision", 0)
-
     def record_change(self, paths: Iterable[str]) -> None:
         """`update_pages` changed (rebuilt, removed, or refreshed the inlinks of) the pages `paths`."""
-        revision = self.revision + 1
-        log = self.__dict__.setdefault("_changes", [])
-        log.append((revision, frozenset(paths)))
+        self.revision += 1
+        log = self._changes
+        log.append((self.revision, frozenset(paths)))
         del log[: -self._CHANGES_KEPT]
-        self.__dict__["_revision"] = revision
 
     def changed_since(self, revision: int) -> set[str] | None:
         """Every page changed after `revision` (a value of `revision`); None when that is no longer
         known (too long ago)."""
         if revision == self.revision:
             return set()
-        log = self.__dict__.get("_changes", [])
+        log = self._changes
         if revision > self.revision or not log or log[0][0] > revision + 1:
             return None
         out: set[str] = set()
