@@ -55,7 +55,7 @@ class Context:
         self.globals = globals_ or {}
         self.functions = FUNCTIONS
         self._shorthands: dict[str, dt.datetime] = {}
-        # Row-independent `this.a.b` chains, evaluated once per query (see `fold_this`).
+        # Row-independent `this.a.b` chains, evaluated once per query (see `fold_chains`).
         self._folded: dict[int, Any] = {}
         # Seconds left for the query's regular expressions, all calls together (`functions.timed`):
         # a pattern that backtracks without end fails its row instead of hanging the build.
@@ -150,16 +150,13 @@ class Context:
             return self._folded[key]
         return self.index(node, data)
 
-    def fold_this(self, node: Any) -> None:
-        """Pre-evaluate `this.x.y` / `this["x"]` chains in a query tree: they do not depend on the row.
+    def fold_chains(self, chains: list[Index]) -> None:
+        """Pre-evaluate the `this.x.y` / `this["x"]` chains of a query tree (`this_chains`, found once
+        per parsed query): they do not depend on the row.
 
         Only chains of literal keys rooted at `this` are folded, and only used while the row has no
         field called `this` (which would shadow the global), so results are exactly as unfolded.
         """
-        self.fold_chains(this_chains(node))
-
-    def fold_chains(self, chains: list[Index]) -> None:
-        """`fold_this` of the chains `this_chains` found: a template's tree is walked once, not per page."""
         for node in chains:
             try:
                 self._folded[id(node)] = self.index(node, {})
@@ -349,7 +346,7 @@ def _evaluator_for(cls: type) -> Callable[[Context, Any, dict[str, Any]], Any]:
 
 def this_chains(node: Any, out: list[Index] | None = None) -> list[Index]:
     """The `this.x.y` / `this["x"]` chains of literal keys in `node`'s tree, in the order of a walk that
-    does not look inside a chain (what `Context.fold_this` folds)."""
+    does not look inside a chain (what `Context.fold_chains` folds)."""
     if out is None:
         out = []
     if isinstance(node, Index) and _this_chain(node):
