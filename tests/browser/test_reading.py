@@ -524,6 +524,25 @@ def test_search_is_fetched_only_when_the_reader_reaches_for_it(browser, site_url
         assert_clean(page)
 
 
+def test_a_field_reads_key_then_value_to_search_and_copy_and_looks_like_one_pill(browser, site_url: str) -> None:
+    # `Location:: Kendal` is the only place the sample vault names Kendal. The key and value are two
+    # spans; the hidden ": " between them keeps "LocationKendal" out of the search index and a copy.
+    with opened(browser, site_url, "customers/copper-thistle-outfitters/", DESKTOP) as page:
+        field = page.locator(".dataview.inline-field", has_text="Kendal").first
+        copied = field.evaluate(
+            "(f) => { const r = document.createRange(); r.selectNode(f); const s = getSelection();"
+            " s.removeAllRanges(); s.addRange(r); return s.toString(); }"
+        )
+        assert copied == "Location: Kendal"
+        key, value = field.locator(".inline-field-key").bounding_box(), field.locator(".inline-field-value").bounding_box()
+        assert abs(key["x"] + key["width"] - value["x"]) < 1  # the two halves still touch
+        assert field.locator(".vault-field-sep").bounding_box()["width"] <= 1
+        page.locator(".md-search__input").click()
+        page.locator("input.md-search__input").press_sequentially("Kendal", delay=60)
+        page.locator(".md-search-result__item", has_text="Copper & Thistle Outfitters").first.wait_for(timeout=30000)
+        assert_clean(page)
+
+
 def test_search_from_the_phone_button(browser, site_url: str) -> None:
     with opened(browser, site_url, "customers/", PHONE) as page:
         page.locator('label.md-header__button[for="__search"]').click()

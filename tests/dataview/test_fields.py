@@ -88,3 +88,25 @@ def test_an_escaped_backtick_starts_no_inline_query() -> None:
     # The runner here has no query context: running a query would fail the test.
     html = render("A price of \\`= 1 + 1` is text, as in Obsidian.\n")
     assert "dataview-inline-query" not in html and "`= 1 + 1`" in html
+
+
+def _search_text(html: str) -> str:
+    """The text Material's search index keeps of `html` (its own parser, as the site's index is made)."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(section.text) for section in parser.data)
+
+
+def test_search_and_screen_readers_read_the_key_apart_from_the_value() -> None:
+    # Dataview's two spans sit side by side; with nothing between them the page's text is
+    # "LocationKendal", one word to the search index, so a search for "Kendal" missed the note.
+    from mkdocs_vault.pages.inline import with_field_spans
+
+    html = render("Location:: Kendal\n\nA stop [area:: coast] on the way.\n")
+    assert "Location: Kendal" in _search_text(html)
+    assert "area: coast" in _search_text(html)
+    listed = with_field_spans("Call the depot [owner:: Ada]", lambda text: text)
+    assert "owner: Ada" in _search_text(f"<p>{listed}</p>")

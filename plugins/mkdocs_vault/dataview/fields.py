@@ -9,6 +9,7 @@ stylesheet targets, are Dataview's:
 
     <span class="dataview inline-field">
       <span class="dataview inline-field-key" data-dv-key="Key" data-dv-norm-key="key">Key</span>
+      <span class="vault-field-sep">: </span>
       <span class="dataview inline-field-value">value</span>
     </span>
     <span class="dataview inline-field"><span class="dataview inline-field-standalone-value">value</span></span>
@@ -17,6 +18,11 @@ Two inline patterns, registered below code spans (190) and escapes (180) and abo
 is in code stays code, and the value's text is left to the patterns after them (links, emphasis, tags,
 highlights), except for dates, durations, numbers and booleans, which are formatted as Dataview formats
 them. Fields are found with the scanner's own rules (`vault.scan`), as the index finds them.
+
+One span is ours, not Dataview's: `vault-field-sep` between the key and the value holds ": ", hidden by the
+stylesheet the way screen-reader text is hidden. Without text between the two spans the page's text reads
+"LocationKendal": Material's search index makes that one word (a search for "Kendal" does not find the
+page), and a screen reader or a copy reads it the same way.
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ BRACKET_FIELD_RE = r"([\[(])([^\[\]()\n]+?)::"
 # A line of its own that holds `::` (the scanner's full-line rules decide whether it is a field).
 LINE_FIELD_RE = r"(?m)^([^\n]*?)::([^\n]*)$"
 
+FIELD_SEP = ": "  # the text between a field's key and its value, hidden from sight (see above)
+
 Formats = Callable[[], tuple[str, str, dt.tzinfo]]  # (date format, date-time format, zone)
 
 
@@ -54,6 +62,7 @@ def field_element(key: str | None, value: str, md: Markdown, formats: Formats) -
             {"class": "dataview inline-field-key", "data-dv-key": key, "data-dv-norm-key": canonical_key(key)},
         )
         k.text = key
+        etree.SubElement(box, "span", {"class": "vault-field-sep"}).text = FIELD_SEP
         cls = "dataview inline-field-value"
     else:
         cls = "dataview inline-field-standalone-value"

@@ -15,6 +15,7 @@ import html
 import re
 from collections.abc import Callable, Iterable
 
+from ..dataview.fields import FIELD_SEP
 from ..dataview.values import canonical_key
 from ..links.anchors import heading_slug, shown_text
 from ..links.resolve import decode_markdown_target, parse_wikilink
@@ -321,6 +322,7 @@ def with_field_spans(text: str, render: Callable[[str], str]) -> str:
             inner = (
                 f'<span class="dataview inline-field-key" data-dv-key="{key_html}" '
                 f'data-dv-norm-key="{html.escape(canonical_key(key), quote=True)}">{key_html}</span>'
+                f'<span class="vault-field-sep">{FIELD_SEP}</span>'
                 f'<span class="dataview inline-field-value">{shown}</span>'
             )
         else:
