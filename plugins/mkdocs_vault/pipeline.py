@@ -480,6 +480,30 @@ def _thaw_heap() -> None:
         _heap_frozen = False
 
 
+def _freeze_survivors(phase: str, info: dict[str, int]) -> None:
+    """`gc.callbacks` entry while pages render: what a full collection found alive is frozen at once."""
+    global _heap_frozen
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()
+        _heap_frozen = True
+
+
+def freeze_survivors(on: bool) -> None:
+    """While MkDocs renders the pages (`on_nav` to `on_post_build`), freeze what each full collection
+    leaves alive. Rendering keeps most of what it makes (each page's `Page`, its HTML and table of
+    contents, the Dataview row indexes) and drops almost nothing in cycles (at 10,000 notes the twelve
+    full collections of a build freed 126-6,865 objects each): each of them walked every object kept
+    since the heap was last frozen, again and again as their number grew (1.9 s of CPU at 10,000
+    notes, 10.5 s at 50,000). Frozen at once, each object is walked by one full collection at most.
+    At that moment the younger generations are empty and what is left is alive, so nothing frozen is
+    garbage yet; a cycle that becomes garbage later waits for the next thaw (`_thaw_heap`, at the next
+    refresh), as with `_freeze_heap`."""
+    if _freeze_survivors in gc.callbacks:
+        gc.callbacks.remove(_freeze_survivors)
+    if on:
+        gc.callbacks.append(_freeze_survivors)
+
+
 def _freeze_at_exit() -> None:
     """Leave every object still alive out of the interpreter's last collection at exit. That collection
     walks the whole heap of the build (the vault, MkDocs' pages with their tables of contents, the

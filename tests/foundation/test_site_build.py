@@ -168,6 +168,52 @@ def test_a_one_shot_build_drops_the_dataview_pages_before_the_templates(tmp_path
     assert "engineer" in read(tmp_path / "site", "team/index.html")
 
 
+def test_what_a_full_collection_leaves_alive_while_pages_render_is_frozen(tmp_path: Path, monkeypatch) -> None:
+    """While the pages render, each full collection walked every object kept since the heap was last
+    frozen (pages, their HTML and tables of contents), again at every collection as they grew: the
+    plugin freezes what a full collection leaves alive (pipeline.py, `freeze_survivors`), from on_nav
+    to on_post_build, for vaults of `FREEZE_MIN_NOTES` notes or more. Garbage is still collected."""
+    import gc
+    import weakref
+
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs_vault import pipeline
+    from mkdocs_vault.mkdocs import plugin
+
+    docs = tmp_path / "vault"
+    docs.mkdir()
+    for name in ("Ada", "Grace"):
+        (docs / f"{name}.md").write_text(f"# {name}\n\n```dataview\nLIST FROM \"\"\n```\n", encoding="utf-8")
+    config_file = site_config(tmp_path, docs)
+    monkeypatch.setattr(plugin, "FREEZE_MIN_NOTES", 1, raising=False)
+    original = mkdocs_build._build_page
+    seen: list[tuple[int, int, bool]] = []
+
+    class Node:
+        pass
+
+    def build_page(page, config, *args, **kwargs):
+        kept = [Node() for _ in range(100)]  # alive across the collection
+        cycle = Node()
+        cycle.me = cycle  # garbage in a cycle: only the collector frees it
+        gone = weakref.ref(cycle)
+        del cycle
+        before = gc.get_freeze_count()
+        gc.collect()
+        seen.append((before, gc.get_freeze_count(), gone() is None))
+        del kept
+        return original(page, config, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
+    _one_shot_build(config_file, tmp_path / "site")
+    assert seen
+    for before, after, collected in seen:
+        assert after > before + 100  # what survived the collection is frozen
+        assert collected  # and the cycle was not
+    assert pipeline._freeze_survivors not in gc.callbacks  # (only while pages render)
+    pipeline._thaw_heap()
+
+
 def test_the_heap_is_left_frozen_at_exit(tmp_path: Path) -> None:
     """After a build, the interpreter's last collection at exit would walk every object still alive
     (4 s of a 10,000-note build) only for the process to end: the plugin leaves the heap frozen at exit

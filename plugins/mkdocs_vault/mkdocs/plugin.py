@@ -11,7 +11,8 @@ Event plan (MkDocs 1.6 order):
   found in docs_dir by the published notes at their URLs, the published attachments and our
   generated pages. Nothing unpublished is in `files` after this, so nothing else can copy it.
 - on_nav: a small navigation (home, sections, generated pages), never every note; then the build's
-  one Markdown converter is made (`rendering.py`).
+  one Markdown converter is made (`rendering.py`), and until on_post_build what each full garbage
+  collection leaves alive is frozen (`pipeline.freeze_survivors`).
 - on_pre_page: the page is about to render: through the build's shared converter (`rendering.py`).
 - on_page_read_source: supplies each note's body (decoded by our loader; MkDocs' reader never runs).
 - on_page_markdown: tells the Markdown extensions which note is rendering.
@@ -35,7 +36,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from ..pipeline import Options, VaultState
+from ..pipeline import FREEZE_MIN_NOTES, Options, VaultState, freeze_survivors
 from .blockcache import BlockCache
 from .config import VaultConfig
 from .navcache import OVERRIDES, add_theme_loader
@@ -117,6 +118,8 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         assert self.site is not None
         nav = self.site.nav(nav, files)
         self.site.start_rendering(config)  # every page renders through one shared Markdown converter
+        vault = self.state.vault if self.state is not None else None
+        freeze_survivors(vault is not None and len(vault.notes) >= FREEZE_MIN_NOTES)
         return nav
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
@@ -162,6 +165,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         """The command is done (`mkdocs build` has written the site; `mkdocs serve` is stopping).
         Release the vault here, by reference counting: left to the interpreter's exit, the last
         garbage collection walked every object of a 10,000-note vault (4.6 s after the build)."""
+        freeze_survivors(False)  # (a build that failed did not reach on_post_build)
         if self.site is not None:
             self.site.release()
         if self.state is not None:
@@ -176,6 +180,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
     @event_priority(50)  # before the search plugin writes its index (site.finish_build merges it)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.state is not None and self.site is not None
+        freeze_survivors(False)  # every page is written
         self.site.finish_build()
         self.site.post_build()
         self._assets.minify(config)
