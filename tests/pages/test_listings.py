@@ -134,6 +134,27 @@ def test_tag_pages(team_pages: SitePages) -> None:
     check_golden("tag-client.html", client)
 
 
+def test_tag_pages_make_a_notes_item_text_once_per_pass(team_pages: SitePages, monkeypatch) -> None:
+    """A note is listed on the page of each of its tags and their parents; its title, type and date
+    are made into HTML once per pass over the tag pages, kept for that pass (not in a cache of fixed
+    size, which nearly every item missed once a vault had more notes than it held)."""
+    from mkdocs_vault.pages import tags
+
+    made: list[str] = []
+    plain = tags._item_text.__wrapped__ if hasattr(tags._item_text, "__wrapped__") else tags._item_text
+
+    def item_text(title: str, note_type: str | None, date: str | None) -> str:
+        made.append(title)
+        return plain(title, note_type, date)
+
+    monkeypatch.setattr(tags, "_item_text", item_text)
+    pages = tags.tag_pages(team_pages.data)
+    listed = [t for _uri, (_title, markdown) in pages.items() for t in re.findall(r'<li><a class="vault-link"', markdown)]
+    assert len(listed) > len(set(made))  # (some note is listed on more than one tag page)
+    assert sorted(made) == sorted(set(made))  # each note's text made once
+    assert pages == tags.tag_pages(team_pages.data)  # (and the pages as before)
+
+
 def test_graph_page_and_json(team_pages: SitePages) -> None:
     title, markdown = team_pages.pages()["graph/index.md"]
     assert title == "Graph"

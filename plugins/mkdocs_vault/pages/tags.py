@@ -153,13 +153,16 @@ def _tree_html(node: TagNode, page_url: str, current: tuple[str, ...] = ()) -> s
     return "".join(parts)
 
 
-def _note_list(rows: list[NoteRow], node: TagNode, page_url: str, cache: RowCache) -> str:
-    items = [cache.get(("tag", row.path, page_url), lambda row=row: _note_item(row, node, page_url)) for row in rows]
+def _note_list(rows: list[NoteRow], node: TagNode, page_url: str, cache: RowCache, texts: dict[str, str]) -> str:
+    items = [
+        cache.get(("tag", row.path, page_url), lambda row=row: _note_item(row, node, page_url, texts)) for row in rows
+    ]
     return f'<ul class="vault-tag-notes">{"".join(items)}</ul>'
 
 
-def _note_item(row: NoteRow, node: TagNode, page_url: str) -> str:
-    """One note on a tag's page: everything in it is the note's own (its URL, title, type, date, tags)."""
+def _note_item(row: NoteRow, node: TagNode, page_url: str, texts: dict[str, str]) -> str:
+    """One note on a tag's page: everything in it is the note's own (its URL, title, type, date, tags).
+    `texts`: the item texts made so far in this pass over the tag pages, by note path."""
     href = html.escape(relative(row.url, page_url), quote=True)
     via = ""
     if row.path not in node.direct:
@@ -171,19 +174,27 @@ def _note_item(row: NoteRow, node: TagNode, page_url: str) -> str:
             f"{html.escape(t)}</a>"
             for t in below
         )
-    return f'<li><a class="vault-link" href="{href}">{_item_text(row.title, row.type, row.date)}{via}</li>'
+    text = texts.get(row.path)
+    if text is None:
+        text = texts[row.path] = _item_text(row.title, row.type, row.date)
+    return f'<li><a class="vault-link" href="{href}">{text}{via}</li>'
 
 
-@functools.lru_cache(maxsize=16384)  # a note is listed on the page of each of its tags and their parents
 def _item_text(title: str, note_type: str | None, date: str | None) -> str:
-    """A listed note's title, type chip and date as HTML (after its href): once per note, not per page."""
+    """A listed note's title, type chip and date as HTML (after its href): once per note and pass over
+    the tag pages, not per page (a note is listed on the page of each of its tags and their parents).
+    Kept for the pass, not in a cache of fixed size: with more notes than it held (an `lru_cache` of
+    16,384 at 50,000 notes), nearly every item missed it, and its cost grew faster than the notes."""
     kind = f' <span class="vault-type-chip">{html.escape(note_type)}</span>' if note_type else ""
     shown = f' <time datetime="{date}">{date}</time>' if date else ""
     return f"{html.escape(title)}</a>{kind}{shown}"
 
 
-def tag_page(node: TagNode, data: SiteData, cache: RowCache | None = None) -> tuple[str, str]:
-    """(title, Markdown) of one tag's page; `cache` keeps its rendered rows across rebuilds."""
+def tag_page(
+    node: TagNode, data: SiteData, cache: RowCache | None = None, texts: dict[str, str] | None = None
+) -> tuple[str, str]:
+    """(title, Markdown) of one tag's page; `cache` keeps its rendered rows across rebuilds, `texts` the
+    notes' item texts across the pages of one pass (`_item_text`)."""
     url = node.url
     rows = data.rows_by_title(node.notes)
     crumbs = [f'<a href="{html.escape(relative(TAGS_URL, url))}">All tags</a>']
@@ -196,7 +207,7 @@ def tag_page(node: TagNode, data: SiteData, cache: RowCache | None = None) -> tu
     body = f'<p class="vault-lead vault-tag-path">{" / ".join(crumbs)} · {len(rows)} {count}</p>'
     if node.children:
         body += f'<h2 id="subtags">Nested tags</h2>{_tree_html(node, url)}'
-    body += f'<h2 id="notes">Notes</h2>{_note_list(rows, node, url, cache if cache is not None else RowCache())}'
+    body += f'<h2 id="notes">Notes</h2>{_note_list(rows, node, url, cache if cache is not None else RowCache(), {} if texts is None else texts)}'
     title = "#" + node.name
     return safe_title(title), listing_page(title, body)
 
@@ -216,10 +227,11 @@ def tag_pages(
             listing_page("Tags", f'<p class="vault-lead">{total} tags.</p>{_tree_html(root, TAGS_URL)}'),
         )
     }
+    texts: dict[str, str] = {}
     for node in _walk(root)[1:]:
         uri = src_uri_of(node.url)
         if only is None or uri in only:
-            pages[uri] = tag_page(node, data, cache)
+            pages[uri] = tag_page(node, data, cache, texts)
     return pages
 
 
