@@ -492,7 +492,7 @@ def freeze_survivors(on: bool) -> None:
     """While MkDocs renders the pages (`on_nav` to `on_post_build`), freeze what each full collection
     leaves alive. Rendering keeps most of what it makes (each page's `Page`, its HTML and table of
     contents, the Dataview row indexes) and drops almost nothing in cycles (at 10,000 notes the twelve
-    full collections of a build freed 126-6,865 objects each): each of them walked every object kept
+    full collections of a build freed 0-6,865 objects each): each of them walked every object kept
     since the heap was last frozen, again and again as their number grew (1.9 s of CPU at 10,000
     notes, 10.5 s at 50,000). Frozen at once, each object is walked by one full collection at most.
     At that moment the younger generations are empty and what is left is alive, so nothing frozen is
