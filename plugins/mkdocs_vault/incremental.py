@@ -202,7 +202,9 @@ class QueryLog:
         return records, derefs
 
     # -- the question ---------------------------------------------------------------------------------------
-    def affected(self, changed: set[str], ctx: Any, keep: bool = False) -> set[str]:
+    def affected(
+        self, changed: set[str], ctx: Any, keep: bool = False, before: Mapping[str, Any] | None = None
+    ) -> set[str]:
         """Pages whose query results may differ because the page objects of `changed` did.
 
         `ctx` is the new build's `QueryContext`. A page is affected when a changed path was among the
@@ -211,18 +213,25 @@ class QueryLog:
         shared origins of page-independent results that may differ too, not the pages showing them
         (`showing`): whether those render again depends on how they show them. `keep`: no link
         resolves anew since the last call (names did not change), so the inverses of the templates'
-        first WHEREs it made then are updated rather than made anew.
+        first WHEREs it made then are updated rather than made anew. `before`: the page objects of
+        changed paths as the recorded queries read them, where their links render as they did (no
+        note published, unpublished or moved); a row of a query that reads the same of it before
+        and after (`dataview.reads`) leaves that query's result as it was.
         """
         from .dataview.engine import leading_wheres, row_context
         from .dataview.values import truthy
 
+        pages = ctx.pages.pages
+        steady = _Steady(changed, pages, before)
         out = {origin for origin, seen in self.derefs.items() if not seen.isdisjoint(changed)}
         out |= {
             origin
             for origin, records in self.records.items()
-            if any(not record.rows.isdisjoint(changed) for record in records)
+            if any(
+                not record.rows.isdisjoint(changed) and not steady.holds(record.query, record.rows)
+                for record in records
+            )
         }
-        pages = ctx.pages.pages
         present = [c for c in changed if c in pages]
         if not present:
             return out
@@ -283,8 +292,11 @@ class QueryLog:
                     if inverse is None:
                         inverse = self._inverse(key, lead[0].expr, kind, quiet, template.origins, context_of)
                     entering &= inverse.origins_of(c)
+                quiet_row = steady.of(query, c)  # among a record's rows, it leaves them as they are
                 for origin in entering:
                     for record in by_origin[origin]:
+                        if quiet_row and c in record.rows:
+                            continue
                         if not lead and record.cutoff is None:
                             out.add(origin)
                             break
@@ -311,6 +323,39 @@ class QueryLog:
             inverse.refresh(ctx, origins, kept.stale | changed, context_of)
         self._inverses[key] = _KeptInverse(inverse, where, pages, pages.revision)
         return inverse
+
+
+class _Steady:
+    """Which changed paths each query reads the same of (`dataview.reads`), asked once per query text."""
+
+    def __init__(self, changed: set[str], pages: Mapping[str, Any], before: Mapping[str, Any] | None) -> None:
+        self._candidates = (
+            {c: (before[c], pages[c]) for c in changed if c in before and c in pages} if before else {}
+        )
+        self._changed = changed
+        self._known: dict[tuple[str, str], frozenset[str]] = {}
+
+    def _paths(self, query: Any) -> frozenset[str]:
+        key = (query.type, query.text)
+        found = self._known.get(key)
+        if found is None:
+            from .dataview.reads import reads_same, row_reads
+
+            reads = row_reads(query) if self._candidates else None
+            found = frozenset(
+                c for c, (old, new) in self._candidates.items() if reads is not None and reads_same(old, new, reads, query.type)
+            )
+            self._known[key] = found
+        return found
+
+    def holds(self, query: Any, rows: frozenset[str]) -> bool:
+        """Does every changed path among `rows` read the same to `query`?"""
+        if not self._candidates:
+            return False
+        return all(c in self._paths(query) for c in self._changed if c in rows)
+
+    def of(self, query: Any, path: str) -> bool:
+        return bool(self._candidates) and path in self._paths(query)
 
 
 @dataclass
@@ -753,6 +798,8 @@ class DependencyTracker:
         self.listings = listings
 
     names_changed: bool = True
+    # The page set's revision the last planned build's queries ran on (`_before`).
+    query_revision: int = -1
 
     def _neighbourhood(self) -> tuple[set[str], set[str], set[str]]:
         """(changed notes, the notes they link to before and after the edit, both of these with the
@@ -774,6 +821,22 @@ class DependencyTracker:
         """The notes whose listing rows an edit can have changed (`pages.data.RowCache.carry`)."""
         return self._neighbourhood()[2]
 
+    def _before(self, pages: Any, revision: int) -> Mapping[str, Any] | None:
+        """The changed pages' objects as the last build's queries read them (`PageSet.before`), when
+        a link to a changed row renders as it did: no note published, unpublished or moved, no names
+        resolving anew, no file other than a note changed (an embed's target), and the last build
+        planned ran on the page set as it was before its last update (`revision`); else None."""
+        if (
+            self.flipped
+            or self.moved
+            or self.names_changed
+            or any(not path.endswith(".md") for path in self.changed)
+            or pages.before_revision != pages.revision
+            or revision != pages.revision - 1
+        ):
+            return None
+        return pages.before
+
     def plan(
         self,
         notes: Mapping[str, Note],
@@ -785,6 +848,8 @@ class DependencyTracker:
         """The note pages this build must render. `ctx_factory()` gives the build's `QueryContext`;
         `quotes(source, target, path)`: do `target`'s linked mentions quote a line of `source` showing
         a link to `path`? (None: assume so.)"""
+        ctx = ctx_factory()
+        revision, self.query_revision = self.query_revision, ctx.pages.revision  # (for `_before`)
         if not self.built:
             return BuildPlan(True, reason="first build")
         if site_key != self.site_key:
@@ -813,7 +878,8 @@ class DependencyTracker:
             # The inverses' keys are the vault paths K resolves to: only names resolving anew change
             # them for pages the page set did not rebuild (a publish flip rebuilds the pages linking
             # to the note, and a move changes URLs only).
-            hit = self.queries.affected(dv_changed, ctx_factory(), keep=not self.names_changed)
+            before = self._before(ctx.pages, revision)
+            hit = self.queries.affected(dv_changed, ctx, keep=not self.names_changed, before=before)
             shared = {origin for origin in hit if is_shared_origin(origin)}
             # A long result shown as a placeholder: its file is rewritten; a short one shown inline:
             # every page showing it renders again.

@@ -92,6 +92,10 @@ EDITS = [
     ("attendees and an owner changed", CREW_MEETING,
      lambda t: _replace(_replace(t, '"[[Ottoline]]"\n- "[[Perrin]]"', '"[[Perrin]]"\n- "[[Quade]]"'),
                         "[owner:: [[Ottoline]]]", "[owner:: [[Rhosyn]]]")),
+    # Rows that read the same to the queries showing them (`dataview.reads`): those pages stay as they are.
+    ("a property no query reads, above an action item", CREW_MEETING,
+     lambda t: _replace(t, "type: crew-meeting\n", "type: crew-meeting\nmood: calm\n")),
+    ("an action item's text", CREW_MEETING, lambda t: _replace(t, "Send the notes", "Send the minutes")),
     ("a tag that a set-based query reads changed", "Crew/Meets/Standup.md",
      lambda t: _replace(t, "tags: [crew/perrin]", "tags: [crew/rhosyn]")),
     # Its folder's section page lists it by its new title, in a new place.

@@ -447,6 +447,11 @@ class PageSet:
     _changes: list[tuple[int, frozenset[str]]] = field(default_factory=list, compare=False, repr=False)
     # Page-independent results kept across serve rebuilds, by (query text, origin) (`engine._run_kept`).
     kept_results: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
+    # The page objects the last `update_pages` replaced or changed, as they were before it (path ->
+    # page; a page that was not there has none), and the revision that update made: a serve rebuild
+    # asks which changed pages still read the same to a query (`dataview.reads`).
+    before: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+    before_revision: int = field(default=-1, compare=False, repr=False)
 
     def get(self, path: str) -> dict[str, Any] | None:
         return self.pages.get(path)
@@ -559,9 +564,11 @@ def update_pages(
         builder.visible = visible
         builder.forget_resolutions()  # a link to a note that flipped resolves to it, or to its text
     touched: set[str] = set()  # pages whose inlinks may have changed
+    before: dict[str, dict[str, Any]] = {}
     for path in rebuild:
         old = pageset.pages.get(path)
         if old is not None:
+            before[path] = old  # (replaced below by a new page object, never changed in place)
             for lk in old["file"]["outlinks"]:
                 bucket = builder.inlinks.get(lk.path)
                 if bucket is not None and path in bucket:
@@ -588,6 +595,7 @@ def update_pages(
     for target in touched - fresh.keys():
         page = pageset.pages.get(target)
         if page is not None:
+            before[target] = {**page, "file": {**page["file"]}}  # (its `file` changes in place)
             page["file"]["inlinks"] = [Link(p) for p in builder.inlinks.get(target, [])]
     departed = pageset.pages.keys() - visible
     same_order = not departed and len(visible) == len(pageset.pages)
@@ -600,6 +608,7 @@ def update_pages(
     # refile these pages, and the touched ones (an index may read `file.inlinks`).
     refiled = departed | fresh.keys() | touched
     pageset.record_change(refiled)
+    pageset.before, pageset.before_revision = before, pageset.revision
     for index in pageset.__dict__.get("_row_indexes", {}).values():
         index.update(pageset.pages, refiled)
     # The FROM results and the page-independent results (`engine.page_independent`): computed again
