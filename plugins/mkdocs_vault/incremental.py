@@ -694,6 +694,15 @@ class DependencyTracker:
         assert not self._graph.seq and self._unread is None, "only an empty graph is filled later"
         self._unread = notes
 
+    def find_prose_edits(self, notes: Mapping[str, Note]) -> None:
+        """Before this build's listings are made (`remember_inputs` then keeps the new inputs): which
+        changed notes show as they did wherever another page shows them (`prose_edits`)."""
+        self.prose_edits = {
+            path
+            for path in self.changed
+            if (note := notes.get(path)) is not None and self.inputs.get(path) == listing_inputs(note)
+        }
+
     def listings_unchanged(self, notes: Mapping[str, Note]) -> bool:
         """Would this build's listings equal the last build's? True when the only change is in notes'
         prose: no note added, removed, published, unpublished or moved, no link resolving anew, and
@@ -798,14 +807,22 @@ class DependencyTracker:
         self.listings = listings
 
     names_changed: bool = True
+    # Changed notes whose `listing_inputs` are as the last build's: only their prose changed
+    # (`find_prose_edits`).
+    prose_edits: set[str] = field(default_factory=set)
     # The page set's revision the last planned build's queries ran on (`_before`).
     query_revision: int = -1
 
-    def _neighbourhood(self) -> tuple[set[str], set[str], set[str]]:
+    def _neighbourhood(self, pages: bool = False) -> tuple[set[str], set[str], set[str]]:
         """(changed notes, the notes they link to before and after the edit, both of these with the
         notes linking to a changed one): every note whose page, or whose listing row, shows something
         of a changed note (backlinks with their context lines, timelines, local graphs, link states,
-        last contact). The targets are "changed" for Dataview too: their file.inlinks may differ."""
+        last contact). The targets are "changed" for Dataview too: their file.inlinks may differ.
+
+        `pages`: for note pages only. A page linking to a note shows of it its title, type, URL, link
+        state and links (a link, a local graph's node and edges), none of which a prose edit changes
+        (`prose_edits`) while names resolve, and notes are published and placed, as they were: those
+        pages are left out for such a note (its listing rows are not)."""
         changed = self.changed | set(self.link_changes) | self.flipped | self.moved
         linked: set[str] = set()
         for targets in self.link_changes.values():
@@ -813,8 +830,10 @@ class DependencyTracker:
         for path in changed:
             linked |= self.links.out.get(path, frozenset())
         near = changed | linked
+        prose = self.prose_edits if pages and not (self.names_changed or self.flipped or self.moved) else set()
         for path in changed:
-            near |= self.links.linking_to(path)
+            if path not in prose or not path.endswith(".md") or path in self.link_changes:
+                near |= self.links.linking_to(path)
         return changed, linked, near
 
     def stale_rows(self) -> set[str]:
@@ -854,7 +873,7 @@ class DependencyTracker:
             return BuildPlan(True, reason="first build")
         if site_key != self.site_key:
             return BuildPlan(True, reason="navigation or configuration changed")
-        changed, linked, dirty = self._neighbourhood()
+        changed, linked, dirty = self._neighbourhood(pages=True)
         # A note published, unpublished or moved changes how the lines linking to it render (a link,
         # plain text, another URL), and those lines are quoted in the linked mentions of the notes
         # the linking note links to on them. Only those render again: asking which ones (`quotes`)

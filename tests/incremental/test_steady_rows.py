@@ -111,3 +111,28 @@ def test_a_task_query_compares_tasks_without_their_place_unless_it_reads_it() ->
     assert reads_same(page, later, _reads("TASK WHERE !completed"), "task")
     assert not reads_same(page, later, _reads("TASK WHERE position.start.line > 1"), "task")
     assert not reads_same(page, later, _reads('TABLE file.tasks FROM ""'), "table")
+
+
+def test_a_prose_edit_leaves_the_pages_linking_to_the_note_alone(tmp_path: Path) -> None:
+    """A page linking to a note shows its title, type, URL and links (a link; a node and edges of its
+    local graph): prose changes none of them. A new heading title does."""
+    vault, config, site = _served_vault(
+        tmp_path,
+        {
+            "People/Ada.md": "# Ada\n\nWorks on [[Portal]].\n",
+            "Meetings/Sync.md": "# Sync\n\nWith [[Ada]].\n",
+            "Projects/Portal.md": "# Portal\n\nThe portal.\n",
+        },
+    )
+    sync, portal = _page(site, "meetings/sync"), _page(site, "projects/portal")
+    written = sync.stat().st_mtime_ns
+    _edit(vault, "People/Ada.md", "# Ada\n\nWorks on [[Portal]]. Likes tea.\n")
+    _build(config, site)
+    assert sync.stat().st_mtime_ns == written
+    assert "Likes tea" in portal.read_text(encoding="utf-8")  # its linked mentions quote the line
+    _same_as_full(config, site, tmp_path)
+
+    _edit(vault, "People/Ada.md", "# Ada Lovelace\n\nWorks on [[Portal]]. Likes tea.\n")
+    _build(config, site)
+    assert sync.stat().st_mtime_ns != written
+    _same_as_full(config, site, tmp_path)
