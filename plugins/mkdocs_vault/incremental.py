@@ -813,16 +813,17 @@ class DependencyTracker:
     # The page set's revision the last planned build's queries ran on (`_before`).
     query_revision: int = -1
 
-    def _neighbourhood(self, pages: bool = False) -> tuple[set[str], set[str], set[str]]:
+    def _neighbourhood(self, notes: Mapping[str, Note] | None = None) -> tuple[set[str], set[str], set[str]]:
         """(changed notes, the notes they link to before and after the edit, both of these with the
         notes linking to a changed one): every note whose page, or whose listing row, shows something
         of a changed note (backlinks with their context lines, timelines, local graphs, link states,
         last contact). The targets are "changed" for Dataview too: their file.inlinks may differ.
 
-        `pages`: for note pages only. A page linking to a note shows of it its title, type, URL, link
-        state and links (a link, a local graph's node and edges), none of which a prose edit changes
-        (`prose_edits`) while names resolve, and notes are published and placed, as they were: those
-        pages are left out for such a note (its listing rows are not)."""
+        `notes` (the vault now): for note pages only. A page linking to a note shows of it its title,
+        type, URL, link state and links (a link, a local graph's node and edges), none of which a
+        prose edit changes (`prose_edits`) while names resolve, and notes are published and placed,
+        as they were: those pages are left out for such a note (its listing rows are not), but for
+        pages linking to a heading or block of it (the anchor is the target's)."""
         changed = self.changed | set(self.link_changes) | self.flipped | self.moved
         linked: set[str] = set()
         for targets in self.link_changes.values():
@@ -830,10 +831,16 @@ class DependencyTracker:
         for path in changed:
             linked |= self.links.out.get(path, frozenset())
         near = changed | linked
-        prose = self.prose_edits if pages and not (self.names_changed or self.flipped or self.moved) else set()
+        prose = self.prose_edits if notes is not None and not (self.names_changed or self.flipped or self.moved) else set()
         for path in changed:
             if path not in prose or not path.endswith(".md") or path in self.link_changes:
                 near |= self.links.linking_to(path)
+                continue
+            assert notes is not None
+            for source in self.links.linking_to(path):
+                note = notes.get(source)
+                if note is None or any(k.resolved == path and k.subpath for k in note.links):
+                    near.add(source)
         return changed, linked, near
 
     def stale_rows(self) -> set[str]:
@@ -873,7 +880,7 @@ class DependencyTracker:
             return BuildPlan(True, reason="first build")
         if site_key != self.site_key:
             return BuildPlan(True, reason="navigation or configuration changed")
-        changed, linked, dirty = self._neighbourhood(pages=True)
+        changed, linked, dirty = self._neighbourhood(notes)
         # A note published, unpublished or moved changes how the lines linking to it render (a link,
         # plain text, another URL), and those lines are quoted in the linked mentions of the notes
         # the linking note links to on them. Only those render again: asking which ones (`quotes`)

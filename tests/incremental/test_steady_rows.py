@@ -136,3 +136,23 @@ def test_a_prose_edit_leaves_the_pages_linking_to_the_note_alone(tmp_path: Path)
     _build(config, site)
     assert sync.stat().st_mtime_ns != written
     _same_as_full(config, site, tmp_path)
+
+
+def test_a_prose_edit_renders_again_the_pages_linking_to_a_block_of_the_note(tmp_path: Path) -> None:
+    """A link to a block or heading takes its anchor from the target's text."""
+    vault, config, site = _served_vault(
+        tmp_path,
+        {
+            "People/Ada.md": "# Ada\n\nLikes tea. ^tea\n\nAnd cake. ^cake\n",
+            "Meetings/Sync.md": "# Sync\n\nSee [[Ada#^tea]].\n",
+            "Meetings/Other.md": "# Other\n\nWith [[Ada]].\n",
+        },
+    )
+    sync, other = _page(site, "meetings/sync"), _page(site, "meetings/other")
+    assert "#" in _read(site, "meetings/sync").split("people/ada/")[1][:2]
+    written = {page: page.stat().st_mtime_ns for page in (sync, other)}
+    _edit(vault, "People/Ada.md", "# Ada\n\nLikes tea.\n\nAnd cake. ^cake\n")
+    _build(config, site)
+    assert other.stat().st_mtime_ns == written[other]
+    assert sync.stat().st_mtime_ns != written[sync]
+    _same_as_full(config, site, tmp_path)
