@@ -113,46 +113,35 @@ def test_a_task_query_compares_tasks_without_their_place_unless_it_reads_it() ->
     assert not reads_same(page, later, _reads('TABLE file.tasks FROM ""'), "table")
 
 
+LINKED = {
+    "People/Ada.md": "# Ada\n\nWorks on [[Portal]].\n\nLikes tea. ^tea\n",
+    "Meetings/Sync.md": "# Sync\n\nWith [[Ada]].\n",
+    "Meetings/Ref.md": "# Ref\n\nSee [[Ada#^tea]].\n",
+    "Projects/Portal.md": "# Portal\n\nThe portal.\n",
+}
+
+
 def test_a_prose_edit_leaves_the_pages_linking_to_the_note_alone(tmp_path: Path) -> None:
     """A page linking to a note shows its title, type, URL and links (a link; a node and edges of its
-    local graph): prose changes none of them. A new heading title does."""
-    vault, config, site = _served_vault(
-        tmp_path,
-        {
-            "People/Ada.md": "# Ada\n\nWorks on [[Portal]].\n",
-            "Meetings/Sync.md": "# Sync\n\nWith [[Ada]].\n",
-            "Projects/Portal.md": "# Portal\n\nThe portal.\n",
-        },
-    )
-    sync, portal = _page(site, "meetings/sync"), _page(site, "projects/portal")
-    written = sync.stat().st_mtime_ns
-    _edit(vault, "People/Ada.md", "# Ada\n\nWorks on [[Portal]]. Likes tea.\n")
+    local graph): prose changes none of them. A link to a block takes its anchor from the text."""
+    vault, config, site = _served_vault(tmp_path, LINKED)
+    sync, ref, portal = (_page(site, url) for url in ("meetings/sync", "meetings/ref", "projects/portal"))
+    written = {page: page.stat().st_mtime_ns for page in (sync, ref)}
+    _edit(vault, "People/Ada.md", LINKED["People/Ada.md"].replace("[[Portal]].", "[[Portal]]. Daily."))
     _build(config, site)
-    assert sync.stat().st_mtime_ns == written
-    assert "Likes tea" in portal.read_text(encoding="utf-8")  # its linked mentions quote the line
+    assert sync.stat().st_mtime_ns == written[sync]
+    assert "Daily" in portal.read_text(encoding="utf-8")  # its linked mentions quote the line
     _same_as_full(config, site, tmp_path)
 
-    _edit(vault, "People/Ada.md", "# Ada Lovelace\n\nWorks on [[Portal]]. Likes tea.\n")
+    # The block's id goes: the link to it loses its fragment.
+    _edit(vault, "People/Ada.md", LINKED["People/Ada.md"].replace(" ^tea", ""))
     _build(config, site)
-    assert sync.stat().st_mtime_ns != written
+    assert sync.stat().st_mtime_ns == written[sync]
+    assert ref.stat().st_mtime_ns != written[ref]
     _same_as_full(config, site, tmp_path)
 
-
-def test_a_prose_edit_renders_again_the_pages_linking_to_a_block_of_the_note(tmp_path: Path) -> None:
-    """A link to a block or heading takes its anchor from the target's text."""
-    vault, config, site = _served_vault(
-        tmp_path,
-        {
-            "People/Ada.md": "# Ada\n\nLikes tea. ^tea\n\nAnd cake. ^cake\n",
-            "Meetings/Sync.md": "# Sync\n\nSee [[Ada#^tea]].\n",
-            "Meetings/Other.md": "# Other\n\nWith [[Ada]].\n",
-        },
-    )
-    sync, other = _page(site, "meetings/sync"), _page(site, "meetings/other")
-    assert "#" in _read(site, "meetings/sync").split("people/ada/")[1][:2]
-    written = {page: page.stat().st_mtime_ns for page in (sync, other)}
-    _edit(vault, "People/Ada.md", "# Ada\n\nLikes tea.\n\nAnd cake. ^cake\n")
+    # A new title: every page linking to it shows it (the local graph's node).
+    _edit(vault, "People/Ada.md", "---\ntitle: Ada Lovelace\n---\n" + LINKED["People/Ada.md"])
     _build(config, site)
-    assert other.stat().st_mtime_ns == written[other]
     assert sync.stat().st_mtime_ns != written[sync]
     _same_as_full(config, site, tmp_path)
