@@ -526,7 +526,14 @@ def listing_inputs(note: Note) -> tuple:
             for i in note.list_items
         ),
         tuple((h.level, h.text, h.line) for h in note.headings),
+        (note.title, note.type),
     )
+
+
+def _shown_to_linkers(inputs: tuple) -> tuple:
+    """What a page linking to a note shows of it, from its `listing_inputs`: its published state, title
+    and type, and where its links go (a link to it; its node and edges in the page's local graph)."""
+    return inputs[0], inputs[9], frozenset((k[2], k[5]) for k in inputs[6])
 
 
 @dataclass
@@ -694,14 +701,14 @@ class DependencyTracker:
         assert not self._graph.seq and self._unread is None, "only an empty graph is filled later"
         self._unread = notes
 
-    def find_prose_edits(self, notes: Mapping[str, Note]) -> None:
+    def find_shown_alike(self, notes: Mapping[str, Note]) -> None:
         """Before this build's listings are made (`remember_inputs` then keeps the new inputs): which
-        changed notes show as they did wherever another page shows them (`prose_edits`)."""
-        self.prose_edits = {
-            path
-            for path in self.changed
-            if (note := notes.get(path)) is not None and self.inputs.get(path) == listing_inputs(note)
-        }
+        changed notes the pages linking to them show as they did (`shown_alike`)."""
+        self.shown_alike = set()
+        for path in self.changed:
+            note, old = notes.get(path), self.inputs.get(path)
+            if note is not None and old is not None and _shown_to_linkers(old) == _shown_to_linkers(listing_inputs(note)):
+                self.shown_alike.add(path)
 
     def listings_unchanged(self, notes: Mapping[str, Note]) -> bool:
         """Would this build's listings equal the last build's? True when the only change is in notes'
@@ -807,9 +814,9 @@ class DependencyTracker:
         self.listings = listings
 
     names_changed: bool = True
-    # Changed notes whose `listing_inputs` are as the last build's: only their prose changed
-    # (`find_prose_edits`).
-    prose_edits: set[str] = field(default_factory=set)
+    # Changed notes that the pages linking to them show as the last build did: their prose, a
+    # property, a task changed, not their title, type or links (`find_shown_alike`).
+    shown_alike: set[str] = field(default_factory=set)
     # The page set's revision the last planned build's queries ran on (`_before`).
     query_revision: int = -1
 
@@ -820,10 +827,10 @@ class DependencyTracker:
         last contact). The targets are "changed" for Dataview too: their file.inlinks may differ.
 
         `notes` (the vault now): for note pages only. A page linking to a note shows of it its title,
-        type, URL, link state and links (a link, a local graph's node and edges), none of which a
-        prose edit changes (`prose_edits`) while names resolve, and notes are published and placed,
-        as they were: those pages are left out for such a note (its listing rows are not), but for
-        pages linking to a heading or block of it (the anchor is the target's)."""
+        type, URL, link state and links (a link, a local graph's node and edges): for a note whose
+        edit changed none of them (`shown_alike`: prose, a property, a task), while names resolve, and
+        notes are published and placed, as they were, those pages are left out (its listing rows are
+        not), but for pages linking to a heading or block of it (the anchor is the target's)."""
         changed = self.changed | set(self.link_changes) | self.flipped | self.moved
         linked: set[str] = set()
         for targets in self.link_changes.values():
@@ -831,9 +838,9 @@ class DependencyTracker:
         for path in changed:
             linked |= self.links.out.get(path, frozenset())
         near = changed | linked
-        prose = self.prose_edits if notes is not None and not (self.names_changed or self.flipped or self.moved) else set()
+        alike = self.shown_alike if notes is not None and not (self.names_changed or self.flipped or self.moved) else set()
         for path in changed:
-            if path not in prose or not path.endswith(".md") or path in self.link_changes:
+            if path not in alike or not path.endswith(".md") or path in self.link_changes:
                 near |= self.links.linking_to(path)
                 continue
             assert notes is not None

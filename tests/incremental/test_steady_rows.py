@@ -123,7 +123,8 @@ LINKED = {
 
 def test_a_prose_edit_leaves_the_pages_linking_to_the_note_alone(tmp_path: Path) -> None:
     """A page linking to a note shows its title, type, URL and links (a link; a node and edges of its
-    local graph): prose changes none of them. A link to a block takes its anchor from the text."""
+    local graph): prose or a property change none of them. A link to a block takes its anchor from
+    the text."""
     vault, config, site = _served_vault(tmp_path, LINKED)
     sync, ref, portal = (_page(site, url) for url in ("meetings/sync", "meetings/ref", "projects/portal"))
     written = {page: page.stat().st_mtime_ns for page in (sync, ref)}
@@ -138,6 +139,12 @@ def test_a_prose_edit_leaves_the_pages_linking_to_the_note_alone(tmp_path: Path)
     _build(config, site)
     assert sync.stat().st_mtime_ns == written[sync]
     assert ref.stat().st_mtime_ns != written[ref]
+    _same_as_full(config, site, tmp_path)
+
+    # A property no page linking to it shows.
+    _edit(vault, "People/Ada.md", "---\nstatus: busy\n---\n" + LINKED["People/Ada.md"])
+    _build(config, site)
+    assert sync.stat().st_mtime_ns == written[sync]
     _same_as_full(config, site, tmp_path)
 
     # A new title: every page linking to it shows it (the local graph's node).

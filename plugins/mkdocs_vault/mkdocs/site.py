@@ -279,7 +279,7 @@ class SiteBuilder:
         state = self.state
         assert state.vault is not None
         tracker = state.tracker
-        tracker.find_prose_edits(state.vault.notes)  # (before `remember_inputs` keeps the new inputs)
+        tracker.find_shown_alike(state.vault.notes)  # (before `remember_inputs` keeps the new inputs)
         if tracker.listings_unchanged(state.vault.notes):
             pages, self.sections, self.site_pages, self.section_pages = tracker.listings
             if self.section_pages is not None:
