@@ -105,3 +105,26 @@ def test_refreshed_site_data_equals_a_fresh_load(tmp_path: Path) -> None:
         state.reindexed = set()
     assert partly >= len(EDITS)  # most edits re-index a few notes, not all
     assert moves >= 3  # the wave plans' URLs moved when the first went, came back, and took a permalink
+
+
+def test_site_data_shares_its_repeated_strings(tmp_path: Path) -> None:
+    """The site data lasts the whole build, and DuckDB gives each row its own strings: a mention's
+    source and target are their notes' path objects, every mention's `origin` one string per value, and
+    the notes' frontmatter keys one string per key (pages/data.py, `_Shared`); the rows a refresh reads
+    again too."""
+    vault = tmp_path / "vault"
+    copy_sample_vault(vault)
+    state = VaultState(vault, Options(today="2026-11-24", timezone="UTC")).refresh()
+    assert state.con is not None
+    data = SiteData.load(state.con, state.clock.today)
+    mentions = [(t, m) for t, ms in data.mentions.items() for m in ms]
+    assert len(mentions) > 20
+    for target, m in mentions:
+        assert target is data.notes[target].path and m.source is data.notes[m.source].path
+    assert len({id(m.origin) for _t, m in mentions}) == len({m.origin for _t, m in mentions}) == 2
+    assert all(t.path is data.notes[t.path].path for t in data.tasks)
+    keys = [k for row in data.notes.values() for k in row.frontmatter]
+    assert len({id(k) for k in keys}) == len(set(keys)) < len(keys)
+    again = SiteData.refreshed(data, state.con, state.clock.today, {MEETING})
+    read = [m for ms in again.mentions.values() for m in ms if m.source == MEETING]
+    assert read and all(m.source is again.notes[MEETING].path for m in read)
