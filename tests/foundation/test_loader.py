@@ -109,3 +109,21 @@ def test_read_file_reads_the_whole_file_whatever_size_it_was_given(tmp_path) -> 
         assert read_file(path, len(data)) == data
         assert read_file(path, 0) == data  # grew since its size was taken
         assert read_file(path, len(data) + 10) == data  # shrank
+
+
+def test_a_compact_body_reads_as_the_same_text() -> None:
+    """`compact_bodies` keeps a body as UTF-8 where that is smaller than the string (vault/model.py):
+    the note still reads, compares, copies and is set as before."""
+    import dataclasses
+
+    from mkdocs_vault.vault.model import Note, compact_bodies
+
+    wide, latin, plain = "- [ ] Call 📅 2026-11-20\n", "Crème brûlée. " * 20, "ASCII only\n"
+    notes = [Note(path=f"{n}.md", body=b) for n, b in (("wide", wide), ("latin", latin), ("plain", plain))]
+    twins = [dataclasses.replace(n) for n in notes]
+    compact_bodies(notes)
+    assert [type(Note.body.slot.__get__(n)) for n in notes] == [bytes, str, str]
+    assert [n.body for n in notes] == [wide, latin, plain] and notes == twins
+    assert notes[0].text == wide and dataclasses.replace(notes[0]).body == wide
+    notes[0].body = "changed"
+    assert notes[0].body == "changed" and Note.body.slot.__get__(notes[0]) == "changed"

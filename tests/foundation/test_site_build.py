@@ -346,3 +346,49 @@ def test_a_one_shot_build_holds_no_listing_text_while_pages_render(tmp_path: Pat
     assert "assets/vault/listings/tasks.html" in names  # the open tasks: 600 of them
     assert "person 599" in read(site, "assets/vault/listings/tasks.html")
     assert "person 599" not in read(site, "tasks/index.html")
+
+
+def test_a_one_shot_build_keeps_no_rendered_markdown_and_compact_bodies(tmp_path: Path, monkeypatch) -> None:
+    """Once a page is rendered, `mkdocs build` keeps no copy of a note's Markdown (rendering.py,
+    `remake_markdown`: it is made from the note if read), and the notes' bodies that take 2 or 4 bytes a
+    character as strings are kept as UTF-8 while the pages render (vault/model.py, `compact_bodies`).
+    Both still read as the same text; a page whose Markdown another plugin changed keeps its own."""
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs_vault.mkdocs.rendering import Remade
+    from mkdocs_vault.vault.model import Note
+
+    latin = "Crème brûlée à la café. " * 20 + "\n"  # (smaller as a string of Latin-1 than as UTF-8)
+    body = "# Plan\n\n- [ ] Call Ada 📅 2026-11-20\n- [x] Book the room ✅ 2026-11-02\n"
+    docs = write_vault(
+        tmp_path / "vault",
+        {"Plan.md": "---\ntype: plan\n---\n" + body, "Plain.md": "# Plain\n\n" + latin, "Ada.md": "# Ada\n"},
+    )
+    config_file = site_config(tmp_path, docs)
+    seen: dict[str, tuple] = {}
+    original = mkdocs_build._build_page
+
+    def build_page(page, config, *args, **kwargs):
+        notes = config.plugins["vault"].state.vault.notes
+        path = config.plugins["vault"].site.note_for(page)
+        if path is not None:
+            note = notes[path]
+            seen[path] = (
+                type(page.__dict__["_kept_markdown"]),
+                page.markdown,
+                type(Note.body.slot.__get__(note)),
+                note.body,
+            )
+        return original(page, config, *args, **kwargs)
+
+    def changing(markdown, *, page, config, files):
+        return markdown + "\nAdded.\n" if page.file.src_uri.startswith("ada") else markdown
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
+    from mkdocs_vault.mkdocs.plugin import VaultPlugin
+
+    monkeypatch.setattr(VaultPlugin, "on_page_markdown", lambda self, markdown, **kw: changing(markdown, **kw))
+    _one_shot_build(config_file, tmp_path / "site")
+    assert seen["Plan.md"] == (Remade, body, bytes, body)
+    assert seen["Plain.md"] == (Remade, "# Plain\n\n" + latin, str, "# Plain\n\n" + latin)
+    assert seen["Ada.md"][0] is not Remade and seen["Ada.md"][1] == "# Ada\n\nAdded.\n"
+    assert "Call Ada &#x1F4C5; 2026-11-20" in read(tmp_path / "site", "plan/index.html")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import markdown
@@ -145,13 +146,44 @@ class _Utf8Kept:
         if page is None:
             return self  # type: ignore[return-value]
         value = page.__dict__.get(self.slot)
-        return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
+        if isinstance(value, bytes):
+            return value.decode("utf-8", "surrogatepass")
+        return value() if isinstance(value, Remade) else value
 
     def __set__(self, page: object, value: str | None) -> None:
         if isinstance(value, str) and not value.isascii():
             page.__dict__[self.slot] = value.encode("utf-8", "surrogatepass")
             return
         page.__dict__[self.slot] = value
+
+
+class Remade:
+    """A `_Utf8Kept` attribute's value made again from its source when read, rather than kept."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self.make = make
+
+    def __call__(self) -> str:
+        return self.make()
+
+
+def remake_markdown(page: Page, make: Callable[[], str]) -> bool:
+    """Let a rendered page's Markdown be made again by `make` when read, instead of kept, where `make`
+    gives the same text. MkDocs keeps every page's Markdown to the end of the build though nothing reads
+    it once the page is rendered (MkDocs' `Page.title` only asks whether there is any): a note's source
+    is its body, which the vault holds anyway (at 10,000 notes about 9 MB of UTF-8). True when done."""
+    if not isinstance(page, VaultPage):
+        return False
+    kept = page.__dict__.get("_kept_markdown")
+    if kept is None or isinstance(kept, Remade):
+        return False
+    made = make()
+    if made != (kept.decode("utf-8", "surrogatepass") if isinstance(kept, bytes) else kept):
+        return False  # another plugin changed it: keep it as it is
+    page.__dict__["_kept_markdown"] = Remade(make)
+    return True
 
 
 class VaultPage(Page):

@@ -27,8 +27,10 @@ from ..pages.addresses import relative
 from ..pages.long_listing import split_listing, whole_listing_uri
 from ..pipeline import VaultState
 from ..publish import is_base_file
+from ..vault.model import compact_bodies
 from .config import VaultConfig
 from .navcache import OVERRIDES, NavCache
+from .rendering import remake_markdown
 from .searchview import has_markers, lighten, page_view, search_view
 
 if TYPE_CHECKING:
@@ -669,7 +671,13 @@ class SiteBuilder:
 
     def after_render(self, page: Page, html_text: str) -> str:
         """Note pages get their properties panel (their timeline, linked mentions and local graph are
-        made in `page_context`); the home page gets links to the listings (pages/generated.py)."""
+        made in `page_context`); the home page gets links to the listings (pages/generated.py). In a
+        one-shot build a note page's Markdown is made again from the note if read, not kept."""
+        if not self.rebuilds:
+            path = self.note_for(page)
+            if path is not None:
+                assert self.state.vault is not None
+                remake_markdown(page, _NoteSource(self.state.vault.notes[path]))
         return _compact(self._decorate(page, html_text))
 
     def _decorate(self, page: Page, html_text: str) -> str:
@@ -710,6 +718,9 @@ class SiteBuilder:
 
         self._shared = shared_markdown(config)
         self._rendered = []
+        if not self.rebuilds and self.state.vault is not None:
+            # Each note's body is read once more, as its page renders (and by embeds): kept as UTF-8.
+            compact_bodies(self.state.vault.notes.values())
 
     def page_starts(self, page: Page) -> None:
         """`page` is about to render (MkDocs renders only the modified pages under `--dirty`)."""
@@ -877,6 +888,22 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # What Material's search plugin strips from every page (`\s?data-search-\w+="[^"]+"`), found fast: a
 # literal start lets the regex engine skip ahead.
 _SEARCH_ATTRIBUTE = re.compile(r'data-search-\w+="')
+
+
+class _NoteSource:
+    """A note page's Markdown as MkDocs makes it from `source_of` (its body after a blank line): its
+    metadata reader finds none, joins the lines back with line feeds and strips the leading ones."""
+
+    __slots__ = ("note",)
+
+    def __init__(self, note: Any) -> None:
+        self.note = note
+
+    def __call__(self) -> str:
+        body = self.note.body
+        if "\r" in body:
+            body = body.replace("\r\n", "\n").replace("\r", "\n")
+        return body.lstrip("\n")
 
 
 def _compact(html_text: str) -> str:
