@@ -392,3 +392,38 @@ def test_a_one_shot_build_keeps_no_rendered_markdown_and_compact_bodies(tmp_path
     assert seen["Plain.md"] == (Remade, "# Plain\n\n" + latin, str, "# Plain\n\n" + latin)
     assert seen["Ada.md"][0] is not Remade and seen["Ada.md"][1] == "# Ada\n\nAdded.\n"
     assert "Call Ada &#x1F4C5; 2026-11-20" in read(tmp_path / "site", "plan/index.html")
+
+
+def test_a_one_shot_build_releases_the_notes_list_items_once_the_page_objects_exist(tmp_path: Path, monkeypatch) -> None:
+    """`mkdocs build` drops the notes' list items once the Dataview page objects are built (pipeline.py,
+    `release_list_items`): the page objects hold what queries read of them, and the site's task queries
+    still show every task. The page objects cannot be built again from those notes: asking fails
+    rather than answering without tasks."""
+    import pytest
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs_vault.dataview import batch
+
+    docs = write_vault(
+        tmp_path / "vault",
+        {
+            "Plan.md": "# Plan\n\n- [ ] Call Ada [due:: 2026-11-20]\n- [x] Book the room\n- a plain item\n",
+            "Tasks.md": "# Tasks\n\n```dataview\nTASK FROM \"Plan\" WHERE !completed\n```\n",
+        },
+    )
+    config_file = site_config(tmp_path, docs)
+    held: list[tuple[bool, int]] = []
+    original = mkdocs_build._build_page
+
+    def build_page(page, config, *args, **kwargs):
+        state = config.plugins["vault"].state
+        held.append((state.list_items_released, sum(len(n.list_items) for n in state.vault.notes.values())))
+        if len(held) == 1:
+            with pytest.raises(RuntimeError):
+                batch.pages_for_state(state)
+        return original(page, config, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
+    _one_shot_build(config_file, tmp_path / "site")
+    assert held and all(h == (True, 0) for h in held)
+    tasks = read(tmp_path / "site", "tasks/index.html")
+    assert "Call Ada" in tasks and "Book the room" not in tasks

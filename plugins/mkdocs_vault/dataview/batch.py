@@ -93,6 +93,8 @@ def pages_for_state(state: Any) -> PageSet:
     generation = getattr(state, "generation", 0)
     if cached is not None and cached[0] == generation:
         return cached[1]
+    if getattr(state, "list_items_released", False):
+        raise RuntimeError("the notes' list items were released once the page objects were built")
     resolver = state.resolver
     # The page objects follow the links the state resolved already: ask the state, which keeps its
     # resolver's answers. Through a weak reference: these pages are kept in a table keyed weakly by

@@ -412,6 +412,8 @@ class SiteBuilder:
         # Bring the Dataview page objects up to date with this refresh now: they are updated one
         # refresh at a time, so none may be skipped (and planning and rendering both read them).
         pages_for_state(state).updatable = self.rebuilds
+        if not self.rebuilds and not state.list_items_released:
+            state.release_list_items()  # the page objects hold what queries read of them
         site_key = self._site_key()
         plan = tracker.plan(
             state.vault.notes if state.vault is not None else {},
@@ -743,7 +745,8 @@ class SiteBuilder:
         """A one-shot build (`mkdocs build`) has run every query once every page is rendered: drop the
         Dataview page objects and row indexes now rather than at `on_shutdown`. They are the largest
         thing the build holds (BENCHMARKS.md, "What holds the memory"), and the templates phase that
-        follows adds its own peak on top of them. Anything that asks again rebuilds them."""
+        follows adds its own peak on top of them. Nothing can ask again: the notes no longer hold their
+        list items (`VaultState.release_list_items`)."""
         from ..dataview.batch import forget_state
 
         if self.dataview_runner is not None:
