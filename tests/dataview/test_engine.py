@@ -225,3 +225,37 @@ def test_list_items_are_dicts_that_hold_only_their_values(tmp_path: Path) -> Non
             assert type(value) is dict and list(value.items()) == list(made.items())
             kept, literal = kept + sys.getsizeof(value), literal + sys.getsizeof(made)
     assert kept < literal * 0.7
+
+
+def test_list_items_with_many_field_names_still_hold_only_their_values(tmp_path: Path) -> None:
+    """A class keeps at most 30 keys, and a task takes up to 28 of Dataview's own: items with other
+    field names than the first items' would each get a whole dict once those were taken. Items with the
+    same field names share a class of their own (pages.py, `_item_holder`)."""
+    import sys
+
+    from mkdocs_vault.dataview.batch import load_pages
+
+    lines = [
+        f"- [ ] task {n} [f{n % 12}:: x] [owner:: [[A]]] [due:: 2026-01-0{1 + n % 9}] ^b{n}\n  - [x] sub {n} ✅ 2026-01-01\n"
+        for n in range(60)
+    ]
+    (tmp_path / "A.md").write_text("".join(lines), encoding="utf-8")
+    items = [i for i in load_pages(tmp_path).pages["A.md"]["file"]["lists"]]
+    assert len(items) == 120 and {f"f{n}" for n in range(12)} <= {k for i in items for k in i}
+    for item in items:
+        assert type(item) is dict and sys.getsizeof(item) < sys.getsizeof(dict(item)) * 0.7
+
+
+def test_the_page_builders_kept_answers_share_their_folder_strings(tmp_path: Path) -> None:
+    """The page builder keeps its link resolutions and typed values by text and folder, for the whole
+    build: each folder is one string in those keys, not a new one per key (pages.py, `_folder`)."""
+    from mkdocs_vault.dataview.batch import load_pages
+
+    (tmp_path / "People").mkdir()
+    for n in range(30):
+        (tmp_path / "People" / f"P{n}.md").write_text(
+            f"---\nstatus: s{n}\nteam: '[[P{(n + 1) % 30}]]'\n---\n[[P{(n + 2) % 30}]] [role:: r{n}]\n", encoding="utf-8"
+        )
+    builder = load_pages(tmp_path).builder
+    keys = [k[-1] for k in builder._resolved] + [k[-1] for k in builder._typed]
+    assert len(keys) > 60 and set(keys) == {"People"} and len({id(k) for k in keys}) == 1
