@@ -735,11 +735,11 @@ class SiteBuilder:
         """Second phase: every page is rendered, so link placeholders can become real links."""
         from .extensions import finish
 
+        if not self.rebuilds:
+            self.drop_query_pages()  # before the pages' HTML is made again, which may reuse that memory
         for page in self._rendered:
             if page.content is not None:
                 page.content = finish(self, page, self.note_of_uri.get(page.file.src_uri))
-        if not self.rebuilds:
-            self.drop_query_pages()
 
     def drop_query_pages(self) -> None:
         """A one-shot build (`mkdocs build`) has run every query once every page is rendered: drop the
