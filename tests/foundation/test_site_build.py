@@ -427,27 +427,3 @@ def test_a_one_shot_build_releases_the_notes_list_items_once_the_page_objects_ex
     assert held and all(h == (True, 0) for h in held)
     tasks = read(tmp_path / "site", "tasks/index.html")
     assert "Call Ada" in tasks and "Book the room" not in tasks
-
-
-def test_a_one_shot_build_keeps_written_pages_html_in_a_file(tmp_path: Path, monkeypatch) -> None:
-    """Once `mkdocs build` has written a page, its HTML waits in a temporary file rather than in memory
-    (rendering.py, `WrittenPages`): `page.content` still reads as the same text, characters beyond
-    Latin-1 included. `mkdocs serve` keeps it as it is."""
-    from mkdocs.commands import build as mkdocs_build
-    from mkdocs_vault.mkdocs.rendering import Remade, has_content
-
-    docs = write_vault(tmp_path / "vault", {"Plan.md": "# Plan\n\n- [ ] Call Ada 📅 2026-11-20 — soon\n", "Ada.md": "# Ada\n"})
-    config_file = site_config(tmp_path, docs)
-    seen: list[tuple] = []
-    original = mkdocs_build._build_page
-
-    def build_page(page, config, *args, **kwargs):
-        before = page.content
-        original(page, config, *args, **kwargs)
-        seen.append((page.file.src_uri, type(page.__dict__.get("_kept_content")), page.content == before, has_content(page)))
-
-    monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
-    _one_shot_build(config_file, tmp_path / "site")
-    notes = [s for s in seen if s[0] in ("plan/index.md", "ada/index.md")]
-    assert len(notes) == 2 and all(s[1:] == (Remade, True, True) for s in notes)
-    assert all(s[1] is Remade for s in seen)

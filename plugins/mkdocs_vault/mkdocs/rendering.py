@@ -14,13 +14,11 @@ Those processors are MkDocs internals (pinned by `mkdocs>=1.6,<1.7`); if they ar
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
-import tempfile
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import markdown
 import markdown.util
@@ -186,46 +184,6 @@ def remake_markdown(page: Page, make: Callable[[], str]) -> bool:
         return False  # another plugin changed it: keep it as it is
     page.__dict__["_kept_markdown"] = Remade(make)
     return True
-
-
-class WrittenPages:
-    """The HTML of the pages a one-shot build has written, moved out of memory into a temporary file.
-
-    MkDocs keeps every page's HTML (`page.content`) until the build ends, though nothing of MkDocs or
-    Material reads it once the page is written; the templates phase that follows the rendering adds
-    the search index and each page's footer on top: at 50,000 notes the build's peak was there, with
-    about 300 MB of written pages' HTML held. Each page's HTML goes to the file as it is written and is
-    read back from it if a plugin asks for it later (the same text). The file goes when the pages do."""
-
-    def __init__(self) -> None:
-        self._file: Any = None
-        self._size = 0
-
-    def put_away(self, page: Page) -> bool:
-        if not isinstance(page, VaultPage):
-            return False
-        kept = page.__dict__.get("_kept_content")
-        if kept is None or isinstance(kept, Remade):
-            return False
-        data = kept if isinstance(kept, bytes) else kept.encode("utf-8", "surrogatepass")
-        if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="mkdocs-vault-pages-")  # noqa: SIM115 (closed with the pages)
-        self._file.write(data)
-        page.__dict__["_kept_content"] = Remade(functools.partial(_read_back, self._file, self._size, len(data)))
-        self._size += len(data)
-        return True
-
-
-def has_content(page: Page) -> bool:
-    """`page.content is not None`, without reading a written page's HTML back (`WrittenPages`)."""
-    if isinstance(page, VaultPage):
-        return page.__dict__.get("_kept_content") is not None
-    return page.content is not None
-
-
-def _read_back(file: Any, offset: int, length: int) -> str:
-    file.flush()
-    return os.pread(file.fileno(), length, offset).decode("utf-8", "surrogatepass")
 
 
 class VaultPage(Page):

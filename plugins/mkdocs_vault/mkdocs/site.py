@@ -30,7 +30,7 @@ from ..publish import is_base_file
 from ..vault.model import compact_bodies
 from .config import VaultConfig
 from .navcache import OVERRIDES, NavCache
-from .rendering import WrittenPages, has_content, remake_markdown
+from .rendering import remake_markdown
 from .searchview import has_markers, lighten, page_view, search_view
 
 if TYPE_CHECKING:
@@ -147,7 +147,6 @@ class SiteBuilder:
         self._search_check: bool | None = None  # `_only_material_search_reads`, once per build
         self._listings_dir: str | None = None  # a one-shot build's whole listings (`_whole_listing_file`)
         self._listing_paths: list[str] = []
-        self._written = WrittenPages()  # a one-shot build's written pages' HTML (`page_written`)
 
     # -- Markdown -----------------------------------------------------------------------------------
     def configure_markdown(self, config: MkDocsConfig) -> None:
@@ -524,7 +523,7 @@ class SiteBuilder:
             # As MkDocs writes a page's URL, which the entries' locations are: percent-encoded.
             dropped.add(urllib.parse.quote(rel.removesuffix("index.html")))
         for page in self._rendered:
-            if has_content(page):
+            if page.content is not None:
                 dropped.add(page.url)
         tracker = self.state.tracker
         for plugin in self.config.plugins.values():
@@ -809,11 +808,6 @@ class SiteBuilder:
                 "breadcrumbs": self._breadcrumbs(page, note.folder),
             }
         return context
-
-    def page_written(self, page: Page) -> None:
-        """The page's template is rendered: a one-shot build keeps its HTML in a file from now on."""
-        if not self.rebuilds:
-            self._written.put_away(page)
 
     def _breadcrumbs(self, page: Page, folder: str) -> list[dict[str, str | None]]:
         """The note's folder path above its title; a top-level folder links to its section page (or its
