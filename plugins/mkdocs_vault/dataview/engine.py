@@ -68,6 +68,7 @@ from .parser import (
     TagSource,
     Variable,
     WhereStep,
+    child_nodes,
     parse_expression,
     parse_query,
 )
@@ -752,12 +753,7 @@ def page_independent(query: Query) -> bool:
             return _value_ok(node.value)
         if isinstance(node, Call) and isinstance(node.func, Variable) and node.func.name in ("link", "embed"):
             return False
-        for name in getattr(node, "__slots__", ()):
-            value = getattr(node, name, None)
-            items = value if isinstance(value, list) else list(value.values()) if isinstance(value, dict) else [value]
-            if not all(node_ok(v) for v in items if hasattr(v, "__slots__")):
-                return False
-        return True
+        return all(node_ok(child) for child in child_nodes(node))
 
     return source_ok(query.source) and all(node_ok(n) for n in [*query.steps, *query.fields])
 

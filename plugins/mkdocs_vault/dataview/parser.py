@@ -714,9 +714,20 @@ __all__ = [
     "DQLError",
     "Duration",
     "Link",
+    "child_nodes",
     "parse_expression",
     "parse_query",
 ]
+
+
+def child_nodes(node: Any) -> list[Any]:
+    """The nodes directly under `node`: its slots' values, and the items of its lists and dicts."""
+    out: list[Any] = []
+    for slot in getattr(node, "__slots__", ()):
+        value = getattr(node, slot, None)
+        items = value if isinstance(value, list) else value.values() if isinstance(value, dict) else (value,)
+        out.extend(item for item in items if hasattr(item, "__slots__"))
+    return out
 
 
 def _mark_params(node: Any, params: frozenset[str]) -> None:

@@ -31,6 +31,7 @@ from .parser import (
     Query,
     TagSource,
     Variable,
+    child_nodes,
 )
 
 # What every query reads of a row: its link (and what the link is made of).
@@ -111,13 +112,7 @@ def _collect(node: Any, found: set[tuple[str, ...]]) -> bool:
             return True
     if isinstance(node, Index) and isinstance(node.index, Literal) and isinstance(node.index.value, str):
         found.add((node.index.value,))  # (`x.position`: read of a task's key, see `reads_same`)
-    for slot in getattr(node, "__slots__", ()):
-        value = getattr(node, slot, None)
-        items = value if isinstance(value, list) else list(value.values()) if isinstance(value, dict) else [value]
-        for item in items:
-            if hasattr(item, "__slots__") and not _collect(item, found):
-                return False
-    return True
+    return all(_collect(child, found) for child in child_nodes(node))
 
 
 def _root(node: Index) -> str | None:
