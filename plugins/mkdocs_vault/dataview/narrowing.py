@@ -31,6 +31,11 @@ among their candidates. K is evaluated once per page (read straight from the pag
 its lookups filed by key, and the row's keys (as the index files them) looked up there; a page whose
 K is unnarrowable is always among them.
 
+Intersections and unions of large sets are memoised by the identity of their operands (`_combine`):
+the pages of a template mostly look up the same few keys (every meeting without a project asks for
+the rows whose `project` is null), so one set operation as long as the smaller operand, repeated on
+every page, made query time grow with pages x rows.
+
 Exactness: the candidates are a superset of the rows the WHERE keeps, and the engine still runs the
 whole WHERE on them, so the kept rows are Dataview's. What could differ is Dataview's rule that a
 query fails when the WHERE fails on *every* row: a row left out might have failed. So the engine
@@ -406,6 +411,7 @@ def index_of(pageset: Any, kind: str, path: Path, mode: str) -> RowIndex:
 def update_indexes(pageset: Any, paths: Iterable[str]) -> None:
     """The pages of `paths` changed (rebuilt, added, removed, or their `file.inlinks`): refile them."""
     paths = set(paths)
+    pageset.__dict__.pop("_set_memo", None)  # (its operands are the indexes' sets from before)
     for index in pageset.__dict__.get("_row_indexes", {}).values():
         index.update(pageset.pages, paths)
 
@@ -514,7 +520,7 @@ def _atom_rows(atom: Atom, ctx: Any, ev: Context, origin: str) -> frozenset[RowI
         return frozenset()
     if len(parts) == 1:
         return parts[0]
-    return frozenset().union(*parts)
+    return _combine(ctx.pages, "|", parts)
 
 
 def _rows(shape: Atom | Both, ctx: Any, ev: Context, origin: str) -> frozenset[RowId]:
@@ -524,7 +530,35 @@ def _rows(shape: Atom | Both, ctx: Any, ev: Context, origin: str) -> frozenset[R
     if shape.op == "&" and not left:
         return left
     right = _rows(shape.right, ctx, ev, origin)
-    return left & right if shape.op == "&" else left | right
+    return _combine(ctx.pages, shape.op, [left, right])
+
+
+# A set operation costing fewer steps than this is done again; longer ones are kept (`_combine`).
+_MEMO_MIN = 64
+# At most this many rows held in results; then the memo starts afresh.
+_MEMO_ROWS = 1_000_000
+
+
+def _combine(pageset: Any, op: str, parts: list[frozenset[RowId]]) -> frozenset[RowId]:
+    """The intersection ("&") or union ("|") of `parts`, kept with the page set by the identity of
+    its operands when it is long to make: an intersection takes as many steps as its smallest
+    operand, a union as all of them. Exact, as the operands are frozen sets the entry holds (an id is
+    not reused while its object lives); `update_indexes` drops the memo with the sets it was made of."""
+    cost = min(map(len, parts)) if op == "&" else sum(map(len, parts))
+    if cost < _MEMO_MIN:
+        return frozenset.intersection(*parts) if op == "&" else frozenset().union(*parts)
+    memo = pageset.__dict__.setdefault("_set_memo", {})
+    key = (op, *map(id, parts))
+    found = memo.get(key)
+    if found is None:
+        result = frozenset.intersection(*parts) if op == "&" else frozenset().union(*parts)
+        held = memo.get("rows", 0) + len(result)
+        if held > _MEMO_ROWS:
+            memo.clear()
+            held = len(result)
+        memo["rows"] = held
+        found = memo[key] = (tuple(parts), result)
+    return found[1]
 
 
 _PLANS: dict[tuple[int, str], tuple[Expr, Atom | Both | None]] = {}

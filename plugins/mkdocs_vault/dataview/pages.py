@@ -639,9 +639,10 @@ def update_pages(
     pageset.before, pageset.before_revision = before, pageset.revision
     for index in pageset.__dict__.get("_row_indexes", {}).values():
         index.update(pageset.pages, refiled)
-    # The FROM results and the page-independent results (`engine.page_independent`): computed again
-    # on first use (`pages_for_state` carries the index's FROM results forward).
-    dropped = ("_source_cache", "_sql_sources", "_shared_results")
+    # The FROM results, the page-independent results (`engine.page_independent`) and the kept set
+    # operations on the indexes' old sets (`narrowing._combine`): computed again on first use
+    # (`pages_for_state` carries the index's FROM results forward).
+    dropped = ("_source_cache", "_sql_sources", "_shared_results", "_set_memo")
     if not same_order:
         dropped += ("_order",)
     for cache in dropped:
