@@ -267,16 +267,19 @@ class Context:
     # -------------------------------------------------------------------------------- operators
     def binary(self, op: str, a: Any, b: Any) -> Any:
         """Dataview's binary operator table (`binaryop.ts`), with its error for unsupported pairs."""
-        ta, tb = type_of(a), type_of(b)
-        if op in ("=", "!="):
-            return self.equals(a, b) == (op == "=")
-        if op in ("<", "<=", ">", ">="):
-            c = self.compare(a, b)
-            return {"=": c == 0, "!=": c != 0, "<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0}[op]
+        # The comparisons and AND / OR, most of what a WHERE runs, take any two values: decided
+        # before the value types the rest of the table needs.
         if op == "&":
             return truthy(a) and truthy(b)
+        if op == "=":
+            return self.equals(a, b)
+        if op == "!=":
+            return not self.equals(a, b)
         if op == "|":
             return truthy(a) or truthy(b)
+        if op in _ORDER_TESTS:
+            return _ORDER_TESTS[op](self.compare(a, b))
+        ta, tb = type_of(a), type_of(b)
         if ta == "number" and tb == "number":
             return _arith(op, a, b)
         if op == "+" and ta == "string":
@@ -313,6 +316,13 @@ class Context:
             return None
         raise EvalError(f"No implementation found for '{ta} {op} {tb}'")
 
+
+_ORDER_TESTS: dict[str, Callable[[int], bool]] = {
+    "<": lambda c: c < 0,
+    "<=": lambda c: c <= 0,
+    ">": lambda c: c > 0,
+    ">=": lambda c: c >= 0,
+}
 
 # Node class -> how `Context.evaluate` evaluates it. Every concrete class of the expression tree is
 # listed (a test checks this against `parser`); `_evaluator_for` serves a class not listed.

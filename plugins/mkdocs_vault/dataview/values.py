@@ -496,6 +496,10 @@ def compare(a: Any, b: Any, normalize_link: Callable[[str], str] | None = None) 
 
 def truthy(v: Any) -> bool:
     """Dataview's `isTruthy`."""
+    if v is None or v is False:  # (the commonest answers of a WHERE's terms, first)
+        return False
+    if v is True:
+        return True
     t = type_of(v)
     if t == "null":
         return False
