@@ -462,3 +462,16 @@ def test_code_and_math_in_shown_text_render_and_code_in_target_is_its_text(site)
     # Backticks inside the target are part of it (Obsidian reads `[[...]]` before code spans), so this
     # is a link to a note named "a `b` c", unresolved here.
     assert '<span class="vault-unresolved" title="Unresolved link: a `b` c">a `b` c</span>' in page
+
+
+def test_fix_links_fixes_a_repeated_link_once_per_page(site) -> None:
+    """The same placeholder again on a page (a project in every row of a result) is fixed once: its
+    target's URL is asked once, and every copy becomes the same link."""
+    s = site({"Home.md": "[[Ada]] and [[Ada]], [[Ada]]; [[Bob]]", "Ada.md": "x", "Bob.md": "y"})
+    s.render_all()
+    asked: list[str] = []
+    url_of = s.ctx.url_of
+    s.ctx.url_of = lambda p: asked.append(p) or url_of(p)
+    html = fix_links(s.rendered["Home.md"], "Home.md", s.ctx)
+    assert html.count('<a class="vault-link" href="ada/">Ada</a>') == 3
+    assert sorted(asked) == ["Ada.md", "Bob.md", "Home.md"]  # (Home: the page's own URL)

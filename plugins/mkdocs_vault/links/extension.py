@@ -910,15 +910,24 @@ def fix_links(
     if page_url is None:  # generated pages have no vault path: the caller passes their URL
         page_url = ctx.url_of(page_path) or ""
 
+    # A page shows the same link again and again (a project in every row of a result): each
+    # placeholder is fixed once per page.
+    on_page: dict[str, str] = {}
+
     def link(m: re.Match[str]) -> str:
+        found = on_page.get(m.group(0))
+        if found is not None:
+            return found
         if known is not None:
             found = known.get(m.group(0))
             if found is None:
                 found = fixed(m)
                 if "data-subpath=" not in m.group(1):  # (an anchor depends on the target's text)
                     known[m.group(0)] = found
-            return found
-        return fixed(m)
+        else:
+            found = fixed(m)
+        on_page[m.group(0)] = found
+        return found
 
     def fixed(m: re.Match[str]) -> str:
         attrs = {k: html.unescape(v) for k, v in _ATTRS.findall(m.group(1))}
