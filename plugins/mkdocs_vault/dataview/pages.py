@@ -297,7 +297,9 @@ class PageBuilder:
             note = self.notes[path]
             for lk in self.note_links(note):
                 bucket = self.inlinks.setdefault(lk.path, [])
-                if path not in bucket:
+                # A note's links are all read before the next note's: if it is in the bucket, it is
+                # last (a look through the whole list cost a note linked from thousands that many).
+                if not bucket or bucket[-1] != path:
                     bucket.append(path)
 
     # ------------------------------------------------------------------------------------ fields
