@@ -18,6 +18,7 @@ Edits (each saved once, then rebuilt):
             meetings they attended, through `contains(attendees, this.file.link)`)
   task      an open action item is ticked (its owner's page, and every project page showing the
             vault's open tasks: the first 50 and their count)
+  republish the note of `unpublish` is published again (`publish: false` taken out)
 """
 
 from __future__ import annotations
@@ -130,6 +131,9 @@ def edits(vault: Path) -> list[tuple[str, callable]]:
             text.replace("- [ ] ", "- [x] ", 1) if "- [ ] " in text else text + "\n- [ ] A new action\n",
         )
 
+    def republish() -> None:
+        _save(hidden, hidden.read_text(encoding="utf-8").replace("---\npublish: false\n", "---\n", 1))
+
     return [
         ("body", body),
         ("link", link),
@@ -137,6 +141,7 @@ def edits(vault: Path) -> list[tuple[str, callable]]:
         ("unpublish", unpublish),
         ("attendees", attendees),
         ("task", task),
+        ("republish", republish),
     ]
 
 
