@@ -652,15 +652,23 @@ class DependencyTracker:
     inputs: dict[str, tuple] = field(default_factory=dict)  # note path -> listing_inputs
     listings: Any = None  # whatever the site keeps of them (site.py)
 
-    def keep_rendered(self, full: bool) -> None:
-        """A build begins: drop the kept rows' HTML when a link may now render differently (a full
-        build, names resolving anew, a note published or unpublished, a file other than a note read
-        again), and the fixed links then or when a URL changed (a note moved)."""
-        if full or self.names_changed or self.flipped or any(not path.endswith(".md") for path in self.changed):
+    def keep_rendered(self, full: bool, is_published: Callable[[str], bool] = lambda path: False) -> None:
+        """A build begins: drop the kept rows' HTML and fixed links that may render differently now.
+        All of them after a full build, names resolving anew or a file other than a note read again;
+        after a note published or unpublished only the rows showing a link to it (or to anything not
+        published: `RowHtml.forget_links`, asking `is_published` of this build), and the fixed links
+        to it or to a note that moved (a link's HTML shows its target's URL and state, nothing else)."""
+        if full or self.names_changed or any(not path.endswith(".md") for path in self.changed):
             self.row_html.clear()
             self.fixed_links.clear()
-        elif self.moved:
-            self.fixed_links.clear()
+            return
+        if self.flipped:
+            for rows in self.row_html.values():
+                rows.forget_links(self.flipped, is_published)
+        if self.flipped or self.moved:
+            from .links.extension import forget_fixed_links
+
+            forget_fixed_links(self.fixed_links, self.flipped | self.moved)
 
     def base_page_unchanged(self, path: str, now: Any) -> bool:
         """Would the page of the base file `path` be what the last build made? Yes when that build

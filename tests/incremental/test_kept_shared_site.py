@@ -79,3 +79,39 @@ def test_whole_vault_results_follow_each_edit_and_render_only_changed_rows(tmp_p
     _edit(vault, "People/Person 13.md", _note(13, " Edited."))
     assert sorted(_rendered(config, site).values()) == [0, 2]
     _same_as_full_build(tmp_path, config, site, "prose again")
+
+
+# A long whole-folder table: a computed wikilink to the person five on (a text, not a link of the note:
+# nothing but the row's HTML says it shows a link to that person), and a property linking to the next.
+FRIENDS = '```dataview\nTABLE "[[" + friend + "]]" AS "Friend", mate FROM "People" SORT file.name ASC\n```\n'
+
+
+def _friend(n: int) -> str:
+    return (
+        f'---\ntype: people\nfriend: "Person {(n + 5) % 60:02d}"\nmate: "[[Person {(n + 1) % 60:02d}]]"\n---\n'
+        f"# Person {n:02d}\n"
+    )
+
+
+def test_a_publish_flip_renders_only_the_rows_showing_a_link_to_the_note(tmp_path: Path) -> None:
+    vault = write_vault(
+        tmp_path / "vault",
+        {**{f"People/Person {n:02d}.md": _friend(n) for n in range(60)}, "Projects/P1.md": f"# P1\n\n{FRIENDS}"},
+    )
+    config, site = _config(tmp_path, vault), tmp_path / "site"
+    _build(config, site, first=True)
+    assert len(_results(site)) == 2
+
+    # Person 11 unpublished: its row goes; Person 06's computed link to it and Person 10's property
+    # link to it become text (06's row object is the same, only its HTML says so), Person 12's
+    # inlinks change. The other 56 rows are shown as they were, and not rendered again.
+    _edit(vault, "People/Person 11.md", _friend(11).replace("---\n#", "publish: false\n---\n#"))
+    assert list(_rendered(config, site).values()) == [3]
+    whole = next(t for name, t in _results(site).items() if ".first." not in name)
+    row = next(r for r in whole.split("</tr>") if ">Person 06<" in r.split("</td>")[0])
+    assert "Person 11" in row and "person-11" not in row
+    _same_as_full_build(tmp_path, config, site, "unpublished")
+    # Published again: its row comes back, and the same three rows show links to it again.
+    _edit(vault, "People/Person 11.md", _friend(11))
+    assert list(_rendered(config, site).values()) == [4]
+    _same_as_full_build(tmp_path, config, site, "published again")

@@ -6,7 +6,8 @@ import re
 import unicodedata
 
 import pytest
-from mkdocs_vault.links.extension import fix_links, relative_url
+from markdown.serializers import to_html_string
+from mkdocs_vault.links.extension import fix_links, forget_fixed_links, link_placeholder, relative_url
 
 
 def hrefs(page: str) -> list[tuple[str, str]]:
@@ -475,3 +476,16 @@ def test_fix_links_fixes_a_repeated_link_once_per_page(site) -> None:
     html = fix_links(s.rendered["Home.md"], "Home.md", s.ctx)
     assert html.count('<a class="vault-link" href="ada/">Ada</a>') == 3
     assert sorted(asked) == ["Ada.md", "Bob.md", "Home.md"]  # (Home: the page's own URL)
+
+
+def test_forget_fixed_links_drops_only_the_links_to_the_targets_given() -> None:
+    """A note published, unpublished or moved: the links kept fixed for it go, the others stay (names
+    with characters the placeholder escapes too)."""
+    kept = {
+        to_html_string(link_placeholder(path, None, text)): f"<a>{text}</a>"
+        for path, text in [("People/O'Brien & Co.md", "O'Brien"), ("People/Ada.md", "Ada"), ("People/Ada.md", "A.")]
+    }
+    forget_fixed_links(kept, {"People/O'Brien & Co.md"})
+    assert sorted(kept.values()) == ["<a>A.</a>", "<a>Ada</a>"]
+    forget_fixed_links(kept, {"People/Ada.md"})
+    assert kept == {}

@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from html import escape
 from typing import Any
 
@@ -52,14 +53,14 @@ class RowHtml:
     """The HTML of a result's rows (table rows, list items, top-level tasks) kept from one render to the
     next, by row object: a page-independent result kept across serve rebuilds (`kept.py`) shows the
     same row objects wherever its pages did not change, and renders only the others. Each entry holds
-    its row, so no other object can take its id. The host drops it all when links may render
-    differently (a note published, unpublished or moved, names resolving anew); a row showing an
-    embed or an image (other files' content or state) is never kept."""
+    its row, so no other object can take its id, and the paths of the links it shows (`forget_links`).
+    The host drops it all when links may render differently everywhere (names resolving anew); a row
+    showing an embed or an image (other files' content or state) is never kept."""
 
     def __init__(self) -> None:
         self.key: tuple = ()  # the render settings the rows were rendered with
-        self._last: dict[int, tuple[Any, str]] = {}
-        self._now: dict[int, tuple[Any, str]] = {}
+        self._last: dict[int, tuple[Any, str, frozenset[str]]] = {}
+        self._now: dict[int, tuple[Any, str, frozenset[str]]] = {}
         self.rendered = 0  # rows rendered (not found) since `start` (for the tests)
 
     def start(self, key: tuple) -> None:
@@ -74,9 +75,23 @@ class RowHtml:
         self._now[id(row)] = found
         return found[1]
 
-    def put(self, row: Any, html: str) -> None:
-        self._now[id(row)] = (row, html)
+    def put(self, row: Any, html: str, links: frozenset[str] = frozenset()) -> None:
+        """Keep `html` for `row`; `links`: the paths its links were shown for (`LinkHtml`'s first argument)."""
+        self._now[id(row)] = (row, html, links)
         self.rendered += 1
+
+    def forget_links(self, paths: AbstractSet[str], is_published: Callable[[str], bool]) -> None:
+        """Drop the rows whose HTML may show a link differently now that the notes `paths` were
+        published or unpublished: those showing a link to one of them, and those showing one to a path
+        not published now (shown as text: after a publish a name may resolve to the note published,
+        `pages.PageBuilder.resolve_path`). A link to any other path shows as it did."""
+        for kept in (self._now, self._last):
+            for key in [
+                key
+                for key, (_row, _html, links) in kept.items()
+                if links and any(p in paths or not is_published(p) for p in links)
+            ]:
+                del kept[key]
 
 
 class Renderer:
@@ -97,6 +112,9 @@ class Renderer:
         self.link_html = link_html
         self.rows = rows
         self._embedded = False  # an embed or an image was rendered (`_row`: the row is not kept)
+        self._links: set[str] = set()  # the paths of the links the row being rendered shows (`_row`)
+        if rows is not None:
+            self.link_html = self._noting(link_html)
         if rows is not None and image_html is not None:
             image_html = self._watch(image_html)
         if rows is not None and embed_html is not None:
@@ -120,6 +138,13 @@ class Renderer:
 
         return watched
 
+    def _noting(self, link_html: LinkHtml) -> LinkHtml:
+        def noted(path: str, subpath: str | None, display: str) -> str:
+            self._links.add(path)
+            return link_html(path, subpath, display)
+
+        return noted
+
     def _row(self, row: Any, make: Callable[[Any], str]) -> str:
         """`make(row)`, or the HTML `self.rows` kept for this row object."""
         rows = self.rows
@@ -129,9 +154,10 @@ class Renderer:
         if found is not None:
             return found
         self._embedded = False
+        self._links = set()
         html = make(row)
         if not self._embedded:
-            rows.put(row, html)
+            rows.put(row, html, frozenset(self._links))
         return html
 
     # ------------------------------------------------------------------------------------- values

@@ -33,6 +33,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -980,6 +981,16 @@ def fix_links(
     out = _PLACEHOLDER.sub(link, page_html) if "<vault-link" in page_html else page_html
     # The tag pattern tries every start tag (12 ms a megabyte); most pages have no deferred URL.
     return _DEFERRED_TAG.sub(deferred, out) if "data-vault-" in out else out
+
+
+def forget_fixed_links(known: dict[str, str], targets: AbstractSet[str]) -> None:
+    """Drop from `known` (`fix_links`) the links fixed for one of `targets`: their URL or published
+    state changed, while every other link's is as it was."""
+    for placeholder in list(known):
+        m = _PLACEHOLDER.match(placeholder)
+        attrs = dict(_ATTRS.findall(m.group(1))) if m is not None else {}
+        if m is None or html.unescape(attrs.get("data-target", "")) in targets:
+            del known[placeholder]
 
 
 def render_text_with_links(

@@ -426,7 +426,7 @@ class SiteBuilder:
         tracker.queries.start_build()
         tracker.bases.start_build()
         if self.rebuilds and self.dataview_runner is not None:
-            tracker.keep_rendered(plan.full)
+            tracker.keep_rendered(plan.full, state.is_published)
             self.dataview_runner.row_html = tracker.row_html
         if plan.full:
             tracker.queries.clear()
