@@ -85,12 +85,15 @@ class RowHtml:
         published or unpublished: those showing a link to one of them, and those showing one to a path
         not published now (shown as text: after a publish a name may resolve to the note published,
         `pages.PageBuilder.resolve_path`). A link to any other path shows as it did."""
+        shown: set[str] = set()
         for kept in (self._now, self._last):
-            for key in [
-                key
-                for key, (_row, _html, links) in kept.items()
-                if links and any(p in paths or not is_published(p) for p in links)
-            ]:
+            for _row, _html, links in kept.values():
+                shown |= links
+        changed = {p for p in shown if p in paths or not is_published(p)}  # (once per path)
+        if not changed:
+            return
+        for kept in (self._now, self._last):
+            for key in [key for key, (_row, _html, links) in kept.items() if not changed.isdisjoint(links)]:
                 del kept[key]
 
 
