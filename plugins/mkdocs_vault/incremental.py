@@ -203,7 +203,12 @@ class QueryLog:
 
     # -- the question ---------------------------------------------------------------------------------------
     def affected(
-        self, changed: set[str], ctx: Any, keep: bool = False, before: Mapping[str, Any] | None = None
+        self,
+        changed: set[str],
+        ctx: Any,
+        keep: bool = False,
+        before: Mapping[str, Any] | None = None,
+        flipped: bool = False,
     ) -> set[str]:
         """Pages whose query results may differ because the page objects of `changed` did.
 
@@ -215,14 +220,17 @@ class QueryLog:
         resolves anew since the last call (names did not change), so the inverses of the templates'
         first WHEREs it made then are updated rather than made anew. `before`: the page objects of
         changed paths as the recorded queries read them, where their links render as they did (no
-        note published, unpublished or moved); a row of a query that reads the same of it before
-        and after (`dataview.reads`) leaves that query's result as it was.
+        note moved); a row of a query that reads the same of it before and after (`dataview.reads`)
+        leaves that query's result as it was. `flipped`: a note was published or unpublished, which
+        changes what a name resolves to (a link to an unpublished note keeps its text): a row then
+        reads the same only to a query that resolves no name itself (`reads.resolves_names`) and
+        when no value it reads holds a wikilink in a text (`reads_same`'s `no_wikilinks`).
         """
         from .dataview.engine import leading_wheres, row_context
         from .dataview.values import truthy
 
         pages = ctx.pages.pages
-        steady = _Steady(changed, pages, before)
+        steady = _Steady(changed, pages, before, flipped)
         out = {origin for origin, seen in self.derefs.items() if not seen.isdisjoint(changed)}
         out |= {
             origin
@@ -328,22 +336,29 @@ class QueryLog:
 class _Steady:
     """Which changed paths each query reads the same of (`dataview.reads`), asked once per query text."""
 
-    def __init__(self, changed: set[str], pages: Mapping[str, Any], before: Mapping[str, Any] | None) -> None:
+    def __init__(
+        self, changed: set[str], pages: Mapping[str, Any], before: Mapping[str, Any] | None, flipped: bool = False
+    ) -> None:
         self._candidates = (
             {c: (before[c], pages[c]) for c in changed if c in before and c in pages} if before else {}
         )
         self._changed = changed
+        self._flipped = flipped
         self._known: dict[tuple[str, str], frozenset[str]] = {}
 
     def _paths(self, query: Any) -> frozenset[str]:
         key = (query.type, query.text)
         found = self._known.get(key)
         if found is None:
-            from .dataview.reads import reads_same, row_reads
+            from .dataview.reads import reads_same, resolves_names, row_reads
 
             reads = row_reads(query) if self._candidates else None
+            if self._flipped and reads is not None and resolves_names(query):
+                reads = None
             found = frozenset(
-                c for c, (old, new) in self._candidates.items() if reads is not None and reads_same(old, new, reads, query.type)
+                c
+                for c, (old, new) in self._candidates.items()
+                if reads is not None and reads_same(old, new, reads, query.type, no_wikilinks=self._flipped)
             )
             self._known[key] = found
         return found
@@ -864,12 +879,12 @@ class DependencyTracker:
 
     def _before(self, pages: Any, revision: int) -> Mapping[str, Any] | None:
         """The changed pages' objects as the last build's queries read them (`PageSet.before`), when
-        a link to a changed row renders as it did: no note published, unpublished or moved, no names
-        resolving anew, no file other than a note changed (an embed's target), and the last build
-        planned ran on the page set as it was before its last update (`revision`); else None."""
+        a link to a changed row renders as it did: no note moved, no names resolving anew, no file
+        other than a note changed (an embed's target), and the last build planned ran on the page
+        set as it was before its last update (`revision`); else None. (A note published or
+        unpublished: `QueryLog.affected` compares what links a query shows with `flipped`.)"""
         if (
-            self.flipped
-            or self.moved
+            self.moved
             or self.names_changed
             or any(not path.endswith(".md") for path in self.changed)
             or pages.before_revision != pages.revision
@@ -920,7 +935,9 @@ class DependencyTracker:
             # them for pages the page set did not rebuild (a publish flip rebuilds the pages linking
             # to the note, and a move changes URLs only).
             before = self._before(ctx.pages, revision)
-            hit = self.queries.affected(dv_changed, ctx, keep=not self.names_changed, before=before)
+            hit = self.queries.affected(
+                dv_changed, ctx, keep=not self.names_changed, before=before, flipped=bool(self.flipped)
+            )
             shared = {origin for origin in hit if is_shared_origin(origin)}
             # A long result shown as a placeholder: its file is rewritten; a short one shown inline:
             # every page showing it renders again.

@@ -152,9 +152,27 @@ _UNSHOWN = frozenset({"position", "line", "lineCount", "list", "parent"})
 
 
 def reads_same(
-    before: Mapping[str, Any], after: Mapping[str, Any], reads: frozenset[tuple[str, ...]], kind: str = ""
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    reads: frozenset[tuple[str, ...]],
+    kind: str = "",
+    no_wikilinks: bool = False,
 ) -> bool:
     """Do two page objects of one note hold the same values at every key of `reads`? `kind`: the
-    query's type; a TASK query's tasks are compared without what its HTML does not show."""
+    query's type; a TASK query's tasks are compared without what its HTML does not show.
+    `no_wikilinks`: and none of those values shows `[[` (a text's wikilink is resolved when it is
+    rendered, so it may show another way with the same text; a list of lists is counted too)."""
     unread = frozenset(k for k in _UNSHOWN if (k,) not in reads) if kind == "task" else frozenset()
-    return all(_value(before, key, unread) == _value(after, key, unread) for key in reads)
+    for key in reads:
+        value = _value(after, key, unread)
+        if value != _value(before, key, unread) or (no_wikilinks and "[[" in value):
+            return False
+    return True
+
+
+def resolves_names(query: Query) -> bool:
+    """Could the query resolve a name to a note itself, so that what it selects or shows depends on
+    which notes are published: a link in its text other than `[[]]` (`FROM [[Ada]]`, `= [[Ada]]`), or
+    `link(...)`/`embed(...)` making one of a text? Told from the text, erring towards yes."""
+    text = query.text.replace("[[]]", "").lower()
+    return "[[" in text or "link(" in text or "embed(" in text
