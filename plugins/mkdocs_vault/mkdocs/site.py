@@ -289,7 +289,8 @@ class SiteBuilder:
             if self.site_pages is not None:
                 from ..pages.mentions import NoteLines
 
-                self.site_pages.lines = NoteLines(state.vault.notes)  # mentions quote the new text
+                site_pages = self.site_pages  # mentions quote the new text
+                site_pages.lines = NoteLines(state.vault.notes, lambda: site_pages.data.mentions)
             return pages
         previous = tracker.listings
         pages = self._generated_pages(previous)

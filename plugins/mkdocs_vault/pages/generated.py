@@ -68,7 +68,7 @@ class SitePages:
         self._refreshed = (previous, since) if previous is not None and since is not None else None
         self.private_keys = frozenset(k.lower() for k in state.options.private_keys)
         self.private_fields = field_pattern(state.options.private_keys)
-        self.lines = NoteLines(state.vault.notes)
+        self.lines = NoteLines(state.vault.notes, lambda: self.data.mentions)
         self.listings: dict[str, tuple[str, str]] = {}  # what `pages()` made for this build
         self._graph_json: str | None = None
         self._graph_nodes: tuple[list[tuple[str, str, str]], str] | None = None  # nodes and their JSON
