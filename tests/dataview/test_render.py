@@ -82,3 +82,47 @@ def test_text_rendering_for_the_cli(pages) -> None:
         "  - [x] Get three quotes ✅ 2025-10-20",
     ]
     assert render_text(run_query("LIST WHERE", "Home.md", ctx)).startswith("error: Expected")
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_utf8_rendering_is_the_same_html(pages, name: str) -> None:
+    """`render_result_utf8` (a long shared result, kept until written) is `render_result`'s HTML as
+    UTF-8, for every golden case, with the "as of" line too."""
+    from mkdocs_vault.dataview.render import render_result_utf8
+
+    header, _, query = (GOLDEN / f"{name}.dql").read_text(encoding="utf-8").partition("\n\n")
+    origin = header.removeprefix("origin:").strip()
+    result = run_query(query.strip("\n"), origin, QueryContext(pages, NOW, UTC))
+    args = (result, link_html, lambda t: pages.builder.resolve_path(t, origin))
+    for as_of in (None, dt.date(2025, 11, 1)):
+        made = render_result_utf8(*args, as_of=as_of, markup=MARKUP)
+        assert made == render_result(*args, as_of=as_of, markup=MARKUP).encode("utf-8")
+
+
+def test_a_long_result_is_never_one_string_when_rendered_as_utf8() -> None:
+    """A long table, list or task list rendered as UTF-8 is made a few hundred rows at a time: the
+    render never holds the whole as a string (with one 📅 that takes four bytes a character, and the
+    rows' list beside it: at 50,000 notes a shared task list rendered to over 200 MB)."""
+    import sys
+    import tracemalloc
+
+    from mkdocs_vault.dataview.engine import Result
+    from mkdocs_vault.dataview.render import render_result_utf8
+
+    tasks = [
+        {"task": True, "status": " ", "text": f"Call the supplier number {n} 📅 2026-11-20", "path": f"Projects/P{n}.md"}
+        for n in range(3000)
+    ]
+    results = [
+        Result("task", tasks=tasks),
+        Result("table", headers=["Task"], rows=[[t["text"]] for t in tasks]),
+        Result("list", items=[t["text"] for t in tasks], show_id=False),
+    ]
+    for result in results:
+        whole = render_result(result, link_html)
+        tracemalloc.start()
+        made = render_result_utf8(result, link_html)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert made == whole.encode("utf-8")
+        assert peak < sys.getsizeof(whole)

@@ -73,3 +73,32 @@ def test_a_long_shared_result_is_written_once_per_folder_and_shown_as_a_placehol
     # A short result (the people list) is shown whole, with no placeholder of its own.
     p0 = (site / "projects/p0/index.html").read_text(encoding="utf-8")
     assert p0.count("vault-shared-result") == 1
+
+
+def test_a_one_shot_build_writes_the_results_files_before_the_templates(tmp_path: Path, monkeypatch) -> None:
+    """`mkdocs build` writes the long shared results' files once every page's links are fixed (`on_env`),
+    where the memory of the dropped page objects is free, not at `on_post_build`, the build's peak
+    (`SiteBuilder.finish_pages`); they are the same files."""
+    from mkdocs.commands import build as mkdocs_build
+
+    from tests.foundation.test_site_build import _one_shot_build
+
+    tasks = "".join(f"- [ ] call number {n:02d} with [[Ada]] 📅 2026-01-{1 + n % 28:02d}\n" for n in range(60))
+    files = {"Calls.md": "# Calls\n\n" + tasks, "People/Ada.md": "# Ada\n", "Projects/P.md": "# P\n\n" + OPEN_TASKS}
+    vault = write_vault(tmp_path / "vault", files)
+    site = tmp_path / "site"
+    seen: list[list[str]] = []
+    original = mkdocs_build._build_page
+
+    def build_page(page, config, *args, **kwargs):
+        folder = site / "vault-results"
+        seen.append(sorted(p.name for p in folder.glob("*.html")) if folder.is_dir() else [])
+        return original(page, config, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
+    _one_shot_build(site_config(tmp_path, vault), site)
+    written = sorted(p.name for p in (site / "vault-results").glob("*.html"))
+    assert len(written) == 2 and seen and seen[0] == written
+    whole = next(p for p in (site / "vault-results").glob("*.html") if not p.name.endswith(".first.html"))
+    text = whole.read_text(encoding="utf-8")
+    assert text.count("call number") == 60 and "📅" in text and text.endswith("</div></body></html>\n")

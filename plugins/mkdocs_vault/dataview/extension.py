@@ -40,7 +40,14 @@ from .engine import QueryContext, Result, run_query, shared_origin_of
 from .fields import BracketFieldProcessor, LineFieldProcessor
 from .markup import MarkdownText
 from .parser import DQLError, parse_expression
-from .render import EmbedHtml, ImageHtml, LinkHtml, RowHtml, render_result, render_unsupported
+from .render import (
+    EmbedHtml,
+    ImageHtml,
+    LinkHtml,
+    RowHtml,
+    render_result,
+    render_unsupported,
+)
 from .settings import DataviewSettings
 from .values import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT
 
@@ -81,8 +88,10 @@ class DataviewRunner:
     embed_html: EmbedHtml | None = None  # an embedded note in a result; None: shown as a link
 
     def __post_init__(self) -> None:
-        # Results file name -> (whole result's HTML, first rows' HTML), for the host to write.
-        self.shared_pages: dict[str, tuple[str, str]] = {}
+        # Results file name -> (whole result's HTML, first rows' HTML), for the host to write; kept as
+        # UTF-8 until then (`write_shared_results`): a task list with one 📅 takes 4 bytes a character as a string,
+        # and the host writes these once every page is (at 10,000 notes the two were 15 MB as strings).
+        self.shared_pages: dict[str, tuple[bytes, bytes]] = {}
         # Shared origin -> (query text, shown as a placeholder?) of every shared result of this build.
         self.shared_shown: dict[str, tuple[str, bool]] = {}
         # Shared origins of the long results whose rows no edit since the last build can have changed
@@ -182,8 +191,10 @@ class DataviewRunner:
             return False
         return True
 
-    def _render(self, result: Result, resolve_text: Callable[[str], str], rows: RowHtml | None = None) -> str:
-        """The HTML of one result, with this build's settings."""
+    def _render(
+        self, result: Result, resolve_text: Callable[[str], str], rows: RowHtml | None = None, utf8: bool = False
+    ) -> str:
+        """The HTML of one result, with this build's settings (as UTF-8 with `utf8`: `render_result_utf8`)."""
         return render_result(
             result,
             self.link_html,
@@ -196,6 +207,7 @@ class DataviewRunner:
             self.image_html,
             self.embed_html,
             rows,
+            utf8=utf8,
         )
 
     def shared_result(self, query: str, shared: str) -> bool:
@@ -237,8 +249,12 @@ class DataviewRunner:
         )
         # Its notices go with its rows: the placeholder stays the same.
         notices = "".join(f'<p class="vault-notice"><em>{escape(n)}</em></p>' for n in result.notices)
-        whole, first_html = self._render(result, resolve_text, rows), self._render(first, resolve_text, rows) + more
-        self.shared_pages[name] = (whole + notices, first_html + notices)
+        whole: bytes = self._render(result, resolve_text, rows, utf8=True)  # type: ignore[assignment]
+        first_html = self._render(first, resolve_text, rows) + more
+        self.shared_pages[name] = (
+            whole + notices.encode("utf-8", "surrogatepass") if notices else whole,
+            (first_html + notices).encode("utf-8", "surrogatepass"),
+        )
         return _placeholder(name)
 
 

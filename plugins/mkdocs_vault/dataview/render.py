@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from html import escape
 from typing import Any
@@ -114,6 +114,8 @@ class Renderer:
     ) -> None:
         self.link_html = link_html
         self.rows = rows
+        # A long result's rows joined as UTF-8 (`render_result_utf8`): table, list and task rows.
+        self.utf8 = False
         self._embedded = False  # an embed or an image was rendered (`_row`: the row is not kept)
         self._links: set[str] = set()  # the paths of the links the row being rendered shows (`_row`)
         if rows is not None:
@@ -278,6 +280,21 @@ class Renderer:
             return self.calendar(result)
         return self.error(Result("error"))
 
+    @staticmethod
+    def _utf8_rows(head: str, rows: Iterable[str], tail: str) -> bytes:
+        """The UTF-8 of `head`, the rows and `tail` joined, made a few hundred rows at a time: a long
+        result's HTML as one string, with its rows in a list beside it, takes up to four bytes a character
+        (one 📅 is enough) two or three times over, and at 50,000 notes a shared task list was 70 MB."""
+        out, chunk = [head.encode("utf-8", "surrogatepass")], []
+        for html in rows:
+            chunk.append(html)
+            if len(chunk) == _UTF8_CHUNK:
+                out.append("".join(chunk).encode("utf-8", "surrogatepass"))
+                chunk.clear()
+        chunk.append(tail)
+        out.append("".join(chunk).encode("utf-8", "surrogatepass"))
+        return b"".join(out)
+
     def empty(self, kind: str) -> str:
         """Dataview's notice for an empty result, or nothing when `warnOnEmptyResult` is off."""
         if not self.settings.warn_on_empty:
@@ -307,6 +324,13 @@ class Renderer:
         for i, h in enumerate(result.headers):
             count = self.count(len(result.rows)) if i == 0 else ""
             head.append(f'<th class="table-view-th"><span>{escape(h)}</span>{count}</th>')
+        if self.utf8:
+            return self._utf8_rows(
+                '<table class="dataview table-view-table"><thead class="table-view-thead">'
+                f'<tr class="table-view-tr-header">{"".join(head)}</tr></thead><tbody class="table-view-tbody">',
+                (self._row(row, self._table_row) for row in result.rows),
+                "</tbody></table>" + ("" if result.rows else self.empty("table")),
+            )  # type: ignore[return-value]
         body = [self._row(row, self._table_row) for row in result.rows]
         return (
             '<table class="dataview table-view-table"><thead class="table-view-thead">'
@@ -328,6 +352,9 @@ class Renderer:
                 return f"<li>{self.value(item[0])}: {self.value(item[1])}</li>"
             return f"<li>{self.value(item)}</li>"
 
+        if self.utf8:
+            rows = (self._row(item, item_html) for item in result.items)
+            return self._utf8_rows('<ul class="dataview list-view-ul">', rows, "</ul>")  # type: ignore[return-value]
         items = [self._row(item, item_html) for item in result.items]
         return f'<ul class="dataview list-view-ul">{"".join(items)}</ul>'
 
@@ -377,6 +404,12 @@ class Renderer:
             return f'<div class="dataview dataview-container task-view">{self._task_groups(result.groups)}</div>'
         if not result.tasks:
             return self.empty("task")
+        if self.utf8:
+            return self._utf8_rows(  # type: ignore[return-value]
+                '<div class="dataview dataview-container task-view"><ul class="contains-task-list">',
+                (self._row(t, self._top_task) for t in result.tasks),
+                "</ul></div>",
+            )
         return f'<div class="dataview dataview-container task-view">{self._task_list(result.tasks)}</div>'
 
     def calendar(self, result: Result) -> str:
@@ -436,17 +469,33 @@ def render_result(
     image_html: ImageHtml | None = None,
     embed_html: EmbedHtml | None = None,
     rows: RowHtml | None = None,
+    utf8: bool = False,
 ) -> str:
     """HTML for one query block (or inline query) result; `as_of` adds an "as of <date>" line. With
     `markup`, strings show as Dataview shows them (Markdown, sanitized). With `rows`, the rows' HTML
-    kept from the last render of the same result is reused where the row objects are the same."""
-    html = Renderer(
+    kept from the last render of the same result is reused where the row objects are the same. With
+    `utf8`, the HTML as UTF-8 (`render_result_utf8`)."""
+    renderer = Renderer(
         link_html, resolve_text, date_format, datetime_format, settings, markup, image_html, embed_html, rows
-    ).result(result)
+    )
+    renderer.utf8 = utf8
+    html = renderer.result(result)
+    if utf8 and isinstance(html, str):
+        html = html.encode("utf-8", "surrogatepass")  # type: ignore[assignment]
     if as_of is not None and result.type not in ("inline", "error"):
         day = dt.datetime(as_of.year, as_of.month, as_of.day)
-        html += f'<p class="dataview dataview-as-of">as of {escape(format_date(day, date_format))}</p>'
+        line = f'<p class="dataview dataview-as-of">as of {escape(format_date(day, date_format))}</p>'
+        html += line.encode() if utf8 else line  # type: ignore[operator]
     return html
+
+
+def render_result_utf8(*args: Any, **kwargs: Any) -> bytes:
+    """`render_result(...)` as UTF-8, for a long result kept until it is written to a file: the rows of
+    a table, list or task list (not grouped) go to UTF-8 a few hundred at a time (`Renderer._utf8_rows`)."""
+    return render_result(*args, utf8=True, **kwargs)  # type: ignore[return-value]
+
+
+_UTF8_CHUNK = 256  # rows per piece (`Renderer._utf8_rows`)
 
 
 def render_query(

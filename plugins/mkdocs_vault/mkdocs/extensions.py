@@ -291,35 +291,51 @@ def write_shared_results(site: RenderingSite, site_dir: str, outputs: set[str]) 
     for name in needed:
         written |= {os.path.abspath(os.path.join(folder, f"{name}{end}")) for end in (".html", ".first.html")}
     known = tracker.fixed_links if tracker.recording else None  # kept across serve rebuilds
-    for name, (whole, first) in runner.shared_pages.items():
+    for name, (whole_utf8, first_utf8) in runner.shared_pages.items():
         if name not in needed:
             continue  # (run again for a rebuild that removed every page showing it)
         url = f"{SHARED_RESULTS}{name}.html"
+        # The whole result is written in three parts, its text let go once its links are fixed: at
+        # 50,000 notes a shared task list is 70 MB as a string, and this runs at the build's peak.
+        whole = whole_utf8.decode("utf-8", "surrogatepass")
         content = fix_links(whole, "", site.link_context, page_url=url, known=known)
+        del whole
         css = relative_url("assets/stylesheets/vault.css", url)
-        document = (
+        head = (
             '<!doctype html>\n<html><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>Query result</title><link rel="stylesheet" href="{css}"></head>\n'
-            f'<body><div class="vault-dataview">{content}</div></body></html>\n'
+            '<body><div class="vault-dataview">'
         )
         # The fragment's links are relative to the folder too: the script makes them absolute.
+        first = first_utf8.decode("utf-8", "surrogatepass")
         fragment = fix_links(first, "", site.link_context, page_url=url, known=known) + "\n"
         os.makedirs(folder, exist_ok=True)
-        _write_if_changed(os.path.join(folder, f"{name}.html"), document)
+        _write_if_changed(os.path.join(folder, f"{name}.html"), head, content, "</div></body></html>\n")
+        del content
         _write_if_changed(os.path.join(folder, f"{name}.first.html"), fragment)
     runner.shared_pages.clear()
     runner.shared_shown.clear()
     return written
 
 
-def _write_if_changed(path: str, text: str) -> None:
-    """Write `text` to `path` unless it holds that already (a serve rebuild: left as it is)."""
+def _write_if_changed(path: str, *parts: str) -> None:
+    """Write the text `parts` make to `path` unless it holds that already (a serve rebuild: left as it
+    is); never joined into one string (`write_shared_results`)."""
     try:
         with open(path, encoding="utf-8") as f:
-            if f.read() == text:
+            held = f.read()
+        at = 0
+        for part in parts:
+            if not held.startswith(part, at):
+                break
+            at += len(part)
+        else:
+            if at == len(held):
                 return
+        del held
     except OSError:
         pass
     with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+        for part in parts:
+            f.write(part)

@@ -742,6 +742,12 @@ class SiteBuilder:
         for page in self._rendered:
             if page.content is not None:
                 page.content = finish(self, page, self.note_of_uri.get(page.file.src_uri))
+        pending = getattr(self, "_pending", None)
+        if not self.rebuilds and pending is not None:
+            # The long shared results' files, now that every page's links to them are known: here the
+            # memory the page objects held is free, where at `on_post_build` (`finish_build`, which then
+            # finds nothing left to write) their text came on top of the build's peak.
+            self._write_shared_results(pending[2])
 
     def drop_query_pages(self) -> None:
         """A one-shot build (`mkdocs build`) has run every query once every page is rendered: drop the
