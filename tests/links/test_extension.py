@@ -489,3 +489,24 @@ def test_forget_fixed_links_drops_only_the_links_to_the_targets_given() -> None:
     assert sorted(kept.values()) == ["<a>A.</a>", "<a>Ada</a>"]
     forget_fixed_links(kept, {"People/Ada.md"})
     assert kept == {}
+
+
+def test_fixing_utf8_pieces_gives_what_fixing_the_whole_gives(site, monkeypatch) -> None:
+    """`fix_links_utf8` cuts a long document after a `</vault-link>` and fixes the pieces one by one (a
+    shared query result, never one string): joined, they are `fix_links` of the whole, whatever the
+    piece size, with links, embeds' deferred sources, 📅 and missing targets among them."""
+    from mkdocs_vault.links import extension
+
+    line = "[[Ada Quill]] 📅 é [[Ada Quill#Contact details|call]] ![[pic.png]] [[Gone]] [[report.pdf#page=3|p3]]\n\n"
+    s = site(
+        {"Home.md": line * 40, "People/Ada Quill.md": "# Ada\n\n## Contact details\n"},
+        attachments=["pic.png", "report.pdf"],
+    )
+    s.render_all()
+    raw = s.rendered["Home.md"]
+    assert raw.count("</vault-link>") > 100 and "data-vault-" in raw
+    whole = fix_links(raw, "Home.md", s.ctx).encode("utf-8")
+    for size in (1, 37, 500, 1 << 20):
+        monkeypatch.setattr(extension, "_FIX_PIECE", size)
+        pieces = list(extension.fix_links_utf8(raw.encode("utf-8"), "Home.md", s.ctx))
+        assert b"".join(pieces) == whole and (len(pieces) > 10) == (size < 1000)

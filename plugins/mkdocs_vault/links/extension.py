@@ -32,7 +32,7 @@ import html
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -999,6 +999,31 @@ def forget_fixed_links(known: dict[str, str], targets: AbstractSet[str]) -> None
             target = html.unescape(target)
         if target in targets:
             del known[placeholder]
+
+
+def fix_links_utf8(
+    page_utf8: bytes,
+    page_path: str,
+    ctx: LinkContext,
+    page_url: str | None = None,
+    known: dict[str, str] | None = None,
+) -> Iterator[bytes]:
+    """`fix_links` of the UTF-8 `page_utf8`, as UTF-8 pieces: a long document (a shared query result)
+    is never one string, which takes up to four bytes a character. It is cut just after a
+    `</vault-link>` about every `_FIX_PIECE` bytes: a placeholder ends at the first `</vault-link>`
+    after its start, and a start tag holds no `>`, so no match of either pattern spans a cut, and
+    the pieces fixed one by one join into what `fix_links` makes of the whole."""
+    start, end = 0, len(page_utf8)
+    while start < end:
+        cut = page_utf8.find(_PLACEHOLDER_END, start + _FIX_PIECE)
+        stop = end if cut < 0 else cut + len(_PLACEHOLDER_END)
+        piece = page_utf8[start:stop].decode("utf-8", "surrogatepass")
+        yield fix_links(piece, page_path, ctx, page_url, known).encode("utf-8")
+        start = stop
+
+
+_PLACEHOLDER_END = b"</vault-link>"  # how `_PLACEHOLDER` ends
+_FIX_PIECE = 1 << 20
 
 
 def render_text_with_links(

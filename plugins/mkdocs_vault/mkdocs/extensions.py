@@ -34,7 +34,7 @@ from ..dataview.markup import MarkdownText
 from ..dataview.settings import resolve_settings
 from ..diagnostics import WARNING
 from ..incremental import BaseUse
-from ..links.extension import LinkContext, fix_links, relative_url
+from ..links.extension import LinkContext, fix_links, fix_links_utf8, relative_url
 from ..markdown.site_config import build_markdown, markdown_config
 from ..pages.addresses import tag_url
 from ..publish import is_base_file
@@ -295,11 +295,6 @@ def write_shared_results(site: RenderingSite, site_dir: str, outputs: set[str]) 
         if name not in needed:
             continue  # (run again for a rebuild that removed every page showing it)
         url = f"{SHARED_RESULTS}{name}.html"
-        # The whole result is written in three parts, its text let go once its links are fixed: at
-        # 50,000 notes a shared task list is 70 MB as a string, and this runs at the build's peak.
-        whole = whole_utf8.decode("utf-8", "surrogatepass")
-        content = fix_links(whole, "", site.link_context, page_url=url, known=known)
-        del whole
         css = relative_url("assets/stylesheets/vault.css", url)
         head = (
             '<!doctype html>\n<html><head><meta charset="utf-8">'
@@ -307,23 +302,27 @@ def write_shared_results(site: RenderingSite, site_dir: str, outputs: set[str]) 
             f'<title>Query result</title><link rel="stylesheet" href="{css}"></head>\n'
             '<body><div class="vault-dataview">'
         )
+        # The whole result's links are fixed a piece at a time, and written as UTF-8 pieces: at 50,000
+        # notes a shared task list is over 70 MB as one string, and a string that size is memory of its
+        # own, whatever the build has freed.
+        content = tuple(fix_links_utf8(whole_utf8, "", site.link_context, page_url=url, known=known))
+        tail = b"</div></body></html>\n"
         # The fragment's links are relative to the folder too: the script makes them absolute.
         first = first_utf8.decode("utf-8", "surrogatepass")
         fragment = fix_links(first, "", site.link_context, page_url=url, known=known) + "\n"
         os.makedirs(folder, exist_ok=True)
-        _write_if_changed(os.path.join(folder, f"{name}.html"), head, content, "</div></body></html>\n")
-        del content
-        _write_if_changed(os.path.join(folder, f"{name}.first.html"), fragment)
+        _write_if_changed(os.path.join(folder, f"{name}.html"), head.encode(), *content, tail)
+        _write_if_changed(os.path.join(folder, f"{name}.first.html"), fragment.encode())
     runner.shared_pages.clear()
     runner.shared_shown.clear()
     return written
 
 
-def _write_if_changed(path: str, *parts: str) -> None:
-    """Write the text `parts` make to `path` unless it holds that already (a serve rebuild: left as it
-    is); never joined into one string (`write_shared_results`)."""
+def _write_if_changed(path: str, *parts: bytes) -> None:
+    """Write the UTF-8 `parts` to `path` unless it holds them already (a serve rebuild: left as it
+    is); never joined into one object (`write_shared_results`)."""
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, "rb") as f:
             held = f.read()
         at = 0
         for part in parts:
@@ -336,6 +335,6 @@ def _write_if_changed(path: str, *parts: str) -> None:
         del held
     except OSError:
         pass
-    with open(path, "w", encoding="utf-8") as f:
+    with open(path, "wb") as f:
         for part in parts:
             f.write(part)
