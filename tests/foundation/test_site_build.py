@@ -427,31 +427,3 @@ def test_a_one_shot_build_releases_the_notes_list_items_once_the_page_objects_ex
     assert held and all(h == (True, 0) for h in held)
     tasks = read(tmp_path / "site", "tasks/index.html")
     assert "Call Ada" in tasks and "Book the room" not in tasks
-
-
-def test_a_one_shot_build_drops_each_written_pages_html(tmp_path: Path, monkeypatch) -> None:
-    """Once `mkdocs build` has written a page, its HTML is dropped (`SiteBuilder.page_written`): MkDocs
-    would keep every page's until the build ends, though neither it nor a search plugin reads it again.
-    With another plugin installed, which might, it is kept. The site is the same either way."""
-    from mkdocs.commands import build as mkdocs_build
-
-    docs = write_vault(tmp_path / "vault", {"Plan.md": "# Plan\n\n- [ ] Call [[Ada]] 📅 2026-11-20\n", "Ada.md": "# Ada\n"})
-    seen: list[tuple[str, bool]] = []
-    original = mkdocs_build._build_page
-
-    def build_page(page, config, *args, **kwargs):
-        original(page, config, *args, **kwargs)
-        seen.append((page.file.src_uri, page.content is None))
-
-    monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
-    _one_shot_build(site_config(tmp_path, docs), tmp_path / "site")
-    assert ("plan/index.md", True) in seen and ("ada/index.md", True) in seen
-    assert all(dropped for _uri, dropped in seen)
-    seen.clear()
-    other = tmp_path / "other"
-    other.mkdir()
-    config_file = site_config(other, docs)
-    config_file.write_text(config_file.read_text(encoding="utf-8") + "  - tags\n", encoding="utf-8")
-    _one_shot_build(config_file, other / "site")
-    assert seen and not any(dropped for _uri, dropped in seen)
-    assert read(other / "site", "plan/index.html") == read(tmp_path / "site", "plan/index.html")

@@ -17,8 +17,6 @@ Event plan (MkDocs 1.6 order):
 - on_page_read_source: supplies each note's body (decoded by our loader; MkDocs' reader never runs).
 - on_page_markdown: tells the Markdown extensions which note is rendering.
 - on_env: the second rendering phase: every page is rendered, so link placeholders become links.
-- on_post_page: a one-shot build whose other plugins read no page after it is written drops the
-  page's HTML (`SiteBuilder.page_written`).
 - on_post_build: logs the diagnostics and the timings, writes the optional report and index file,
   minifies our script and stylesheet in the site (theme.py) unless done already.
 """
@@ -162,12 +160,6 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         return self.site.page_context(context, page)
 
     on_page_context = CombinedEvent(_on_page_context_before_search, _on_page_context_after_search)
-
-    @event_priority(-100)  # after every other plugin's
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        assert self.site is not None
-        self.site.page_written(page)
-        return output
 
     def on_shutdown(self) -> None:
         """The command is done (`mkdocs build` has written the site; `mkdocs serve` is stopping).

@@ -145,7 +145,6 @@ class SiteBuilder:
         self._rendered: list[Page] = []  # the pages rendered in this build, in order
         self.plugin: Any = None  # the plugin instance driving this build (set by it)
         self._search_check: bool | None = None  # `_only_material_search_reads`, once per build
-        self._drop_written: bool | None = None  # `page_written`: drop a written page's HTML, once per build
         self._listings_dir: str | None = None  # a one-shot build's whole listings (`_whole_listing_file`)
         self._listing_paths: list[str] = []
 
@@ -794,27 +793,6 @@ class SiteBuilder:
                 for owner in readers
             )
         return self._search_check
-
-    def page_written(self, page: Page) -> None:
-        """`page` has gone through its template (its `on_post_page`; MkDocs writes it next). MkDocs
-        keeps every page's HTML to the end of the build though nothing of its own reads it again: at
-        10,000 notes 75 MB when the site was written (`tracemalloc`), held through the templates phase
-        and `on_post_build`, where the build's peak was (BENCHMARKS.md, eighth round). A one-shot build drops it, unless a plugin other
-        than ours and a search plugin (which read a page in its `on_page_context` only) is installed:
-        that one might read `page.content` later. `mkdocs serve` keeps it (its rebuilds read it)."""
-        if self.rebuilds:
-            return
-        if self._drop_written is None:
-            self._drop_written = self._only_known_plugins()
-        if self._drop_written:
-            page.content = None
-
-    def _only_known_plugins(self) -> bool:
-        """Are ours and a search plugin (MkDocs' or Material's) the only plugins of the build?"""
-        known = {"material.plugins.search.plugin", "mkdocs.contrib.search"}
-        return all(
-            plugin is self.plugin or type(plugin).__module__ in known for plugin in self.config.plugins.values()
-        )
 
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
         if self._page_view is not None:
