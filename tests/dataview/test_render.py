@@ -86,16 +86,14 @@ def test_text_rendering_for_the_cli(pages) -> None:
 
 @pytest.mark.parametrize("name", CASES)
 def test_utf8_rendering_is_the_same_html(pages, name: str) -> None:
-    """`render_result_utf8` (a long shared result, kept until written) is `render_result`'s HTML as
-    UTF-8, for every golden case, with the "as of" line too."""
-    from mkdocs_vault.dataview.render import render_result_utf8
-
+    """`render_result(..., utf8=True)` (a long shared result, kept until written) is its HTML as UTF-8,
+    for every golden case, with the "as of" line too."""
     header, _, query = (GOLDEN / f"{name}.dql").read_text(encoding="utf-8").partition("\n\n")
     origin = header.removeprefix("origin:").strip()
     result = run_query(query.strip("\n"), origin, QueryContext(pages, NOW, UTC))
     args = (result, link_html, lambda t: pages.builder.resolve_path(t, origin))
     for as_of in (None, dt.date(2025, 11, 1)):
-        made = render_result_utf8(*args, as_of=as_of, markup=MARKUP)
+        made = render_result(*args, as_of=as_of, markup=MARKUP, utf8=True)
         assert made == render_result(*args, as_of=as_of, markup=MARKUP).encode("utf-8")
 
 
@@ -107,7 +105,6 @@ def test_a_long_result_is_never_one_string_when_rendered_as_utf8() -> None:
     import tracemalloc
 
     from mkdocs_vault.dataview.engine import Result
-    from mkdocs_vault.dataview.render import render_result_utf8
 
     tasks = [
         {"task": True, "status": " ", "text": f"Call the supplier number {n} 📅 2026-11-20", "path": f"Projects/P{n}.md"}
@@ -121,7 +118,7 @@ def test_a_long_result_is_never_one_string_when_rendered_as_utf8() -> None:
     for result in results:
         whole = render_result(result, link_html)
         tracemalloc.start()
-        made = render_result_utf8(result, link_html)
+        made = render_result(result, link_html, utf8=True)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert made == whole.encode("utf-8")

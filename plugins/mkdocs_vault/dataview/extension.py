@@ -40,14 +40,7 @@ from .engine import QueryContext, Result, run_query, shared_origin_of
 from .fields import BracketFieldProcessor, LineFieldProcessor
 from .markup import MarkdownText
 from .parser import DQLError, parse_expression
-from .render import (
-    EmbedHtml,
-    ImageHtml,
-    LinkHtml,
-    RowHtml,
-    render_result,
-    render_unsupported,
-)
+from .render import EmbedHtml, ImageHtml, LinkHtml, RowHtml, render_result, render_unsupported
 from .settings import DataviewSettings
 from .values import DEFAULT_DATE_FORMAT, DEFAULT_DATETIME_FORMAT
 
@@ -194,7 +187,7 @@ class DataviewRunner:
     def _render(
         self, result: Result, resolve_text: Callable[[str], str], rows: RowHtml | None = None, utf8: bool = False
     ) -> str:
-        """The HTML of one result, with this build's settings (as UTF-8 with `utf8`: `render_result_utf8`)."""
+        """The HTML of one result, with this build's settings (as UTF-8 with `utf8`: `render_result`'s)."""
         return render_result(
             result,
             self.link_html,

@@ -114,7 +114,7 @@ class Renderer:
     ) -> None:
         self.link_html = link_html
         self.rows = rows
-        # A long result's rows joined as UTF-8 (`render_result_utf8`): table, list and task rows.
+        # A long result's rows joined as UTF-8 (`_rows_html`): table, list and task rows.
         self.utf8 = False
         self._embedded = False  # an embed or an image was rendered (`_row`: the row is not kept)
         self._links: set[str] = set()  # the paths of the links the row being rendered shows (`_row`)
@@ -280,11 +280,13 @@ class Renderer:
             return self.calendar(result)
         return self.error(Result("error"))
 
-    @staticmethod
-    def _utf8_rows(head: str, rows: Iterable[str], tail: str) -> bytes:
-        """The UTF-8 of `head`, the rows and `tail` joined, made a few hundred rows at a time: a long
-        result's HTML as one string, with its rows in a list beside it, takes up to four bytes a character
-        (one 📅 is enough) two or three times over, and at 50,000 notes a shared task list was 70 MB."""
+    def _rows_html(self, head: str, rows: Iterable[str], tail: str) -> str:
+        """`head`, the rows and `tail` joined; with `utf8` (a long result kept until it is written to a
+        file), as UTF-8 made a few hundred rows at a time: a long result's HTML as one string, with its
+        rows in a list beside it, takes up to four bytes a character (one 📅 is enough) two or three
+        times over, and at 50,000 notes a shared task list was 70 MB."""
+        if not self.utf8:
+            return head + "".join(rows) + tail
         out, chunk = [head.encode("utf-8", "surrogatepass")], []
         for html in rows:
             chunk.append(html)
@@ -293,7 +295,7 @@ class Renderer:
                 chunk.clear()
         chunk.append(tail)
         out.append("".join(chunk).encode("utf-8", "surrogatepass"))
-        return b"".join(out)
+        return b"".join(out)  # type: ignore[return-value]
 
     def empty(self, kind: str) -> str:
         """Dataview's notice for an empty result, or nothing when `warnOnEmptyResult` is off."""
@@ -324,19 +326,11 @@ class Renderer:
         for i, h in enumerate(result.headers):
             count = self.count(len(result.rows)) if i == 0 else ""
             head.append(f'<th class="table-view-th"><span>{escape(h)}</span>{count}</th>')
-        if self.utf8:
-            return self._utf8_rows(
-                '<table class="dataview table-view-table"><thead class="table-view-thead">'
-                f'<tr class="table-view-tr-header">{"".join(head)}</tr></thead><tbody class="table-view-tbody">',
-                (self._row(row, self._table_row) for row in result.rows),
-                "</tbody></table>" + ("" if result.rows else self.empty("table")),
-            )  # type: ignore[return-value]
-        body = [self._row(row, self._table_row) for row in result.rows]
-        return (
+        return self._rows_html(
             '<table class="dataview table-view-table"><thead class="table-view-thead">'
-            f'<tr class="table-view-tr-header">{"".join(head)}</tr></thead>'
-            f'<tbody class="table-view-tbody">{"".join(body)}</tbody></table>'
-            + ("" if result.rows else self.empty("table"))
+            f'<tr class="table-view-tr-header">{"".join(head)}</tr></thead><tbody class="table-view-tbody">',
+            (self._row(row, self._table_row) for row in result.rows),
+            "</tbody></table>" + ("" if result.rows else self.empty("table")),
         )
 
     def _table_row(self, row: list[Any]) -> str:
@@ -352,11 +346,8 @@ class Renderer:
                 return f"<li>{self.value(item[0])}: {self.value(item[1])}</li>"
             return f"<li>{self.value(item)}</li>"
 
-        if self.utf8:
-            rows = (self._row(item, item_html) for item in result.items)
-            return self._utf8_rows('<ul class="dataview list-view-ul">', rows, "</ul>")  # type: ignore[return-value]
-        items = [self._row(item, item_html) for item in result.items]
-        return f'<ul class="dataview list-view-ul">{"".join(items)}</ul>'
+        rows = (self._row(item, item_html) for item in result.items)
+        return self._rows_html('<ul class="dataview list-view-ul">', rows, "</ul>")
 
     def _task_item(self, task: dict[str, Any], top: bool) -> str:
         status = task.get("status") if task.get("task") else None
@@ -404,13 +395,11 @@ class Renderer:
             return f'<div class="dataview dataview-container task-view">{self._task_groups(result.groups)}</div>'
         if not result.tasks:
             return self.empty("task")
-        if self.utf8:
-            return self._utf8_rows(  # type: ignore[return-value]
-                '<div class="dataview dataview-container task-view"><ul class="contains-task-list">',
-                (self._row(t, self._top_task) for t in result.tasks),
-                "</ul></div>",
-            )
-        return f'<div class="dataview dataview-container task-view">{self._task_list(result.tasks)}</div>'
+        return self._rows_html(
+            '<div class="dataview dataview-container task-view"><ul class="contains-task-list">',
+            (self._row(t, self._top_task) for t in result.tasks),
+            "</ul></div>",
+        )
 
     def calendar(self, result: Result) -> str:
         """One month grid (weeks from Sunday, as en-US) per month that has entries."""
@@ -474,7 +463,8 @@ def render_result(
     """HTML for one query block (or inline query) result; `as_of` adds an "as of <date>" line. With
     `markup`, strings show as Dataview shows them (Markdown, sanitized). With `rows`, the rows' HTML
     kept from the last render of the same result is reused where the row objects are the same. With
-    `utf8`, the HTML as UTF-8 (`render_result_utf8`)."""
+    `utf8`, the HTML as UTF-8 (the rows of a table, list or ungrouped task list a few hundred at a time:
+    `Renderer._rows_html`)."""
     renderer = Renderer(
         link_html, resolve_text, date_format, datetime_format, settings, markup, image_html, embed_html, rows
     )
@@ -489,13 +479,7 @@ def render_result(
     return html
 
 
-def render_result_utf8(*args: Any, **kwargs: Any) -> bytes:
-    """`render_result(...)` as UTF-8, for a long result kept until it is written to a file: the rows of
-    a table, list or task list (not grouped) go to UTF-8 a few hundred at a time (`Renderer._utf8_rows`)."""
-    return render_result(*args, utf8=True, **kwargs)  # type: ignore[return-value]
-
-
-_UTF8_CHUNK = 256  # rows per piece (`Renderer._utf8_rows`)
+_UTF8_CHUNK = 256  # rows per piece (`Renderer._rows_html`)
 
 
 def render_query(
