@@ -540,25 +540,44 @@ _MEMO_ROWS = 1_000_000
 
 
 def _combine(pageset: Any, op: str, parts: list[frozenset[RowId]]) -> frozenset[RowId]:
-    """The intersection ("&") or union ("|") of `parts`, kept with the page set by the identity of
-    its operands when it is long to make: an intersection takes as many steps as its smallest
-    operand, a union as all of them. Exact, as the operands are frozen sets the entry holds (an id is
-    not reused while its object lives); `update_indexes` drops the memo with the sets it was made of."""
+    """The intersection ("&") or union ("|") of `parts`, kept with the page set (`_SetMemo`) when it is
+    long to make: an intersection takes as many steps as its smallest operand, a union as all of them.
+    `update_indexes` drops the memo with the sets it was made of."""
     cost = min(map(len, parts)) if op == "&" else sum(map(len, parts))
     if cost < _MEMO_MIN:
-        return frozenset.intersection(*parts) if op == "&" else frozenset().union(*parts)
-    memo = pageset.__dict__.setdefault("_set_memo", {})
-    key = (op, *map(id, parts))
-    found = memo.get(key)
-    if found is None:
-        result = frozenset.intersection(*parts) if op == "&" else frozenset().union(*parts)
-        held = memo.get("rows", 0) + len(result)
-        if held > _MEMO_ROWS:
-            memo.clear()
-            held = len(result)
-        memo["rows"] = held
-        found = memo[key] = (tuple(parts), result)
-    return found[1]
+        return _apply(op, parts)
+    memo = pageset.__dict__.get("_set_memo")
+    if memo is None:
+        memo = pageset.__dict__["_set_memo"] = _SetMemo()
+    return memo.combine(op, parts)
+
+
+def _apply(op: str, parts: list[frozenset[RowId]]) -> frozenset[RowId]:
+    return frozenset.intersection(*parts) if op == "&" else frozenset().union(*parts)
+
+
+class _SetMemo:
+    """Set operations kept by the identity of their operands. Exact, as the operands are frozen sets
+    each entry holds (an id is not reused while its object lives); at most `_MEMO_ROWS` rows are held
+    in results, then it starts afresh."""
+
+    __slots__ = ("entries", "rows")
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple, tuple[tuple[frozenset[RowId], ...], frozenset[RowId]]] = {}
+        self.rows = 0
+
+    def combine(self, op: str, parts: list[frozenset[RowId]]) -> frozenset[RowId]:
+        key = (op, *map(id, parts))
+        found = self.entries.get(key)
+        if found is None:
+            result = _apply(op, parts)
+            self.rows += len(result)
+            if self.rows > _MEMO_ROWS:
+                self.entries.clear()
+                self.rows = len(result)
+            found = self.entries[key] = (tuple(parts), result)
+        return found[1]
 
 
 _PLANS: dict[tuple[int, str], tuple[Expr, Atom | Both | None]] = {}
