@@ -110,3 +110,12 @@ def test_search_and_screen_readers_read_the_key_apart_from_the_value() -> None:
     assert "area: coast" in _search_text(html)
     listed = with_field_spans("Call the depot [owner:: Ada]", lambda text: text)
     assert "owner: Ada" in _search_text(f"<p>{listed}</p>")
+
+
+def test_a_field_inside_a_wikilink_is_left_to_the_link() -> None:
+    # The link names a heading holding a field; rendering the field there split the link into text.
+    html = render("See [[Trips#Trip (kind:: road)]] and (kind:: rail).\n")
+    assert "[[Trips#Trip (kind:: road)]]" in html  # left whole, for the links extension
+    assert html.count("inline-field-standalone-value") == 1  # the field outside the link still shows
+    html = render("Owner: [who:: [[Ada Quill]]] and ![[Map (kind:: road).png]]\n")
+    assert 'data-dv-key="who"' in html and "![[Map (kind:: road).png]]" in html

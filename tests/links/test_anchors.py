@@ -85,6 +85,9 @@ def test_nfd_heading_slugs_to_nfc() -> None:
         ("Trailing ###", "Trailing"),
         (r"Escaped \*star\*", "Escaped *star*"),
         ("<span>html</span> text", "html text"),
+        ("Trip (kind:: road)", "Trip road"),  # an inline field shows as Dataview renders it
+        ("Visit [place:: Oslo] now", "Visit place: Oslo now"),
+        ("Owner (who:: [[Ada Quill|Ada]])", "Owner Ada"),
     ],
 )
 def test_heading_plain_text(raw: str, plain: str) -> None:
@@ -102,6 +105,7 @@ PAGE = [
     HeadingAnchor(2, "Second", "second"),
     HeadingAnchor(3, "Deep", "deep"),
     HeadingAnchor(4, "Deeper", "deeper"),
+    HeadingAnchor(2, "Trip road", "trip-road"),  # written `## Trip (kind:: road)`
 ]
 
 
@@ -123,6 +127,9 @@ PAGE = [
         ("Deep#Second", None),
         ("heading_1", "heading_1"),
         ("Missing", None),
+        ("Trip (kind:: road)", "trip-road"),  # a link names the heading as written
+        ("trip (KIND:: road)", "trip-road"),
+        ("Trip (kind:: rail)", None),
         ("", None),
         ("#", None),
     ],

@@ -94,3 +94,22 @@ def test_corpus_vault_builds_and_every_link_lands(name: str, tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     assert broken_links(site) == []
+
+
+def test_a_link_to_a_heading_holding_an_inline_field_lands(make_vault, tmp_path: Path) -> None:
+    # Obsidian names the heading as written; the page shows the field's value, and slugs that.
+    vault = make_vault(
+        {
+            "Trips.md": "# Trips\n\n## Trip (kind:: road)\n\nBy car.\n\n## Visit [place:: Oslo] now\n\nBy train.\n",
+            "Log.md": "# Log\n\n- [[Trips#Trip (kind:: road)]]\n- [[Trips#Visit place Oslo now|the visit]]\n",
+            "index.md": "# Home\n",
+        }
+    )
+    site = tmp_path / "site"
+    result = build_site(site_config(tmp_path, vault), site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = (site / "log" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../trips/#trip-road">Trips &gt; Trip (kind:: road)</a>' in page
+    assert 'href="../trips/#visit-place-oslo-now">the visit</a>' in page
+    assert "[[Trips" not in page
+    assert broken_links(site) == []

@@ -44,6 +44,7 @@ from .values import Duration, canonical_key, from_inline, num_to_str, render_min
 
 # `[key::` / `(key::` with a key of anything but brackets, on one line.
 BRACKET_FIELD_RE = r"([\[(])([^\[\]()\n]+?)::"
+_WIKILINK = re.compile(r"!?\[\[[^\[\]\n]+?\]\]")  # as `links.extension.WIKILINK_RE` finds them
 # A line of its own that holds `::` (the scanner's full-line rules decide whether it is a field).
 LINE_FIELD_RE = r"(?m)^([^\n]*?)::([^\n]*)$"
 
@@ -111,10 +112,18 @@ class BracketFieldProcessor(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, Any, Any]:
         key = m.group(2).strip()
         end = _closing_index(data, m.end(), m.group(1))
-        if not key or end < 0 or "\n" in data[m.end() : end]:
+        if not key or end < 0 or "\n" in data[m.end() : end] or in_wikilink(data, m.start(), end):
             return None, None, None
         value = data[m.end() : end].strip()
         return field_element(key if m.group(1) == "[" else None, value, self.md, self.formats), m.start(), end + 1
+
+
+def in_wikilink(data: str, start: int, end: int) -> bool:
+    """Is `data[start:end + 1]` inside a `[[link]]`? There it is part of the link's target (a heading
+    holding a field, `[[Note#Trip (kind:: road)]]`): the link must stay a link, not lose its middle."""
+    if "[[" not in data:
+        return False
+    return any(w.start() < start and end < w.end() for w in _WIKILINK.finditer(data))
 
 
 class LineFieldProcessor(InlineProcessor):

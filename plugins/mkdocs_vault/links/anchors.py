@@ -38,6 +38,7 @@ __all__ = [
     "SLUGIFY",
     "HeadingAnchor",
     "anchors_from_source",
+    "fields_shown",
     "find_heading",
     "heading_plain_text",
     "heading_slug",
@@ -70,6 +71,10 @@ _BLOCK_ID = re.compile(r"\s+\^[A-Za-z0-9-]+\s*$")
 _CLOSING_HASHES = re.compile(r"\s+#+\s*$")
 _MARKS = re.compile(r"(\*\*|\*|==|~~|`+|(?:^|(?<=\W))_+|_+(?=\W|$))")
 _ESCAPE = re.compile(r"\\([^\w\s])")
+# Dataview's inline fields as a page shows them: `(key:: value)` shows its value, `[key:: value]`
+# its key and value (`dataview.fields`).
+_PAREN_FIELD = re.compile(r"\(([^\[\]()\n]+?)::([^()\n]*)\)")
+_BRACKET_FIELD = re.compile(r"\[([^\[\]()\n]+?)::([^\[\]\n]*)\]")
 
 
 def heading_plain_text(raw: str) -> str:
@@ -87,12 +92,21 @@ def heading_plain_text(raw: str) -> str:
     text = _BLOCK_ID.sub("", raw)
     text = _CLOSING_HASHES.sub("", text)
     text = _WIKILINK.sub(wikilink_text, text)
+    text = fields_shown(text)
     text = _MD_LINK.sub(lambda m: m.group(1), text)
     text = _HTML_TAG.sub("", text)
     # Backslash escapes protect a mark character: keep it, drop the backslash.
     pieces = _ESCAPE.split(text)
     text = "".join(p if i % 2 else _MARKS.sub("", p) for i, p in enumerate(pieces))
     return " ".join(text.split())
+
+
+def fields_shown(text: str) -> str:
+    """`text` with its inline fields as they show: `Trip (kind:: road)` shows `Trip road`."""
+    if "::" not in text:
+        return text
+    text = _PAREN_FIELD.sub(lambda m: m.group(2).strip(), text)
+    return _BRACKET_FIELD.sub(lambda m: f"{m.group(1).strip()}: {m.group(2).strip()}", text)
 
 
 def shown_text(target: str, subpath: str | None, display: str | None) -> str:
@@ -155,6 +169,17 @@ def find_heading(anchors: Sequence[HeadingAnchor], subpath: str) -> HeadingAncho
 
 
 def _find_in(anchors: Sequence[HeadingAnchor], start: int, end: int, part: str) -> int | None:
+    found = _find_text(anchors, start, end, part)
+    if found is None and "::" in part:
+        # A link names a heading by its text as written; a heading holding an inline field shows
+        # (and is slugged from) the field as rendered: `#Trip (kind:: road)` is the heading `trip-road`.
+        shown = " ".join(fields_shown(part).split())
+        if shown != part:
+            found = _find_text(anchors, start, end, shown)
+    return found
+
+
+def _find_text(anchors: Sequence[HeadingAnchor], start: int, end: int, part: str) -> int | None:
     window = range(start, end)
     for i in window:
         if _same_text(anchors[i].text, part):

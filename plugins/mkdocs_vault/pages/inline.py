@@ -15,9 +15,9 @@ import html
 import re
 from collections.abc import Callable, Iterable
 
-from ..dataview.fields import FIELD_SEP
+from ..dataview.fields import FIELD_SEP, in_wikilink
 from ..dataview.values import canonical_key
-from ..links.anchors import heading_slug, shown_text
+from ..links.anchors import fields_shown, heading_slug, shown_text
 from ..links.resolve import decode_markdown_target, parse_wikilink
 from ..vault.scan import _closing_index, bracket_fields
 from .addresses import relative
@@ -291,7 +291,7 @@ def _wikilink_parts(inner: str, embed: bool) -> tuple[str, str, str]:
 def _fragment(subpath: str | None) -> str:
     """`#slug` of a heading subpath; "" for none or a block (`^id`: block ids get no anchor here)."""
     if subpath and not subpath.startswith("^"):
-        return "#" + heading_slug(subpath.split("#")[-1])
+        return "#" + heading_slug(fields_shown(subpath.split("#")[-1]))
     return ""
 
 
@@ -299,7 +299,10 @@ def readable_fields(text: str) -> str:
     """`[owner:: [[Zoë]]]` and `(energy:: low)` read as `owner: [[Zoë]]` and `energy: low`."""
     if "::" not in text:
         return text
-    return _INLINE_FIELD.sub(r"\1: \2", text)
+    # A field inside a link names the link's heading (`[[Note#Trip (kind:: road)]]`): left as written.
+    return _INLINE_FIELD.sub(
+        lambda m: m.group(0) if in_wikilink(text, m.start(), m.end() - 1) else f"{m.group(1)}: {m.group(2)}", text
+    )
 
 
 _FIELD_TOKEN = re.compile("\ue000(\\d+)\ue001")  # private-use marks: never in a note's own text
@@ -316,6 +319,8 @@ def with_field_spans(text: str, render: Callable[[str], str]) -> str:
         if col < pos:
             continue
         end = _closing_index(text, text.find("::", col + 1) + 2, wrapper)
+        if in_wikilink(text, col, end):
+            continue
         key_html = html.escape(key, quote=True)
         shown = render(value)
         if wrapper == "[":
