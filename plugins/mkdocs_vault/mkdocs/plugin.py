@@ -40,6 +40,7 @@ from ..pipeline import FREEZE_MIN_NOTES, Options, VaultState, freeze_survivors
 from .blockcache import BlockCache
 from .config import VaultConfig
 from .navcache import OVERRIDES, add_theme_loader
+from .searchindex import SearchIndexJson
 from .site import NoteFiles, SiteBuilder
 from .templatecache import TemplateCodeCache
 from .theme import OwnAssets, ThemeListing, supply_theme
@@ -56,6 +57,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._started = 0.0
         self._templates = TemplateCodeCache()  # kept across serve rebuilds, like the plugin
         self._note_files = NoteFiles()
+        self._search_json = SearchIndexJson()  # the search index entries' JSON, kept across rebuilds
         self._assets = OwnAssets()  # our script and stylesheet, minified in the site once
         self._theme_listing = ThemeListing()  # the installed themes' files, listed once per process
         self.command: str | None = None  # set by on_startup; None when MkDocs did not call it
@@ -82,6 +84,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         rebuilds = self.command not in ("build", "gh-deploy")
         self.site = SiteBuilder(self.state, self.config, config, self._note_files, rebuilds=rebuilds)
         self.site.plugin = self
+        self.site.search_json = self._search_json
         self.site.configure_markdown(config)
         if config.nav is None:
             # Our on_nav builds the navigation; without a configured nav MkDocs would first nest every
@@ -173,6 +176,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self.state = self.site = None
         self._state_key = None
         self._note_files = NoteFiles()
+        self._search_json.clear()
         if self._empty_dir is not None:
             shutil.rmtree(self._empty_dir, ignore_errors=True)
             self._empty_dir = None

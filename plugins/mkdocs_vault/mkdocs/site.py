@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ..pages.generated import SitePages
     from ..pages.sections import SectionPages
     from .rendering import SharedMarkdown
+    from .searchindex import SearchIndexJson
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -144,6 +145,7 @@ class SiteBuilder:
         self._shared: SharedMarkdown | None = None  # this build's one Markdown converter
         self._rendered: list[Page] = []  # the pages rendered in this build, in order
         self.plugin: Any = None  # the plugin instance driving this build (set by it)
+        self.search_json: SearchIndexJson | None = None  # kept by the plugin across serve rebuilds
         self._search_check: bool | None = None  # `_only_material_search_reads`, once per build
         self._listings_dir: str | None = None  # a one-shot build's whole listings (`_whole_listing_file`)
         self._listing_paths: list[str] = []
@@ -532,6 +534,8 @@ class SiteBuilder:
             index = getattr(plugin, "search_index", None)
             if index is None or not hasattr(index, "entries"):
                 continue
+            if self.rebuilds and self.search_json is not None and _is_material_search(plugin):
+                self.search_json.install(plugin)  # each kept entry's JSON from the last build
             if previous is None:
                 if self.rebuilds:  # the next merge's: each entry's page, read while they are fresh
                     tracker.search_pages = (index.entries, [_entry_page(e) for e in index.entries])
@@ -789,7 +793,7 @@ class SiteBuilder:
             ours = {id(self.plugin)} if self.plugin is not None else set()
             readers = [getattr(m, "__self__", None) for m in self.config.plugins.events["page_context"]]
             self._search_check = all(
-                id(owner) in ours or type(owner).__module__ == "material.plugins.search.plugin"
+                id(owner) in ours or _is_material_search(owner)
                 for owner in readers
             )
         return self._search_check
@@ -1023,6 +1027,10 @@ def _add_to_toc(page: Page, footer: str) -> None:
     items = page.toc.items
     target = items[0].children if items and items[0].level == 1 else items
     target.extend(AnchorLink(title, anchor, 2) for anchor, title in entries)
+
+
+def _is_material_search(plugin: Any) -> bool:
+    return type(plugin).__module__ == "material.plugins.search.plugin"
 
 
 def _entry_page(entry: dict[str, Any]) -> str:
