@@ -701,6 +701,8 @@ class DependencyTracker:
         use = kept[1]
         if use.seen is None or not use.seen.isdisjoint(changed):
             return False
+        if not changed:
+            return True  # (no note to look for among what its views could list: 60 ms at 10,000 notes)
         now = use.probe()
         return now is not None and now.isdisjoint(changed)
 

@@ -335,6 +335,7 @@ def test_a_base_files_page_is_made_again_only_when_what_it_lists_can_have_change
     build's is kept when no edit can have changed what its views list (as for a note showing a base):
     an unrelated edit makes it not again, an edit of a listed note or of a note now listed does, and
     after each rebuild the site is what a full build writes."""
+    from mkdocs_vault.bases import extension
     from mkdocs_vault.bases.extension import BasesRunner
 
     from tests.incremental.test_shared_placeholder import _same_as_full_build
@@ -354,8 +355,12 @@ def test_a_base_files_page_is_made_again_only_when_what_it_lists_can_have_change
         return real(self, base_path, tell)
 
     monkeypatch.setattr(BasesRunner, "page_html", counting)
+    probed: list[str] = []
+    real_listable = extension.listable
+    monkeypatch.setattr(extension, "listable", lambda *a: probed.append("probe") or real_listable(*a))
     _build(config, site)  # nothing changed
     assert made == []
+    assert probed == []  # no changed note to look for among what its views could list
     steps = [
         ("Projects/P1.md", "---\nstatus: done\n---\n# P1\n", False),  # not listed
         ("People/Ada.md", "---\nrole: director\n---\n# Ada\n", True),  # listed
