@@ -41,7 +41,7 @@ from .blockcache import BlockCache
 from .config import VaultConfig
 from .navcache import OVERRIDES, add_theme_loader
 from .searchindex import SearchIndexJson
-from .site import NoteFiles, SiteBuilder
+from .site import NoteFiles, OneBuildDate, SiteBuilder
 from .templatecache import TemplateCodeCache
 from .theme import OwnAssets, ThemeListing, supply_theme
 
@@ -57,6 +57,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self._started = 0.0
         self._templates = TemplateCodeCache()  # kept across serve rebuilds, like the plugin
         self._note_files = NoteFiles()
+        self._build_date = OneBuildDate()
         self._search_json = SearchIndexJson()  # the search index entries' JSON, kept across rebuilds
         self._assets = OwnAssets()  # our script and stylesheet, minified in the site once
         self._theme_listing = ThemeListing()  # the installed themes' files, listed once per process
@@ -115,10 +116,13 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self.state.site_files = self.site.own_files(files)
         self.state.refresh()
         with self.state.lasting():
-            return self.site.files(files)
+            files = self.site.files(files)
+        self._build_date.hold()  # until on_nav: MkDocs makes a Page per note in between
+        return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.site is not None
+        self._build_date.release()
         nav = self.site.nav(nav, files)
         self.site.start_rendering(config)  # every page renders through one shared Markdown converter
         vault = self.state.vault if self.state is not None else None
@@ -164,11 +168,15 @@ class VaultPlugin(BasePlugin[VaultConfig]):
 
     on_page_context = CombinedEvent(_on_page_context_before_search, _on_page_context_after_search)
 
+    def on_build_error(self, *, error: Exception) -> None:
+        self._build_date.release()  # (a build that failed before on_nav)
+
     def on_shutdown(self) -> None:
         """The command is done (`mkdocs build` has written the site; `mkdocs serve` is stopping).
         Release the vault here, by reference counting: left to the interpreter's exit, the last
         garbage collection walked every object of a 10,000-note vault (4.6 s after the build)."""
         freeze_survivors(False)  # (a build that failed did not reach on_post_build)
+        self._build_date.release()
         if self.site is not None:
             self.site.release()
         if self.state is not None:

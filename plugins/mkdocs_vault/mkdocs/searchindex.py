@@ -6,7 +6,7 @@ rebuild that renders one page. A rebuild keeps almost every entry (`SiteBuilder.
 keeps the same dict objects), so the JSON of each is kept with it and only new entries are encoded.
 The text is the one `json.dumps` writes: with the separators `(",", ":")` and no indent, a list is its
 items' texts joined by commas and an object its members in order, each item encoded alone as within
-the whole (tests/incremental/test_search_index_json.py compares them).
+the whole (tests/incremental/test_rebuild_fixed_costs.py compares them).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""Material's search index under `mkdocs serve`: written from each entry's JSON kept across rebuilds
-(`mkdocs/searchindex.py`), the same text Material's own `json.dumps` writes, with only the entries of
-the pages rendered again encoded."""
+"""What every `mkdocs serve` rebuild pays whatever the edit, kept from growing with the vault: Material's
+search index written from each entry's JSON kept across rebuilds (`mkdocs/searchindex.py`), the same
+text Material's own `json.dumps` writes, with only the entries of the pages rendered again encoded; and
+the build date asked once per build rather than once per note (`site.OneBuildDate`)."""
 
 from __future__ import annotations
 
@@ -89,3 +90,24 @@ def test_a_serve_rebuild_writes_material_s_index_encoding_only_the_pages_rendere
     assert {e["location"] for e in fresh} >= {"people/p3/", "people/p3/#work"}
     assert len(fresh) < len(entries) / 2
     assert config.plugins["vault"]._search_json.encoded == len(fresh)
+
+
+def test_mkdocs_asks_the_build_date_once_per_build_not_once_per_note(tmp_path: Path, monkeypatch) -> None:
+    """MkDocs makes a Page per note after `on_files`, each asking the date (`OneBuildDate`)."""
+    from mkdocs.structure import pages
+
+    asked: list[str] = []
+
+    def build_date() -> str:
+        asked.append("date")
+        return "2026-12-08"
+
+    monkeypatch.setattr(pages, "get_build_date", build_date)
+    vault = write_vault(tmp_path / "vault", VAULT)
+    config = load_config(config_file=str(site_config(tmp_path, vault)), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+    assert len(asked) <= 2  # (once for our notes, once for a page MkDocs makes after on_nav, if any)
+    assert pages.get_build_date is build_date  # given back after the pages are made
+    rendered = config.plugins["vault"].site._rendered
+    assert len(rendered) >= len(VAULT) and {page.update_date for page in rendered} == {"2026-12-08"}
