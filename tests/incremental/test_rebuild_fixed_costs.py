@@ -111,3 +111,30 @@ def test_mkdocs_asks_the_build_date_once_per_build_not_once_per_note(tmp_path: P
     assert pages.get_build_date is build_date  # given back after the pages are made
     rendered = config.plugins["vault"].site._rendered
     assert len(rendered) >= len(VAULT) and {page.update_date for page in rendered} == {"2026-12-08"}
+
+
+def test_a_serve_rebuild_compiles_no_template_again(tmp_path: Path, monkeypatch) -> None:
+    """Every build makes new Jinja environments (MkDocs' and, in its on_config, Material's search
+    plugin's for its language template): under serve they keep the compiled code of the last build
+    (`TemplateCodeCache`, installed before the search plugin reads the theme)."""
+    import jinja2
+
+    vault = write_vault(tmp_path / "vault", VAULT)
+    config_file = site_config(tmp_path, vault)
+    compiled: list[str] = []
+    real = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return real(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    for n in range(2):
+        config = load_config(config_file=str(config_file), site_dir=str(tmp_path / "site"))
+        if n == 0:
+            config.plugins.on_startup(command="serve", dirty=True)
+        build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+        if n == 1:  # (the first may find code already: MkDocs keeps our plugin for the process)
+            assert compiled == []
+        compiled.clear()
+    assert config.plugins["material/search"].config.lang == ["en"]

@@ -70,7 +70,18 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         self.command = command
         self.dirty = dirty
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    @property
+    def _rebuilds(self) -> bool:
+        # `mkdocs build` and `gh-deploy` build once: nothing would read what a rebuild reuses.
+        return self.command not in ("build", "gh-deploy")
+
+    @event_priority(100)  # before Material's search plugin reads the theme (its on_config)
+    def _on_config_theme(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self._rebuilds:
+            self._theme_listing.install(config, self._templates)
+        return config
+
+    def _on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._started = time.perf_counter()
         options = Options.from_config(self.config)
         vault_dir = config.docs_dir
@@ -81,8 +92,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         if self.state is None or self._state_key != key:
             self.state = VaultState(vault_dir, options)
             self._state_key = key
-        # `mkdocs build` and `gh-deploy` build once: nothing would read what a rebuild reuses.
-        rebuilds = self.command not in ("build", "gh-deploy")
+        rebuilds = self._rebuilds
         self.site = SiteBuilder(self.state, self.config, config, self._note_files, rebuilds=rebuilds)
         self.site.plugin = self
         self.site.search_json = self._search_json
@@ -95,14 +105,14 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         # Our templates and stylesheet, and a light/dark palette if none is set. Mermaid, KaTeX and the
         # graph library are served by the site itself, and loaded by vault.js only where a page needs them.
         supply_theme(config)
-        if rebuilds:
-            self._theme_listing.install(config)
         # MkDocs walks docs_dir for its files after this event: an empty folder of ours, since every
         # file of the site comes from the loader's own listing of the vault (`SiteBuilder.files`).
         if self._empty_dir is None:
             self._empty_dir = os.path.abspath(tempfile.mkdtemp(prefix="mkdocs-vault-docs-"))
         config.docs_dir = self._empty_dir
         return config
+
+    on_config = CombinedEvent(_on_config_theme, _on_config)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         """MkDocs watches docs_dir, which is our empty folder: watch the vault."""

@@ -108,14 +108,18 @@ class ThemeListing:
             os.path.join(os.path.abspath(p), "") for p in {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
         )
 
-    def install(self, config: MkDocsConfig) -> None:
-        """Make the theme's Jinja environments (MkDocs' and its plugins') list through this."""
+    def install(self, config: MkDocsConfig, code: jinja2.BytecodeCache | None = None) -> None:
+        """Make the theme's Jinja environments (MkDocs' and its plugins') list through this, and keep
+        their compiled templates in `code` (Material's search plugin compiles its language template
+        in a new environment of its own on every build)."""
         theme = config.theme
         made = type(theme).get_env.__get__(theme)
         edited = {os.path.abspath(d) for d in (theme.custom_dir, OVERRIDES) if d}
 
         def get_env() -> jinja2.Environment:
             env = made()
+            if code is not None:
+                env.bytecode_cache = code
             loader = env.loader
             if type(loader) is jinja2.FileSystemLoader:
                 dirs, follow = list(loader.searchpath), loader.followlinks
