@@ -211,7 +211,8 @@ def test_an_attendee_change_reaches_the_people_added_and_removed_only(tmp_path: 
 def test_the_first_wheres_inverses_are_kept_and_refreshed_across_rebuilds(tmp_path: Path, monkeypatch) -> None:
     """Under serve the query log keeps each template's inverse (`narrowing.Inverse`) from one rebuild
     to the next and files anew only the pages whose page changed or which recorded anew: after every
-    edit, the pages it names are those the plain check names, and no inverse is made again."""
+    edit, the pages it names are those the plain check names, and no inverse is made again. The same
+    for its index of the records (`_RecordIndex`): after the first call no call goes through them all."""
 
     from mkdocs_vault.dataview import narrowing
     from mkdocs_vault.dataview.batch import context_for_state
@@ -280,8 +281,13 @@ def test_the_first_wheres_inverses_are_kept_and_refreshed_across_rebuilds(tmp_pa
         ctx = context_for_state(state)
         linked = {rel} | set(state.tracker.link_changes.get(rel, ()))
         want = affected_page_by_page(log, linked, ctx, narrow=False)
+        scans = getattr(log.records, "scans", 0)
         got = log.affected(set(linked), ctx, keep=not state.tracker.names_changed)
         assert got == want, (n, rel)
+        if n == 0:
+            log.records = _Watched(log.records)
+        else:  # the records are looked up by the index kept since, not gone through (`_RecordIndex`)
+            assert log.records.scans == scans, (n, rel)
         if n == 2:
             assert "People/Dan.md" in got
         if n == 0:
@@ -290,6 +296,27 @@ def test_the_first_wheres_inverses_are_kept_and_refreshed_across_rebuilds(tmp_pa
         # As a serve rebuild: the pages named, and the edited note, render again and record anew.
         record((got | {rel}) & {f"People/{p}.md" for p in people})
     assert len(made) == made_first  # kept and refreshed, never made again
+
+
+class _Watched(dict):
+    """A dict that counts how often it is gone through whole."""
+
+    scans = 0
+
+    def _scan(self) -> None:
+        self.scans += 1
+
+    def __iter__(self):
+        self._scan()
+        return super().__iter__()
+
+    def items(self):
+        self._scan()
+        return super().items()
+
+    def values(self):
+        self._scan()
+        return super().values()
 
 
 def _save_and_refresh(state, rel: str, text: str) -> None:
