@@ -394,10 +394,15 @@ class _RecordIndex:
     """`QueryLog.records` looked up the two ways `affected` asks: the pages whose records hold a path
     among their rows, and the records by query text (`_Template`). Kept across rebuilds and brought up
     to date for the pages that recorded anew or were forgotten since (`stale`), where going through
-    every record took 70 ms of every rebuild at 10,000 notes."""
+    every record took 70 ms of every rebuild at 10,000 notes. A page whose records hold more than
+    `WIDE` rows (a page-independent result over the whole vault) is not filed by row but asked every
+    time (`wide`): filing its rows anew each time it runs again would cost more than asking it."""
+
+    WIDE = 500
 
     def __init__(self) -> None:
         self.by_row: dict[str, set[str]] = {}
+        self.wide: set[str] = set()
         self.templates: dict[tuple[str, str], _Template] = {}
         self.stale: set[str] = set()
         self._rows: dict[str, frozenset[str]] = {}  # origin -> the rows it is filed under
@@ -408,6 +413,7 @@ class _RecordIndex:
         origins = self.stale if self._made else set(records)
         self._made, self.stale = True, set()
         for origin in origins:
+            self.wide.discard(origin)
             for path in self._rows.pop(origin, ()):
                 filed = self.by_row[path]
                 filed.discard(origin)
@@ -420,10 +426,13 @@ class _RecordIndex:
             found = records.get(origin)
             if not found:
                 continue
-            rows = frozenset().union(*(record.rows for record in found))
-            for path in rows:
-                self.by_row.setdefault(path, set()).add(origin)
-            self._rows[origin] = rows
+            if sum(len(record.rows) for record in found) > self.WIDE:
+                self.wide.add(origin)
+            else:
+                rows = frozenset().union(*(record.rows for record in found))
+                for path in rows:
+                    self.by_row.setdefault(path, set()).add(origin)
+                self._rows[origin] = rows
             keys = []
             for record in found:
                 query = record.query
@@ -438,8 +447,8 @@ class _RecordIndex:
             self._keys[origin] = keys
 
     def reading(self, paths: Iterable[str]) -> set[str]:
-        """The pages with a record holding one of `paths` among its rows."""
-        out: set[str] = set()
+        """The pages with a record holding one of `paths` among its rows, and the wide ones."""
+        out = set(self.wide)
         for path in paths:
             out |= self.by_row.get(path, set())
         return out

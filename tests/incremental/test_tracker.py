@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from mkdocs_vault.incremental import LinkGraph, QueryLog, remove_outputs
 from mkdocs_vault.pipeline import Options, VaultState
 from mkdocs_vault.vault.model import Link, Note
@@ -208,7 +209,8 @@ def test_an_attendee_change_reaches_the_people_added_and_removed_only(tmp_path: 
     assert got == affected_page_by_page(state.tracker.queries, {"Meetings/M1.md"}, ctx, narrow=False)
 
 
-def test_the_first_wheres_inverses_are_kept_and_refreshed_across_rebuilds(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("wide", [500, 1])  # (1: most pages asked every time rather than filed by row)
+def test_the_first_wheres_inverses_are_kept_and_refreshed_across_rebuilds(tmp_path: Path, monkeypatch, wide) -> None:
     """Under serve the query log keeps each template's inverse (`narrowing.Inverse`) from one rebuild
     to the next and files anew only the pages whose page changed or which recorded anew: after every
     edit, the pages it names are those the plain check names, and no inverse is made again. The same
@@ -217,7 +219,10 @@ def test_the_first_wheres_inverses_are_kept_and_refreshed_across_rebuilds(tmp_pa
     from mkdocs_vault.dataview import narrowing
     from mkdocs_vault.dataview.batch import context_for_state
     from mkdocs_vault.dataview.engine import run_query
+    from mkdocs_vault.incremental import _RecordIndex
     from mkdocs_vault.pipeline import Options, VaultState
+
+    monkeypatch.setattr(_RecordIndex, "WIDE", wide)
 
     from tests.conftest import write_vault
 
