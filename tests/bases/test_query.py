@@ -306,3 +306,36 @@ def test_every_default_summary_by_hand():
         assert (got == pytest.approx(want)) if isinstance(want, float) else (got == want and type(got) is type(want)), name
     assert default_summary("Range", [dt.date(2026, 1, 2), dt.date(2025, 12, 30)], dt.UTC) == Duration(0, 3)
     assert default_summary("Average", ["a", None], dt.UTC) is None
+
+
+def test_a_value_index_reads_one_property_without_making_the_rows() -> None:
+    """`RowSet.value_index` over rows not made yet reads the one property of each note
+    (`rows.property_of`): the same index as from the made rows, whatever the keys (a key that is not a
+    string, a private one, two spellings of one text), and no row made for it."""
+    import datetime as dt
+
+    from mkdocs_vault.bases.rows import build_rows
+    from mkdocs_vault.vault.model import Note
+
+    def note(path: str, frontmatter: dict) -> Note:
+        return Note(path=path, frontmatter=frontmatter)
+
+    notes = {
+        "a.md": note("a.md", {"owner": "[[b]]", "status": "open", 1: "one", "fee": "secret"}),
+        "b.md": note("b.md", {"owner": ["[[a]]", "x"], "status": None, "1": "text one", True: "yes"}),
+        "c.md": note("c.md", {"Status": "Open", "when": dt.date(2026, 1, 2), "owner": 3}),
+        "d.md": note("d.md", {}),
+    }
+
+    def rows():
+        return build_rows(notes, notes, ["fee"], {"when": "date"}, lambda target, source: f"{target}.md")
+
+    for prop in ["owner", "status", "Status", "1", "True", "fee", "when", "absent"]:
+        for items in (False, True):
+            lazy, made = rows(), rows()
+            for path in made.rows:
+                made.rows[path]  # (every row made first: the index reads the rows' own properties)
+            assert lazy.value_index(prop, items) == made.value_index(prop, items), (prop, items)
+            assert lazy.rows._made == {}, prop
+    assert set().union(*rows().value_index("1", False).values()) == {"a.md", "b.md"}  # (1 and "1" alike)
+    assert rows().value_index("fee", False) == {}

@@ -116,11 +116,28 @@ class LazyRows(Mapping[str, FileRow]):
     """Published notes' rows in path order, each made when first read: a base embedded in a thousand
     notes reads the few rows its indexes leave, and making every row of 10,000 notes took 3 s."""
 
-    def __init__(self, paths: list[str], make: Callable[[str], FileRow]) -> None:
+    def __init__(
+        self,
+        paths: list[str],
+        make: Callable[[str], FileRow],
+        property_of: Callable[[str, str], Any] | None = None,
+    ) -> None:
         self._paths = paths
         self._known = set(paths)
         self._made: dict[str, FileRow] = {}
         self._make = make
+        self._property_of = property_of
+
+    def property(self, path: str, prop: str) -> Any:
+        """`self[path].properties.get(prop)`, without making the row when it is not made yet (a value
+        index reads one property of every note: making 10,000 rows for it, their links and tags, was
+        most of a base file's page after a publish flip)."""
+        row = self._made.get(path)
+        if row is not None or self._property_of is None:
+            return self[path].properties.get(prop)
+        if path not in self._known:
+            raise KeyError(path)
+        return self._property_of(path, prop)
 
     def __getitem__(self, path: str) -> FileRow:
         row = self._made.get(path)
@@ -177,10 +194,12 @@ class RowSet:
         found = self._value_indexes.get(key)
         if found is None:
             found = {}
-            for path in self.rows if among is None else sorted(among):
-                if path not in self.rows:
+            rows = self.rows
+            read = rows.property if isinstance(rows, LazyRows) else lambda path, prop: rows[path].properties.get(prop)
+            for path in rows if among is None else sorted(among):
+                if path not in rows:
                     continue
-                value = self.rows[path].properties.get(prop)
+                value = read(path, prop)
                 for v in value if items and isinstance(value, list) else [value]:
                     k = value_key(v)
                     if k is not None:
@@ -296,7 +315,7 @@ def row_of(
     types: Mapping[str, str],
     typing: Callable[[Any, str | None, str], Any],
 ) -> FileRow:
-    raw = {str(k): v for k, v in note.frontmatter.items() if str(k).lower() not in private_keys}
+    raw = _raw_properties(note, private_keys)
     source = note.path
     properties = LazyProperties(raw, lambda key, value: typing(value, types.get(key.lower()), source))
     links, embeds = [], []
@@ -319,6 +338,30 @@ def row_of(
     )
 
 
+def _raw_properties(note: Note, private_keys: frozenset[str]) -> dict[str, Any]:
+    return {str(k): v for k, v in note.frontmatter.items() if str(k).lower() not in private_keys}
+
+
+def property_of(
+    note: Note,
+    prop: str,
+    private_keys: frozenset[str],
+    types: Mapping[str, str],
+    typing: Callable[[Any, str | None, str], Any],
+) -> Any:
+    """`row_of(note, …).properties.get(prop)`, reading that one property only: the last frontmatter key
+    written `prop` (a key that is not a string counts as its text, as `row_of` keys them), typed."""
+    if prop.lower() in private_keys:
+        return None
+    found = _MISSING
+    for key, value in note.frontmatter.items():
+        if (key if type(key) is str else str(key)) == prop:
+            found = value
+    if found is _MISSING:
+        return None
+    return typing(found, types.get(prop.lower()), note.path)
+
+
 def build_rows(
     notes: Mapping[str, Note],
     published: Iterable[str],
@@ -336,5 +379,6 @@ def build_rows(
     rows = LazyRows(
         sorted(p for p in visible if p in notes),
         lambda path: row_of(notes[path], visible, private, known, typing),
+        lambda path, prop: property_of(notes[path], prop, private, known, typing),
     )
     return RowSet(rows=rows, tz=tz, resolve=resolver)
