@@ -427,3 +427,51 @@ def test_a_one_shot_build_releases_the_notes_list_items_once_the_page_objects_ex
     assert held and all(h == (True, 0) for h in held)
     tasks = read(tmp_path / "site", "tasks/index.html")
     assert "Call Ada" in tasks and "Book the room" not in tasks
+
+
+def test_a_one_shot_build_writes_materials_search_index_itself_byte_for_byte(tmp_path: Path, monkeypatch) -> None:
+    """`mkdocs build` writes Material's search index a few hundred entries at a time (searchview.py,
+    `write_search_index`) rather than letting Material make its whole text twice at the build's end: the
+    same bytes as Material's `generate_search_index`, which does not run."""
+    from material.plugins.search import plugin as material_search
+    from mkdocs.commands import build as mkdocs_build
+
+    files = {f"People/Person {n}.md": f"# Person {n}\n\nWorks on the café 📅 rota; 'quoted' \"text\" \\ {n}.\n" for n in range(1200)}
+    docs = write_vault(tmp_path / "vault", files)
+    config_file = site_config(tmp_path, docs)
+    calls: list[int] = []
+    generate = material_search.SearchIndex.generate_search_index
+    monkeypatch.setattr(
+        material_search.SearchIndex, "generate_search_index", lambda self, prev: calls.append(1) or generate(self, prev)
+    )
+    plugins: list = []
+    original = mkdocs_build._build_page
+
+    def build_page(page, config, *args, **kwargs):
+        plugins.append(config.plugins["material/search"] if "material/search" in config.plugins else config.plugins["search"])
+        return original(page, config, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
+    _one_shot_build(config_file, tmp_path / "site")
+    assert calls == []
+    index = plugins[0].search_index
+    assert len(index.entries) >= 1200
+    written = (tmp_path / "site" / "search" / "search_index.json").read_bytes()
+    assert written == generate(index, None).encode("utf-8")
+
+
+def test_the_search_index_in_pieces_is_json_dumps_of_the_whole() -> None:
+    import json
+
+    from mkdocs_vault.mkdocs.searchview import write_search_index
+
+    entries = [{"location": f"p{n}/", "title": f"Pé {n} 📅", "text": f"<b>{n}</b> \"q\"", "n": n} for n in range(1234)]
+    config = {"lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["stopWordFilter"], "fields": {"title": {"boost": 1e3}}}
+    import tempfile
+
+    for some in (entries, entries[:1], [], [{"when": __import__("datetime").date(2026, 11, 20)}]):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "search", "search_index.json")
+            write_search_index(path, config, some)
+            expected = json.dumps({"config": config, "docs": some}, separators=(",", ":"), default=str)
+            assert Path(path).read_bytes() == expected.encode("utf-8")

@@ -18,7 +18,8 @@ Event plan (MkDocs 1.6 order):
 - on_page_markdown: tells the Markdown extensions which note is rendering.
 - on_env: the second rendering phase: every page is rendered, so link placeholders become links.
 - on_post_build: logs the diagnostics and the timings, writes the optional report and index file,
-  minifies our script and stylesheet in the site (theme.py) unless done already.
+  minifies our script and stylesheet in the site (theme.py) unless done already; in a one-shot build
+  it writes Material's search index itself, in pieces (`SiteBuilder.write_search_index`).
 """
 
 from __future__ import annotations
@@ -204,6 +205,7 @@ class VaultPlugin(BasePlugin[VaultConfig]):
         assert self.state is not None and self.site is not None
         freeze_survivors(False)  # every page is written
         self.site.finish_build()
+        self.site.write_search_index()
         self.site.post_build()
         self._assets.minify(config)
         state = self.state
