@@ -429,6 +429,61 @@ def test_a_one_shot_build_releases_the_notes_list_items_once_the_page_objects_ex
     assert "Call Ada" in tasks and "Book the room" not in tasks
 
 
+def test_a_one_shot_build_holds_the_pages_html_packed_between_its_reads(tmp_path: Path, monkeypatch) -> None:
+    """`mkdocs build` holds each page's HTML LZ4-packed while nothing reads it (rendering.py, `pack`):
+    from the next page's rendering to `on_env`, from `on_env` to its template, and from its template to
+    the end of the build. Every read gives the same text, and the site shows it."""
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs_vault.mkdocs.rendering import PACK_MIN, Packed
+
+    long_text = "".join(f"Paragraph {n} about the café and the 📅 calendar.\n\n" for n in range(80))
+    docs = write_vault(
+        tmp_path / "vault",
+        {"Long.md": "# Long\n\n" + long_text, "Plain.md": "# Plain\n\n" + "Plain words here. " * 200, "Short.md": "# Short\n"},
+    )
+    config_file = site_config(tmp_path, docs)
+    kinds: dict[str, list[type]] = {}
+    original = mkdocs_build._build_page
+
+    def build_page(page, config, *args, **kwargs):
+        if page.file.src_uri != "index.md":
+            kinds[page.file.src_uri] = [type(page.__dict__.get("_kept_content"))]
+            original(page, config, *args, **kwargs)
+            kinds[page.file.src_uri].append(type(page.__dict__.get("_kept_content")))
+            return None
+        return original(page, config, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
+    _one_shot_build(config_file, tmp_path / "site")
+    assert kinds["long/index.md"] == [Packed, Packed]
+    assert kinds["plain/index.md"] == [Packed, Packed]
+    assert kinds["short/index.md"][1] is not Packed  # (under PACK_MIN bytes: kept as it is)
+    assert len("Plain words here. " * 200) > PACK_MIN
+    site = tmp_path / "site"
+    assert "Paragraph 79 about the café and the &#x1F4C5; calendar." in read(site, "long/index.html")
+    assert read(site, "plain/index.html").count("Plain words here.") == 200
+
+
+def test_packed_html_reads_as_the_same_text() -> None:
+    """A packed page's `content` is the text it held, ASCII or not, read once or twice; setting it again
+    stores the new text."""
+    from mkdocs.structure.files import File
+    from mkdocs_vault.mkdocs.rendering import Packed, VaultPage, pack
+
+    file = File("a.md", "/tmp", "/tmp/site", True)
+    page = VaultPage.__new__(VaultPage)
+    page.file = file
+    for text in ("<p>" + "plain ascii " * 400 + "</p>", "<p>" + "café 📅 " * 600 + "</p>"):
+        page.content = text
+        pack(page)
+        assert isinstance(page.__dict__["_kept_content"], Packed)
+        assert page.content == text and page.content == text
+        pack(page, text)  # (packed already: nothing changes)
+        assert page.content == text
+        page.content = text + "<p>more</p>"
+        assert page.content == text + "<p>more</p>"
+
+
 def test_a_one_shot_build_writes_materials_search_index_itself_byte_for_byte(tmp_path: Path, monkeypatch) -> None:
     """`mkdocs build` writes Material's search index a few hundred entries at a time (searchview.py,
     `write_search_index`) rather than letting Material make its whole text twice at the build's end: the

@@ -31,7 +31,7 @@ from ..publish import is_base_file
 from ..vault.model import compact_bodies
 from .config import VaultConfig
 from .navcache import OVERRIDES, NavCache
-from .rendering import remake_markdown
+from .rendering import has_content, remake_markdown
 from .searchview import has_markers, lighten, page_view, search_view
 
 if TYPE_CHECKING:
@@ -573,7 +573,7 @@ class SiteBuilder:
             # As MkDocs writes a page's URL, which the entries' locations are: percent-encoded.
             dropped.add(urllib.parse.quote(rel.removesuffix("index.html")))
         for page in self._rendered:
-            if page.content is not None:
+            if has_content(page):
                 dropped.add(page.url)
         tracker = self.state.tracker
         for plugin in self.config.plugins.values():
@@ -777,21 +777,28 @@ class SiteBuilder:
             compact_bodies(self.state.vault.notes.values())
 
     def page_starts(self, page: Page) -> None:
-        """`page` is about to render (MkDocs renders only the modified pages under `--dirty`)."""
-        from .rendering import adopt
+        """`page` is about to render (MkDocs renders only the modified pages under `--dirty`). In a
+        one-shot build the page rendered before it, which every plugin is done with until `on_env`, has
+        its HTML held packed (`rendering.pack`)."""
+        from .rendering import adopt, pack
 
+        if not self.rebuilds and self._rendered:
+            pack(self._rendered[-1])
         adopt(page, self._shared)
         self._rendered.append(page)
 
     def finish_pages(self) -> None:
         """Second phase: every page is rendered, so link placeholders can become real links."""
         from .extensions import finish
+        from .rendering import pack
 
         if not self.rebuilds:
             self.drop_query_pages()  # before the pages' HTML is made again, which may reuse that memory
         for page in self._rendered:
-            if page.content is not None:
+            if has_content(page):
                 page.content = finish(self, page, self.note_of_uri.get(page.file.src_uri))
+                if not self.rebuilds:
+                    pack(page)  # (held until its template, in the third phase)
         pending = getattr(self, "_pending", None)
         if not self.rebuilds and pending is not None:
             # The long shared results' files, now that every page's links to them are known: here the
@@ -846,8 +853,15 @@ class SiteBuilder:
         return self._search_check
 
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
-        if self._page_view is not None:
-            page.content, self._page_view = self._page_view, None
+        shown = self._page_view
+        if shown is not None:
+            page.content, self._page_view = shown, None
+        if not self.rebuilds:
+            # MkDocs keeps the page's HTML to the end of the build: held packed from now on, but for the
+            # template's reads, which come next (`pack` keeps the text for them).
+            from .rendering import pack
+
+            pack(page, shown)
         self.nav_cache.context(context, page)
         context["vault_footer"] = ""
         path = self.note_for(page)
