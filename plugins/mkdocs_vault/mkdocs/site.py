@@ -26,7 +26,7 @@ from mkdocs.utils import get_relative_url
 from ..dataview.values import DEFAULT_DATE_FORMAT as DATE
 from ..pages.addresses import relative
 from ..pages.long_listing import split_listing, whole_listing_uri
-from ..pipeline import VaultState
+from ..pipeline import VaultState, give_back_free_memory
 from ..publish import is_base_file
 from ..vault.model import compact_bodies
 from .config import VaultConfig
@@ -805,6 +805,8 @@ class SiteBuilder:
             # memory the page objects held is free, where at `on_post_build` (`finish_build`, which then
             # finds nothing left to write) their text came on top of the build's peak.
             self._write_shared_results(pending[2])
+        if not self.rebuilds:
+            give_back_free_memory()  # what the page objects and the pages' first HTML held
 
     def drop_query_pages(self) -> None:
         """A one-shot build (`mkdocs build`) has run every query once every page is rendered: drop the
