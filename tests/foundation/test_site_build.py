@@ -530,3 +530,22 @@ def test_the_search_index_in_pieces_is_json_dumps_of_the_whole() -> None:
             write_search_index(path, config, some)
             expected = json.dumps({"config": config, "docs": some}, separators=(",", ":"), default=str)
             assert Path(path).read_bytes() == expected.encode("utf-8")
+
+
+def test_a_one_shot_build_gives_free_memory_back_before_and_after_the_pages_render(tmp_path: Path, monkeypatch) -> None:
+    """`mkdocs build` hands the C allocator's free pages back to the system (pipeline.py,
+    `give_back_free_memory`) as the pages start rendering and once `on_env` has dropped the page objects
+    and the first HTML; on glibc that is `malloc_trim`."""
+    import sys
+
+    from mkdocs_vault import pipeline
+    from mkdocs_vault.mkdocs import site as site_module
+
+    calls: list[int] = []
+    monkeypatch.setattr(site_module, "give_back_free_memory", lambda: calls.append(1))
+    docs = write_vault(tmp_path / "vault", {"A.md": "# A\n\n[[B]]\n", "B.md": "# B\n"})
+    _one_shot_build(site_config(tmp_path, docs), tmp_path / "site")
+    assert len(calls) == 2
+    pipeline.give_back_free_memory()
+    if sys.platform == "linux" and "glibc" in " ".join(__import__("platform").libc_ver()):
+        assert pipeline._malloc_trim

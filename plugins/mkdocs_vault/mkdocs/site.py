@@ -775,6 +775,8 @@ class SiteBuilder:
         if not self.rebuilds and self.state.vault is not None:
             # Each note's body is read once more, as its page renders (and by embeds): kept as UTF-8.
             compact_bodies(self.state.vault.notes.values())
+        if not self.rebuilds:
+            give_back_free_memory()  # what loading, indexing and the listings made and dropped
 
     def page_starts(self, page: Page) -> None:
         """`page` is about to render (MkDocs renders only the modified pages under `--dirty`). In a
