@@ -430,10 +430,12 @@ def test_a_one_shot_build_releases_the_notes_list_items_once_the_page_objects_ex
 
 
 def test_a_one_shot_build_holds_the_pages_html_packed_between_its_reads(tmp_path: Path, monkeypatch) -> None:
-    """`mkdocs build` holds each page's HTML LZ4-packed while nothing reads it (rendering.py, `pack`):
-    from the next page's rendering to `on_env`, from `on_env` to its template, and from its template to
-    the end of the build. Every read gives the same text, and the site shows it."""
+    """`mkdocs build` of a large vault (`PACK_MIN_NOTES`; lowered here) holds each page's HTML LZ4-packed
+    while nothing reads it (rendering.py, `pack`): from the next page's rendering to `on_env`, from
+    `on_env` to its template, and from its template to the end of the build. Every read gives the same
+    text, and the site shows it. Below `PACK_MIN_NOTES` nothing is packed."""
     from mkdocs.commands import build as mkdocs_build
+    from mkdocs_vault.mkdocs import site as site_module
     from mkdocs_vault.mkdocs.rendering import PACK_MIN, Packed
 
     long_text = "".join(f"Paragraph {n} about the café and the 📅 calendar.\n\n" for n in range(80))
@@ -454,6 +456,9 @@ def test_a_one_shot_build_holds_the_pages_html_packed_between_its_reads(tmp_path
         return original(page, config, *args, **kwargs)
 
     monkeypatch.setattr(mkdocs_build, "_build_page", build_page)
+    _one_shot_build(config_file, tmp_path / "unpacked")
+    assert kinds["long/index.md"][0] is not Packed and kinds["long/index.md"][1] is not Packed
+    monkeypatch.setattr(site_module, "PACK_MIN_NOTES", 3)
     _one_shot_build(config_file, tmp_path / "site")
     assert kinds["long/index.md"] == [Packed, Packed]
     assert kinds["plain/index.md"] == [Packed, Packed]
@@ -462,6 +467,7 @@ def test_a_one_shot_build_holds_the_pages_html_packed_between_its_reads(tmp_path
     site = tmp_path / "site"
     assert "Paragraph 79 about the café and the &#x1F4C5; calendar." in read(site, "long/index.html")
     assert read(site, "plain/index.html").count("Plain words here.") == 200
+    assert read(site, "long/index.html") == read(tmp_path / "unpacked", "long/index.html")
 
 
 def test_packed_html_reads_as_the_same_text() -> None:
