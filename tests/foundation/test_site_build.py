@@ -524,7 +524,7 @@ def test_a_one_shot_build_writes_materials_search_index_itself_byte_for_byte(tmp
 def test_the_search_index_in_pieces_is_json_dumps_of_the_whole() -> None:
     import json
 
-    from mkdocs_vault.mkdocs.searchview import write_search_index
+    from mkdocs_vault.mkdocs.searchindex import write_search_index
 
     entries = [{"location": f"p{n}/", "title": f"Pé {n} 📅", "text": f"<b>{n}</b> \"q\"", "n": n} for n in range(1234)]
     config = {"lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["stopWordFilter"], "fields": {"title": {"boost": 1e3}}}

@@ -1,4 +1,6 @@
-"""Material's search index written under `mkdocs serve` from each entry's JSON kept across rebuilds.
+"""Material's search index, written as its plugin writes it: under `mkdocs serve` from each entry's JSON
+kept across rebuilds (`SearchIndexJson`), in a one-shot build a few hundred entries at a time
+(`write_search_index`).
 
 Material's search plugin writes `search/search_index.json` at every build with one `json.dumps` of
 every entry (`SearchIndex.generate_search_index`): at 10,000 notes 32,000 entries, 0.13 s of a serve
@@ -12,6 +14,7 @@ the whole (tests/incremental/test_rebuild_fixed_costs.py compares them).
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 _OPTIONS: dict[str, Any] = {"separators": (",", ":"), "default": str}  # as Material's own dump
@@ -53,8 +56,32 @@ class SearchIndexJson:
             kept[id(entry)] = found
             texts.append(found[1])
         self._known, self.encoded = kept, encoded
-        head = json.dumps({key: config[key] for key in _CONFIG_KEYS}, **_OPTIONS)
+        head = json.dumps(index_config(config), **_OPTIONS)
         return "".join(('{"config":', head, ',"docs":[', ",".join(texts), "]}"))
 
     def clear(self) -> None:
         self._known = {}
+
+
+def index_config(config: dict[str, Any]) -> dict[str, Any]:
+    """What Material writes of its search index's config."""
+    return {key: config[key] for key in _CONFIG_KEYS}
+
+
+def write_search_index(path: str, config: dict[str, Any], entries: list[dict[str, Any]]) -> None:
+    """Write Material's search index as its plugin does (`json.dumps({"config": …, "docs": entries},
+    separators=(",", ":"), default=str)`, encoded as UTF-8), byte for byte, but a few hundred entries at
+    a time: Material makes the whole JSON text and then its UTF-8 copy, at 50,000 notes two strings of
+    63 MB each on top of everything the build holds at its end (the build's peak memory was there).
+    A JSON array is its items' texts joined by commas, and each entry is encoded by the same C encoder."""
+    encode = json.JSONEncoder(**_OPTIONS).encode
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as out:
+        out.write(f'{{"config":{encode(index_config(config))},"docs":['.encode())
+        for start in range(0, len(entries), _ENTRIES_AT_ONCE):
+            piece = ",".join(map(encode, entries[start : start + _ENTRIES_AT_ONCE]))
+            out.write(("," + piece if start else piece).encode("utf-8"))
+        out.write(b"]}")
+
+
+_ENTRIES_AT_ONCE = 500

@@ -22,7 +22,6 @@ generated HTML. No library does this (it depends on one parser's quirks), hence 
 
 from __future__ import annotations
 
-import os
 import re
 
 from ..markdown.searchmarks import _END, _HIDE, _TEXT, hidden, search_text  # noqa: F401
@@ -156,23 +155,3 @@ def lighten(html: str) -> str:
     light = _RUN.sub("<!---->", "".join(_ATTRIBUTES_OF.split(light)))
     return light if _OTHER_ENTITY.search(light) else _NEEDLESS_CUT.sub("", light)
 
-
-def write_search_index(path: str, config: dict, entries: list[dict]) -> None:
-    """Write Material's search index as its plugin does (`json.dumps({"config": …, "docs": entries},
-    separators=(",", ":"), default=str)`, encoded as UTF-8), byte for byte, but a few hundred entries at
-    a time: Material makes the whole JSON text and then its UTF-8 copy, at 50,000 notes two strings of
-    63 MB each on top of everything the build holds at its end (the build's peak memory was there).
-    A JSON array is its items' texts joined by commas, and each entry is encoded by the same C encoder."""
-    import json
-
-    encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as out:
-        out.write(f'{{"config":{encode(config)},"docs":['.encode())
-        for start in range(0, len(entries), _ENTRIES_AT_ONCE):
-            piece = ",".join(map(encode, entries[start : start + _ENTRIES_AT_ONCE]))
-            out.write(("," + piece if start else piece).encode("utf-8"))
-        out.write(b"]}")
-
-
-_ENTRIES_AT_ONCE = 500

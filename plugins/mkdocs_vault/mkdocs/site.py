@@ -540,24 +540,22 @@ class SiteBuilder:
 
     def write_search_index(self) -> None:
         """A one-shot build writes Material's search index itself, the same bytes a few hundred entries
-        at a time (`searchview.write_search_index`), and turns the search plugin's own writing off: that
+        at a time (`searchindex.write_search_index`), and turns the search plugin's own writing off: that
         made the whole text twice over at the build's end, its peak memory (+120-190 MiB at 50,000 notes).
         Only for Material's plugin as released (its index class not replaced, no previous index to merge)."""
         if self.rebuilds:
             return
-        from .searchview import write_search_index
+        from .searchindex import write_search_index
 
         for plugin in self.config.plugins.values():
-            module = sys.modules.get(type(plugin).__module__)
-            if module is None or module.__name__ != "material.plugins.search.plugin" or not plugin.config.enabled:
+            if not _is_material_search(plugin) or not plugin.config.enabled:
                 continue
             index = getattr(plugin, "search_index", None)
-            released = getattr(module, "SearchIndex", None)
+            released = getattr(sys.modules[type(plugin).__module__], "SearchIndex", None)
             if released is None or type(index) is not released or getattr(plugin, "search_index_prev", None):
                 continue
-            config = {key: index.config[key] for key in ("lang", "separator", "pipeline", "fields")}
             path = os.path.join(self.config.site_dir, "search", "search_index.json")
-            write_search_index(path, config, index.entries)
+            write_search_index(path, index.config, index.entries)
             plugin.config.enabled = False  # (its `on_post_build`, which runs after ours, writes nothing)
 
     def _write_shared_results(self, outputs: set[str]) -> set[str]:
